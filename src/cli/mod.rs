@@ -1,0 +1,310 @@
+//! The `lectern` command line: argument parsing and output.
+//!
+//! `main()` → [`run`] → `anyhow::Result<ExitCode>`. Every command takes
+//! `--json` for stable machine-readable output; errors go to stderr as one
+//! line and exit non-zero.
+
+mod output;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::Library;
+use crate::model::Status;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lectern",
+    version,
+    about = "A fast, local-first library of research papers"
+)]
+pub struct Cli {
+    /// The library folder (created if missing).
+    #[arg(long, global = true, env = "LECTERN_LIBRARY", value_name = "DIR")]
+    library: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import papers from files (a copied papers listing), or `-` for stdin.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// List papers in import order.
+    List {
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        status: Option<Status>,
+    },
+    /// Show one paper with its notes, highlights and links.
+    Show { paper: String },
+    /// Search titles, authors, abstracts, notes, highlights and tags.
+    Search {
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Papers similar to this one, and the links you made.
+    Related {
+        paper: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Notes on a paper.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Highlight a quote of a paper's abstract.
+    Annotate {
+        paper: String,
+        #[arg(long)]
+        quote: String,
+        #[arg(long)]
+        comment: Option<String>,
+        /// yellow, red, green, blue, purple, magenta, orange or gray.
+        #[arg(long)]
+        color: Option<String>,
+    },
+    /// Link two papers with a typed relation.
+    Link {
+        from: String,
+        to: String,
+        /// related, cites, extends, contradicts, or your own word.
+        #[arg(long, default_value = "related")]
+        kind: String,
+    },
+    /// Remove the relations between two papers.
+    Unlink {
+        a: String,
+        b: String,
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Add tags to a paper.
+    Tag {
+        paper: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a paper.
+    Untag {
+        paper: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Set the reading status: unread, reading or read.
+    Status { paper: String, status: Status },
+    /// Export the library.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Rebuild the full-text index from the database.
+    Reindex,
+    /// Benchmark the engine on a synthetic library.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum NoteCommand {
+    /// Add a Markdown note.
+    Add(NoteAdd),
+    /// List a paper's notes.
+    List { paper: String },
+}
+
+#[derive(Debug, Args)]
+struct NoteAdd {
+    paper: String,
+    #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+    text: Option<String>,
+    #[arg(long)]
+    file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// One Markdown file per paper, for Obsidian.
+    Markdown {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("lectern: error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_library() -> anyhow::Result<PathBuf> {
+    let home = std::env::var_os("HOME").context("HOME is not set; pass --library DIR")?;
+    Ok(PathBuf::from(home).join("Lectern"))
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = match cli.library {
+        Some(p) => p,
+        None => default_library()?,
+    };
+    let json = cli.json;
+    let out = output::Output::new(json, std::io::stdout().is_terminal());
+    match cli.command {
+        Command::Import { files } => {
+            // Read and parse everything first: a bad file leaves the
+            // library untouched.
+            let mut papers = Vec::new();
+            let mut problems = Vec::new();
+            for f in &files {
+                let (text, name) = if f == "-" {
+                    let mut buf = Vec::new();
+                    std::io::stdin()
+                        .read_to_end(&mut buf)
+                        .context("reading standard input")?;
+                    (
+                        crate::import::decode(&buf, "<stdin>")?,
+                        "<stdin>".to_string(),
+                    )
+                } else {
+                    let bytes = std::fs::read(f).with_context(|| f.clone())?;
+                    (crate::import::decode(&bytes, f)?, f.clone())
+                };
+                let parsed = crate::import::parse(&text, &name)?;
+                papers.extend(parsed.papers);
+                problems.extend(parsed.problems);
+            }
+            let mut lib = Library::open(&root)?;
+            let report = lib.import_papers(papers, problems)?;
+            out.import(&report)?;
+        }
+        Command::List { tag, status } => {
+            let lib = Library::open_for_reading(&root)?;
+            out.list(&lib.list(tag.as_deref(), status)?)?;
+        }
+        Command::Show { paper } => {
+            let lib = Library::open_for_reading(&root)?;
+            out.paper(&lib.paper(&paper)?)?;
+        }
+        Command::Search { query, limit } => {
+            let lib = Library::open_for_reading(&root)?;
+            let q = query.join(" ");
+            out.search(&lib.search(&q, limit)?)?;
+        }
+        Command::Related { paper, limit } => {
+            let lib = Library::open_for_reading(&root)?;
+            out.related(&lib.related(&paper, limit)?)?;
+        }
+        Command::Note(NoteCommand::Add(add)) => {
+            let body = match (add.text, add.file) {
+                (Some(t), _) => t,
+                (None, Some(f)) => {
+                    let bytes = std::fs::read(&f).with_context(|| f.display().to_string())?;
+                    crate::import::decode(&bytes, &f.display().to_string())?
+                }
+                (None, None) => bail!("give --text or --file"),
+            };
+            let mut lib = Library::open(&root)?;
+            out.note(&lib.add_note(&add.paper, &body)?)?;
+        }
+        Command::Note(NoteCommand::List { paper }) => {
+            let lib = Library::open_for_reading(&root)?;
+            out.notes(&lib.notes(&paper)?)?;
+        }
+        Command::Annotate {
+            paper,
+            quote,
+            comment,
+            color,
+        } => {
+            let mut lib = Library::open(&root)?;
+            let a = lib.annotate(&paper, &quote, comment.as_deref(), color.as_deref())?;
+            out.annotation(&a)?;
+        }
+        Command::Link { from, to, kind } => {
+            let mut lib = Library::open(&root)?;
+            let new = lib.link(&from, &to, &kind)?;
+            out.done(
+                &serde_json::json!({"linked": true, "new": new, "kind": kind}),
+                &if new {
+                    format!("Linked {from} -{kind}-> {to}")
+                } else {
+                    format!("{from} -{kind}-> {to} was already linked")
+                },
+            )?;
+        }
+        Command::Unlink { a, b, kind } => {
+            let mut lib = Library::open(&root)?;
+            let n = lib.unlink(&a, &b, kind.as_deref())?;
+            out.done(
+                &serde_json::json!({"removed": n}),
+                &format!("Removed {n} link(s) between {a} and {b}"),
+            )?;
+        }
+        Command::Tag { paper, tags } => {
+            let mut lib = Library::open(&root)?;
+            let now = lib.tag(&paper, &tags)?;
+            out.done(
+                &serde_json::json!({"tags": now}),
+                &format!("Tags: {}", now.join(", ")),
+            )?;
+        }
+        Command::Untag { paper, tags } => {
+            let mut lib = Library::open(&root)?;
+            let now = lib.untag(&paper, &tags)?;
+            out.done(
+                &serde_json::json!({"tags": now}),
+                &format!("Tags: {}", now.join(", ")),
+            )?;
+        }
+        Command::Status { paper, status } => {
+            let mut lib = Library::open(&root)?;
+            lib.set_status(&paper, status)?;
+            out.done(
+                &serde_json::json!({"status": status}),
+                &format!("{paper} is now {status}"),
+            )?;
+        }
+        Command::Export(ExportCommand::Markdown { out: dir }) => {
+            let lib = Library::open_for_reading(&root)?;
+            let report = lib.export_markdown(&dir)?;
+            let mut text = format!(
+                "Exported to {}: {} written, {} unchanged",
+                dir.display(),
+                report.written,
+                report.unchanged
+            );
+            for f in &report.kept_edits {
+                text.push_str(&format!("\nkept your edits in {f}"));
+            }
+            out.done(&report, &text)?;
+        }
+        Command::Reindex => {
+            let mut lib = Library::open(&root)?;
+            let n = lib.reindex()?;
+            out.done(
+                &serde_json::json!({"indexed": n}),
+                &format!("Indexed {n} papers"),
+            )?;
+        }
+        Command::Bench(args) => {
+            crate::bench::run(&args, json)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,188 @@
+//! Human and JSON renderings of command results.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::model::{Annotation, ImportReport, Note, Paper, Related, SearchHit};
+
+pub struct Output {
+    json: bool,
+    color: bool,
+}
+
+fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn unhtml(s: &str, color: bool) -> String {
+    let (on, off) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    s.replace("<b>", on)
+        .replace("</b>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+impl Output {
+    pub fn new(json: bool, color: bool) -> Output {
+        Output { json, color }
+    }
+
+    pub fn done<T: Serialize>(&self, value: &T, text: &str) -> anyhow::Result<()> {
+        if self.json {
+            print_json(value)
+        } else {
+            println!("{text}");
+            Ok(())
+        }
+    }
+
+    pub fn import(&self, r: &ImportReport) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(r);
+        }
+        println!(
+            "Imported: {} added, {} merged, {} skipped",
+            r.added, r.merged, r.skipped
+        );
+        for p in &r.problems {
+            eprintln!("warning: {}: {}", p.location, p.message);
+        }
+        Ok(())
+    }
+
+    pub fn list(&self, papers: &[Paper]) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(papers);
+        }
+        let mut out = std::io::stdout().lock();
+        for p in papers {
+            writeln!(out, "{:<36} {:<7} {}", p.citekey, p.status, p.title)?;
+        }
+        Ok(())
+    }
+
+    pub fn paper(&self, p: &Paper) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(p);
+        }
+        println!("{}", p.title);
+        println!("  citekey: {}   id: {}", p.citekey, p.id);
+        if !p.authors.is_empty() {
+            println!("  authors: {}", p.authors.join(", "));
+        }
+        if let Some(y) = p.year {
+            println!("  year:    {y}");
+        }
+        println!(
+            "  status:  {}{}",
+            p.status,
+            if p.starred { " ★" } else { "" }
+        );
+        if !p.tags.is_empty() {
+            println!("  tags:    {}", p.tags.join(", "));
+        }
+        for l in &p.links {
+            println!("  {:<8} {}", format!("{}:", l.kind), l.url);
+        }
+        println!("\n{}\n", p.abstract_text);
+        if !p.annotations.is_empty() {
+            println!("Highlights:");
+            for a in &p.annotations {
+                println!("  [{}] \"{}\" ({})", a.color, a.quote.exact, a.id);
+                if let Some(c) = &a.comment {
+                    println!("      {c}");
+                }
+            }
+        }
+        if !p.relations.is_empty() {
+            println!("Links:");
+            for r in &p.relations {
+                let arrow = match r.direction {
+                    crate::model::Direction::Outgoing => format!("-{}->", r.kind),
+                    crate::model::Direction::Incoming => format!("<-{}-", r.kind),
+                };
+                println!("  {arrow} {} {}", r.other_citekey, r.other_title);
+            }
+        }
+        if !p.notes.is_empty() {
+            println!("Notes:");
+            for n in &p.notes {
+                println!("  ({}) {}", n.id, n.body.replace('\n', "\n    "));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn search(&self, hits: &[SearchHit]) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(hits);
+        }
+        let mut out = std::io::stdout().lock();
+        if hits.is_empty() {
+            writeln!(out, "No papers match.")?;
+        }
+        for h in hits {
+            writeln!(out, "{:<36} {:>6.2}  {}", h.citekey, h.score, h.title)?;
+            writeln!(out, "    {}", unhtml(&h.snippet, self.color))?;
+        }
+        Ok(())
+    }
+
+    pub fn related(&self, r: &Related) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(&r.suggestions);
+        }
+        println!("Similar papers:");
+        for h in &r.suggestions {
+            println!("  {:<36} {:>6.2}  {}", h.citekey, h.score, h.title);
+            println!("      shared: {}", h.terms.join(", "));
+        }
+        if !r.relations.is_empty() {
+            println!("Your links:");
+            for rel in &r.relations {
+                let arrow = match rel.direction {
+                    crate::model::Direction::Outgoing => format!("-{}->", rel.kind),
+                    crate::model::Direction::Incoming => format!("<-{}-", rel.kind),
+                };
+                println!("  {arrow} {} {}", rel.other_citekey, rel.other_title);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn note(&self, n: &Note) -> anyhow::Result<()> {
+        self.done(n, &format!("Added note {}", n.id))
+    }
+
+    pub fn notes(&self, notes: &[Note]) -> anyhow::Result<()> {
+        if self.json {
+            return print_json(notes);
+        }
+        for n in notes {
+            println!("({}) {}\n{}\n", n.id, n.updated, n.body);
+        }
+        Ok(())
+    }
+
+    pub fn annotation(&self, a: &Annotation) -> anyhow::Result<()> {
+        self.done(
+            a,
+            &format!(
+                "Highlighted {}..{} in {} ({})",
+                a.position.start, a.position.end, a.color, a.id
+            ),
+        )
+    }
+}

@@ -1,0 +1,74 @@
+//! The engine's error type: one enum, each variant a one-line message that
+//! names what went wrong and where.
+//!
+//! Front ends map these to exit codes (the CLI) or to a small `{kind, message}`
+//! value (the desktop shell) through [`Error::kind`].
+
+use std::path::PathBuf;
+
+/// Result alias used across the engine.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no paper `{0}` in this library (give an id or a citekey)")]
+    UnknownPaper(String),
+    #[error("no {what} `{id}` in this library")]
+    NotFound { what: &'static str, id: String },
+    #[error("{location}: {message}")]
+    Parse { location: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "library {} is in use by another Lectern process (lock {}); close it and retry",
+        library.display(),
+        lock.display()
+    )]
+    Locked { library: PathBuf, lock: PathBuf },
+    #[error(
+        "library {} was written by a newer Lectern (schema version {found}, this build knows up to {known}); upgrade Lectern",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("library database {}: {source}", path.display())]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("search index {}: {message}", path.display())]
+    Index { path: PathBuf, message: String },
+}
+
+impl Error {
+    /// A short stable name for the kind of error, for machine consumers.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::UnknownPaper(_) | Error::NotFound { .. } => "not_found",
+            Error::Parse { .. } => "parse",
+            Error::Invalid(_) => "invalid",
+            Error::Io { .. } => "io",
+            Error::Locked { .. } => "locked",
+            Error::NewerSchema { .. } => "newer_schema",
+            Error::Sqlite { .. } => "database",
+            Error::Index { .. } => "index",
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

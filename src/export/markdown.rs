@@ -1,0 +1,300 @@
+//! Markdown export: one `<citekey>.md` per paper, a folder Obsidian opens as
+//! a vault.
+//!
+//! A file is YAML front matter (`id`, `citekey`, `title`, `authors`, `year`,
+//! `doi`, `arxiv`, `url`, `links`, `tags`, `status`, `starred`, `related` as
+//! `"[[citekey]]"`, `added`, `updated`), the title, the abstract,
+//! `## Highlights` (blockquotes, each followed by a comment line that keeps
+//! its anchor and color, then the user's comment), `## Related` wikilinks and
+//! `## Notes`. Then comes an end marker:
+//!
+//! ```text
+//! <!-- lectern:end 3f2a… Lectern rewrites the part above on export; write below this line. -->
+//! ```
+//!
+//! Re-export rewrites the part above the marker and keeps everything below
+//! it. The marker carries a hash of the part above as written; if the user
+//! edited that part, the lines they changed or added are kept too: they are
+//! moved below the marker under a dated heading, so an export never destroys
+//! what the user wrote.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Direction, Paper};
+use crate::store;
+
+const MARKER_PREFIX: &str = "<!-- lectern:end ";
+const MARKER_TEXT: &str = "Lectern rewrites the part above on export; write below this line. -->";
+
+/// What an export did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportReport {
+    pub written: usize,
+    pub unchanged: usize,
+    /// Files whose generated part the user had edited; their edits were kept.
+    pub kept_edits: Vec<String>,
+}
+
+/// Exports every paper of the store into `dir`.
+pub fn export(conn: &Connection, dir: &Path) -> Result<ExportReport> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{}: export target is not a folder",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut report = ExportReport::default();
+    for id in store::papers::all_ids(conn)? {
+        let paper = store::papers::load(conn, &id)?;
+        let file = dir.join(format!("{}.md", paper.citekey));
+        let generated = render(&paper);
+        let old = match std::fs::read_to_string(&file) {
+            Ok(s) => Some(s),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&file, e)),
+        };
+        let (content, kept) = merge(&generated, old.as_deref());
+        if old.as_deref() == Some(content.as_str()) {
+            report.unchanged += 1;
+            continue;
+        }
+        crate::fsutil::write_atomic(&file, content.as_bytes())?;
+        report.written += 1;
+        if kept {
+            report.kept_edits.push(file.display().to_string());
+        }
+    }
+    Ok(report)
+}
+
+fn hash(s: &str) -> String {
+    blake3::hash(s.as_bytes()).to_hex()[..16].to_string()
+}
+
+fn marker(generated: &str) -> String {
+    format!("{MARKER_PREFIX}{} {MARKER_TEXT}\n", hash(generated))
+}
+
+/// Combines a freshly generated part with the file already on disk.
+/// Returns the new content and whether user edits to the generated part had
+/// to be kept below the marker.
+pub fn merge(generated: &str, old: Option<&str>) -> (String, bool) {
+    let mut out = String::with_capacity(generated.len() + 128);
+    out.push_str(generated);
+    out.push_str(&marker(generated));
+    let Some(old) = old else {
+        return (out, false);
+    };
+    // Find the marker line in the old file.
+    let mut offset = 0;
+    let mut split = None;
+    for line in old.split_inclusive('\n') {
+        if line.starts_with(MARKER_PREFIX) {
+            split = Some((offset, offset + line.len(), line));
+            break;
+        }
+        offset += line.len();
+    }
+    match split {
+        Some((start, end, line)) => {
+            let above = &old[..start];
+            let below = &old[end..];
+            let recorded = line[MARKER_PREFIX.len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            let mut kept = false;
+            if recorded != hash(above) {
+                // The user edited the generated part: keep every line of it
+                // the new export does not already contain.
+                let fresh: HashSet<&str> = generated.lines().collect();
+                let edited: Vec<&str> = above
+                    .lines()
+                    .filter(|l| !l.trim().is_empty() && !fresh.contains(l))
+                    .collect();
+                if !edited.is_empty() {
+                    kept = true;
+                    let _ = writeln!(
+                        out,
+                        "\n## Kept from your edits ({})\n",
+                        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+                    );
+                    for l in edited {
+                        out.push_str(l);
+                        out.push('\n');
+                    }
+                }
+            }
+            out.push_str(below);
+            (out, kept)
+        }
+        None => {
+            // Not a file this exporter wrote (or its marker was removed):
+            // keep all of it below the marker.
+            out.push('\n');
+            out.push_str(old);
+            (out, !old.trim().is_empty())
+        }
+    }
+}
+
+fn yaml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn yaml_list(out: &mut String, key: &str, items: &[String]) {
+    if items.is_empty() {
+        let _ = writeln!(out, "{key}: []");
+    } else {
+        let _ = writeln!(out, "{key}:");
+        for i in items {
+            let _ = writeln!(out, "  - {}", yaml_str(i));
+        }
+    }
+}
+
+/// The generated part of a paper's file (everything above the marker).
+pub fn render(p: &Paper) -> String {
+    let mut out = String::with_capacity(p.abstract_text.len() + 1024);
+    out.push_str("---\n");
+    let _ = writeln!(out, "id: {}", yaml_str(&p.id));
+    let _ = writeln!(out, "citekey: {}", yaml_str(&p.citekey));
+    let _ = writeln!(out, "title: {}", yaml_str(&p.title));
+    yaml_list(&mut out, "authors", &p.authors);
+    if let Some(y) = p.year {
+        let _ = writeln!(out, "year: {y}");
+    }
+    if let Some(d) = &p.doi {
+        let _ = writeln!(out, "doi: {}", yaml_str(d));
+    }
+    if let Some(a) = &p.arxiv {
+        let _ = writeln!(out, "arxiv: {}", yaml_str(a));
+    }
+    if let Some(first) = p.links.first() {
+        let _ = writeln!(out, "url: {}", yaml_str(&first.url));
+    }
+    if p.links.is_empty() {
+        out.push_str("links: []\n");
+    } else {
+        out.push_str("links:\n");
+        for l in &p.links {
+            let _ = writeln!(out, "  - url: {}\n    kind: {}", yaml_str(&l.url), l.kind);
+        }
+    }
+    yaml_list(&mut out, "tags", &p.tags);
+    let _ = writeln!(out, "status: {}", p.status);
+    let _ = writeln!(out, "starred: {}", p.starred);
+    let mut related: Vec<String> = Vec::new();
+    for r in &p.relations {
+        let link = format!("[[{}]]", r.other_citekey);
+        if !related.contains(&link) {
+            related.push(link);
+        }
+    }
+    yaml_list(&mut out, "related", &related);
+    let _ = writeln!(out, "added: {}", yaml_str(&p.added));
+    let _ = writeln!(out, "updated: {}", yaml_str(&p.updated));
+    out.push_str("---\n\n");
+    let _ = writeln!(out, "# {}\n", p.title.replace('\n', " "));
+    if !p.authors.is_empty() {
+        let _ = writeln!(out, "*{}*\n", p.authors.join(", "));
+    }
+    if !p.abstract_text.is_empty() {
+        let _ = writeln!(out, "{}\n", p.abstract_text.trim_end());
+    }
+    if !p.links.is_empty() {
+        out.push_str("## Links\n\n");
+        for l in &p.links {
+            let _ = writeln!(out, "- {}: <{}>", l.kind, l.url);
+        }
+        out.push('\n');
+    }
+    if !p.annotations.is_empty() {
+        out.push_str("## Highlights\n\n");
+        for a in &p.annotations {
+            for line in a.quote.exact.lines() {
+                let _ = writeln!(out, "> {line}");
+            }
+            let _ = writeln!(
+                out,
+                "<!-- lectern:highlight id={} color={} start={} end={} -->",
+                a.id, a.color, a.position.start, a.position.end
+            );
+            match &a.comment {
+                Some(c) => {
+                    let _ = writeln!(out, "{c}\n");
+                }
+                None => out.push('\n'),
+            }
+        }
+    }
+    if !p.relations.is_empty() {
+        out.push_str("## Related\n\n");
+        for r in &p.relations {
+            let arrow = match r.direction {
+                Direction::Outgoing => r.kind.clone(),
+                Direction::Incoming => format!("{} (from)", r.kind),
+            };
+            let _ = writeln!(
+                out,
+                "- {arrow}: [[{}|{}]]",
+                r.other_citekey,
+                r.other_title.replace(['[', ']', '|'], " ")
+            );
+        }
+        out.push('\n');
+    }
+    if !p.notes.is_empty() {
+        out.push_str("## Notes\n\n");
+        for n in &p.notes {
+            let _ = writeln!(out, "<!-- lectern:note id={} -->", n.id);
+            let _ = writeln!(out, "{}\n", n.body.trim_end());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untouched_file_is_rewritten_and_user_part_kept() {
+        let (first, kept) = merge("---\na: 1\n---\n\nText\n", None);
+        assert!(!kept);
+        let edited = format!("{first}\nMy own thoughts.\n");
+        let (second, kept) = merge("---\na: 2\n---\n\nText\n", Some(&edited));
+        assert!(!kept);
+        assert!(second.starts_with("---\na: 2\n"));
+        assert!(second.ends_with("\nMy own thoughts.\n"));
+        assert_eq!(second.matches(MARKER_PREFIX).count(), 1);
+    }
+
+    #[test]
+    fn edits_above_the_marker_are_kept() {
+        let (first, _) = merge("---\na: 1\n---\n\nText\n", None);
+        let edited = first.replace("Text\n", "Text I changed\n");
+        let (second, kept) = merge("---\na: 1\n---\n\nText\n", Some(&edited));
+        assert!(kept);
+        assert!(second.contains("## Kept from your edits"));
+        assert!(second.contains("Text I changed"));
+        // Exporting again over the merged file changes nothing more.
+        let (third, kept) = merge("---\na: 1\n---\n\nText\n", Some(&second));
+        assert!(!kept);
+        assert_eq!(third, second);
+    }
+
+    #[test]
+    fn foreign_file_is_kept_whole() {
+        let (out, kept) = merge("gen\n", Some("someone else's file\n"));
+        assert!(kept);
+        assert!(out.ends_with("someone else's file\n"));
+    }
+}

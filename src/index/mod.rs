@@ -1,0 +1,284 @@
+//! The full-text index: a tantivy index derived from SQLite.
+//!
+//! Architecture invariant: the index holds nothing SQLite does not. It is
+//! written only through [`SearchIndex::apply`] / [`SearchIndex::rebuild`],
+//! which read what to write from SQLite (or take documents built from rows
+//! being committed), and it can be deleted at any time: opening the library
+//! rebuilds it.
+
+pub mod query;
+pub mod related;
+pub mod schema;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use tantivy::schema::Term;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::store;
+pub use schema::Fields;
+
+/// Memory budget of the index writer, split across its threads. Large enough
+/// that a 100k-paper import flushes a handful of segments, small enough to
+/// keep an import well under 1 GiB.
+const WRITER_MEMORY: usize = 200_000_000;
+
+/// What the index stores about one paper, gathered from SQLite.
+#[derive(Debug, Clone, Default)]
+pub struct IndexDoc {
+    pub id: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub abstract_text: String,
+    pub notes: Vec<String>,
+    /// Quotes and comments of the paper's highlights.
+    pub annotations: Vec<String>,
+    pub tags: Vec<String>,
+    pub status: String,
+    pub year: Option<i32>,
+}
+
+impl IndexDoc {
+    /// Gathers a paper's document from SQLite; `None` if it no longer exists.
+    pub fn load(conn: &Connection, id: &str) -> Result<Option<IndexDoc>> {
+        let row = match store::papers::row(conn, id) {
+            Ok(row) => row,
+            Err(Error::UnknownPaper(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let notes = store::notes::for_paper(conn, id)?
+            .into_iter()
+            .map(|n| n.body)
+            .collect();
+        let annotations = store::annotations::for_paper(conn, id)?
+            .into_iter()
+            .flat_map(|a| std::iter::once(a.quote.exact).chain(a.comment))
+            .collect();
+        Ok(Some(IndexDoc {
+            id: row.id,
+            title: row.title,
+            authors: store::papers::authors(conn, id)?,
+            abstract_text: row.abstract_text,
+            notes,
+            annotations,
+            tags: store::papers::tags(conn, id)?,
+            status: row.status.as_str().to_string(),
+            year: row.year,
+        }))
+    }
+}
+
+/// The index on disk with its reader and, for the writing process, writer.
+pub struct SearchIndex {
+    path: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    pub fields: Fields,
+}
+
+impl SearchIndex {
+    fn err(&self, e: impl std::fmt::Display) -> Error {
+        index_err(&self.path, e)
+    }
+
+    /// Opens the index at `path`, creating an empty one if it is missing.
+    /// Returns the index and whether it was created (or recreated because it
+    /// could not be opened), in which case the caller must rebuild it.
+    pub fn open(path: &Path, writable: bool) -> Result<(SearchIndex, bool)> {
+        let existing = path.join("meta.json").exists();
+        if existing {
+            match Self::open_existing(path, writable) {
+                Ok(index) => return Ok((index, false)),
+                Err(e) if !writable => return Err(e),
+                Err(_) => {
+                    // A corrupt index is derived data: throw it away.
+                    std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
+                }
+            }
+        }
+        if !writable {
+            return Err(index_err(
+                path,
+                "missing; open the library for writing to rebuild it",
+            ));
+        }
+        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(path, schema).map_err(|e| index_err(path, e))?;
+        Ok((Self::from_index(path, index, writable)?, true))
+    }
+
+    fn open_existing(path: &Path, writable: bool) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(path).map_err(|e| index_err(path, e))?;
+        let me = Self::from_index(path, index, writable)?;
+        // Touch every segment once so a damaged file shows up now, not mid-query.
+        let searcher = me.reader.searcher();
+        for segment in searcher.segment_readers() {
+            segment
+                .inverted_index(me.fields.title)
+                .map_err(|e| index_err(path, e))?;
+        }
+        Ok(me)
+    }
+
+    fn from_index(path: &Path, index: Index, writable: bool) -> Result<SearchIndex> {
+        schema::register(&index);
+        let fields = schema::fields_of(&index.schema()).map_err(|e| index_err(path, e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index_err(path, e))?;
+        let writer = if writable {
+            Some(
+                index
+                    .writer(WRITER_MEMORY)
+                    .map_err(|e| index_err(path, e))?,
+            )
+        } else {
+            None
+        };
+        Ok(SearchIndex {
+            path: path.to_path_buf(),
+            index,
+            reader,
+            writer,
+            fields,
+        })
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        let path = self.path.clone();
+        self.writer
+            .as_mut()
+            .ok_or_else(|| index_err(&path, "opened read-only"))
+    }
+
+    fn document(&self, d: &IndexDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &d.id);
+        doc.add_text(f.title, &d.title);
+        for a in &d.authors {
+            doc.add_text(f.author, a);
+        }
+        doc.add_text(f.abstract_text, &d.abstract_text);
+        for n in &d.notes {
+            doc.add_text(f.notes, n);
+        }
+        for a in &d.annotations {
+            doc.add_text(f.annotations, a);
+        }
+        for t in &d.tags {
+            doc.add_text(f.tag, t);
+        }
+        doc.add_text(f.status, &d.status);
+        if let Some(y) = d.year.and_then(|y| u64::try_from(y).ok()) {
+            doc.add_u64(f.year, y);
+        }
+        doc
+    }
+
+    /// Replaces (or adds) a paper's document. Not visible until [`commit`].
+    ///
+    /// [`commit`]: SearchIndex::commit
+    pub fn upsert(&mut self, d: &IndexDoc) -> Result<()> {
+        let doc = self.document(d);
+        let id_field = self.fields.id;
+        let w = self.writer()?;
+        w.delete_term(Term::from_field_text(id_field, &d.id));
+        w.add_document(doc).map_err(|e| index_err(&self.path, e))?;
+        Ok(())
+    }
+
+    /// Adds a document for a paper known to be new (bulk import).
+    pub fn add_new(&mut self, d: &IndexDoc) -> Result<()> {
+        let doc = self.document(d);
+        let w = self.writer()?;
+        w.add_document(doc).map_err(|e| index_err(&self.path, e))?;
+        Ok(())
+    }
+
+    pub fn remove(&mut self, id: &str) -> Result<()> {
+        let id_field = self.fields.id;
+        self.writer()?
+            .delete_term(Term::from_field_text(id_field, id));
+        Ok(())
+    }
+
+    /// Commits pending writes and makes them visible to searches.
+    pub fn commit(&mut self) -> Result<()> {
+        let path = self.path.clone();
+        self.writer()?.commit().map_err(|e| index_err(&path, e))?;
+        self.reader.reload().map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Drops uncommitted writes (after the SQLite transaction failed).
+    pub fn rollback(&mut self) {
+        if let Some(w) = self.writer.as_mut() {
+            let _ = w.rollback();
+        }
+    }
+
+    /// Writes the documents of `ids` from SQLite (removing those whose
+    /// paper is gone) and commits.
+    pub fn apply(&mut self, conn: &Connection, ids: &[String]) -> Result<()> {
+        for id in ids {
+            match IndexDoc::load(conn, id)? {
+                Some(doc) => self.upsert(&doc)?,
+                None => self.remove(id)?,
+            }
+        }
+        self.commit()
+    }
+
+    /// Replays the pending-index queue, if any.
+    pub fn replay(&mut self, conn: &Connection) -> Result<()> {
+        let (seq, ids) = store::pending::read(conn)?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.apply(conn, &ids)?;
+        store::pending::clear(conn, seq)
+    }
+
+    /// Throws the index's content away and indexes every paper again.
+    pub fn rebuild(&mut self, conn: &Connection) -> Result<()> {
+        let path = self.path.clone();
+        self.writer()?
+            .delete_all_documents()
+            .map_err(|e| index_err(&path, e))?;
+        let (seq, _) = store::pending::read(conn)?;
+        for id in store::papers::all_ids(conn)? {
+            if let Some(doc) = IndexDoc::load(conn, &id)? {
+                self.add_new(&doc)?;
+            }
+        }
+        self.commit()?;
+        store::pending::clear(conn, seq)
+    }
+}
+
+fn index_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}

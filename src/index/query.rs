@@ -1,0 +1,501 @@
+//! The search syntax and its translation to a tantivy query.
+//!
+//! ```text
+//! diffusion video          every word must match (title, authors, abstract,
+//!                          notes, highlights, tags); stemmed, so "models"
+//!                          finds "model"
+//! "masked autoencoders"    a phrase
+//! title:video author:chen  field queries: title, author, abstract, note,
+//! tag:to-read status:read  highlight, tag, status, year
+//! year:2021 year:2019-2022 a year or a range (also year:>=2020, year:<2020)
+//! -survey                  exclude
+//! transfo                  the last word also matches as a prefix (search as
+//!                          you type) unless the query ends with a space
+//! transfromer              words of 5+ letters tolerate a typo (9+: two)
+//! ```
+//!
+//! Besides the query, [`Compiled`] carries the [`Highlighter`] that marks the
+//! matched words in snippets.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::schema::Fields;
+use crate::error::{Error, Result};
+
+/// One parsed piece of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// A word; `prefix` when it is the last word being typed.
+    Word {
+        field: Option<String>,
+        text: String,
+        prefix: bool,
+    },
+    Phrase {
+        field: Option<String>,
+        text: String,
+    },
+    Not(Box<Clause>),
+}
+
+/// Splits a query string into clauses.
+pub fn parse(input: &str) -> Vec<Clause> {
+    let mut clauses = Vec::new();
+    let chars: Vec<char> = input.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let negate = chars[i] == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace();
+        if negate {
+            i += 1;
+        }
+        // Optional `field:` prefix.
+        let mut field = None;
+        let start = i;
+        let mut j = i;
+        while j < chars.len() && (chars[j].is_ascii_alphabetic()) {
+            j += 1;
+        }
+        if j > start && j < chars.len() && chars[j] == ':' && j + 1 < chars.len() {
+            let name: String = chars[start..j].iter().collect::<String>().to_lowercase();
+            if FIELD_NAMES.contains(&name.as_str()) {
+                field = Some(name);
+                i = j + 1;
+            }
+        }
+        let clause = if i < chars.len() && chars[i] == '"' {
+            let end = chars[i + 1..]
+                .iter()
+                .position(|&c| c == '"')
+                .map(|p| i + 1 + p)
+                .unwrap_or(chars.len());
+            let text: String = chars[i + 1..end].iter().collect();
+            i = (end + 1).min(chars.len());
+            Clause::Phrase { field, text }
+        } else {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace())
+                .map(|p| i + p)
+                .unwrap_or(chars.len());
+            let text: String = chars[i..end].iter().collect();
+            let prefix = end == chars.len() && !negate;
+            i = end;
+            Clause::Word {
+                field,
+                text,
+                prefix,
+            }
+        };
+        clauses.push(if negate {
+            Clause::Not(Box::new(clause))
+        } else {
+            clause
+        });
+    }
+    clauses
+}
+
+const FIELD_NAMES: &[&str] = &[
+    "title",
+    "author",
+    "authors",
+    "abstract",
+    "note",
+    "notes",
+    "highlight",
+    "annotation",
+    "tag",
+    "tags",
+    "status",
+    "year",
+];
+
+/// Words this long tolerate one typo; twice this long, two.
+const FUZZY_MIN_CHARS: usize = 5;
+const FUZZY_TWO_EDITS_CHARS: usize = 9;
+/// Prefixes shorter than this expand over titles, authors and tags only; the
+/// abstract's vocabulary is too large for one- and two-letter expansions to
+/// be both fast and useful.
+const PREFIX_BODY_MIN_CHARS: usize = 3;
+
+/// Marks the words of a text that a query matched.
+#[derive(Debug, Default, Clone)]
+pub struct Highlighter {
+    pub exact: Vec<String>,
+    pub prefixes: Vec<String>,
+    pub fuzzy: Vec<(String, u8)>,
+}
+
+impl Highlighter {
+    /// Does a stemmed, lowercased token match?
+    pub fn matches(&self, token: &str) -> bool {
+        self.exact.iter().any(|t| t == token)
+            || self.prefixes.iter().any(|p| token.starts_with(p.as_str()))
+            || self
+                .fuzzy
+                .iter()
+                .any(|(t, d)| crate::text::levenshtein(t, token) <= *d as usize)
+    }
+}
+
+/// A query ready to run.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    pub highlighter: Highlighter,
+}
+
+/// Tokenizes `text` with an analyzer into token texts.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(tok) = stream.next() {
+        out.push(tok.text.clone());
+    }
+    out
+}
+
+/// Builds tantivy queries from clauses.
+pub struct QueryBuilder {
+    fields: Fields,
+    stemmed: TextAnalyzer,
+    plain: TextAnalyzer,
+    keyword: TextAnalyzer,
+    highlighter: Highlighter,
+}
+
+impl QueryBuilder {
+    pub fn new(index: &tantivy::Index, fields: Fields) -> Result<QueryBuilder> {
+        let get = |name: &str| {
+            index.tokenizers().get(name).ok_or_else(|| Error::Index {
+                path: Default::default(),
+                message: format!("analyzer {name} is not registered"),
+            })
+        };
+        Ok(QueryBuilder {
+            fields,
+            stemmed: get(super::schema::STEMMED)?,
+            plain: get(super::schema::PLAIN)?,
+            keyword: get(super::schema::KEYWORD)?,
+            highlighter: Highlighter::default(),
+        })
+    }
+
+    /// Compiles a query string. An empty query is an error.
+    pub fn compile(mut self, input: &str) -> Result<Compiled> {
+        let clauses = parse(input);
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut positive = 0;
+        for clause in &clauses {
+            match clause {
+                Clause::Not(inner) => {
+                    if let Some(q) = self.clause(inner, false)? {
+                        parts.push((Occur::MustNot, q));
+                    }
+                }
+                c => {
+                    if let Some(q) = self.clause(c, true)? {
+                        parts.push((Occur::Must, q));
+                        positive += 1;
+                    }
+                }
+            }
+        }
+        if parts.is_empty() {
+            return Err(Error::Invalid(format!(
+                "search query `{}` has no words to look for",
+                input.trim()
+            )));
+        }
+        if positive == 0 {
+            parts.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Ok(Compiled {
+            query: Box::new(BooleanQuery::new(parts)),
+            highlighter: self.highlighter,
+        })
+    }
+
+    fn clause(&mut self, clause: &Clause, highlight: bool) -> Result<Option<Box<dyn Query>>> {
+        let f = self.fields;
+        match clause {
+            Clause::Not(inner) => self.clause(inner, false),
+            Clause::Word {
+                field: None,
+                text,
+                prefix,
+            } => {
+                let long_prefix = text.chars().count() >= PREFIX_BODY_MIN_CHARS;
+                let targets = [
+                    (f.title, 3.0, true),
+                    (f.author, 1.5, true),
+                    (f.tag, 1.5, true),
+                    (f.abstract_text, 1.0, long_prefix),
+                    (f.notes, 1.0, long_prefix),
+                    (f.annotations, 1.0, long_prefix),
+                ];
+                let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (field, boost, allow_prefix) in targets {
+                    if let Some(q) =
+                        self.word(field, text, *prefix && allow_prefix, true, highlight)?
+                    {
+                        shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                    }
+                }
+                Ok(disjunction(shoulds))
+            }
+            Clause::Phrase { field: None, text } => {
+                let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (field, boost) in [
+                    (f.title, 3.0),
+                    (f.abstract_text, 1.0),
+                    (f.notes, 1.0),
+                    (f.annotations, 1.0),
+                ] {
+                    if let Some(q) = self.phrase(field, text, highlight) {
+                        shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                    }
+                }
+                Ok(disjunction(shoulds))
+            }
+            Clause::Word {
+                field: Some(name),
+                text,
+                prefix,
+            } => match name.as_str() {
+                "status" => Ok(Some(Box::new(TermQuery::new(
+                    Term::from_field_text(f.status, &text.to_lowercase()),
+                    IndexRecordOption::Basic,
+                )))),
+                "year" => self.year(text).map(Some),
+                _ => {
+                    let field = self.named_field(name);
+                    let fuzzy = field != f.tag;
+                    self.word(field, text, *prefix, fuzzy, highlight)
+                }
+            },
+            Clause::Phrase {
+                field: Some(name),
+                text,
+            } => match name.as_str() {
+                "status" | "year" => self.clause(
+                    &Clause::Word {
+                        field: Some(name.clone()),
+                        text: text.clone(),
+                        prefix: false,
+                    },
+                    highlight,
+                ),
+                _ => {
+                    let field = self.named_field(name);
+                    if field == f.tag {
+                        return self.word(field, text, false, false, highlight);
+                    }
+                    Ok(self.phrase(field, text, highlight))
+                }
+            },
+        }
+    }
+
+    fn named_field(&self, name: &str) -> Field {
+        let f = self.fields;
+        match name {
+            "title" => f.title,
+            "author" | "authors" => f.author,
+            "abstract" => f.abstract_text,
+            "note" | "notes" => f.notes,
+            "highlight" | "annotation" => f.annotations,
+            _ => f.tag,
+        }
+    }
+
+    fn analyzer(&mut self, field: Field) -> &mut TextAnalyzer {
+        if field == self.fields.author {
+            &mut self.plain
+        } else if field == self.fields.tag {
+            &mut self.keyword
+        } else {
+            &mut self.stemmed
+        }
+    }
+
+    /// A word in one field: the exact (stemmed) term, a prefix expansion
+    /// when `prefix`, and a fuzzy match when `fuzzy` and the word is long.
+    fn word(
+        &mut self,
+        field: Field,
+        text: &str,
+        prefix: bool,
+        fuzzy: bool,
+        highlight: bool,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let tokens = analyze(self.analyzer(field), text);
+        if tokens.len() > 1 {
+            return Ok(self.phrase(field, text, highlight));
+        }
+        let Some(token) = tokens.into_iter().next() else {
+            return Ok(None);
+        };
+        let stemmed_field = field != self.fields.author && field != self.fields.tag;
+        let mut shoulds: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Should,
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &token),
+                IndexRecordOption::WithFreqs,
+            )),
+        )];
+        if highlight && stemmed_field {
+            self.highlighter.exact.push(token.clone());
+        }
+        if prefix {
+            // Expand what was typed, not its stem: "transfo" must find
+            // "transform…" even though the stemmer would cut it differently.
+            let typed = deunicode::deunicode(text).to_lowercase();
+            let typed: String = typed
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
+            if !typed.is_empty() {
+                let q = FuzzyTermQuery::new_prefix(Term::from_field_text(field, &typed), 0, true);
+                shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.5))));
+                if highlight && stemmed_field {
+                    self.highlighter.prefixes.push(typed);
+                }
+            }
+        }
+        let chars = token.chars().count();
+        if fuzzy && chars >= FUZZY_MIN_CHARS && token.chars().all(|c| c.is_alphabetic()) {
+            let distance = if chars >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
+            let q = FuzzyTermQuery::new(Term::from_field_text(field, &token), distance, true);
+            shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.3))));
+            if highlight && stemmed_field {
+                self.highlighter.fuzzy.push((token, distance));
+            }
+        }
+        Ok(disjunction(shoulds))
+    }
+
+    fn phrase(&mut self, field: Field, text: &str, highlight: bool) -> Option<Box<dyn Query>> {
+        let tokens = analyze(self.analyzer(field), text);
+        if highlight && field != self.fields.author && field != self.fields.tag {
+            self.highlighter.exact.extend(tokens.iter().cloned());
+        }
+        match tokens.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                Term::from_field_text(field, &tokens[0]),
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new(
+                tokens
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            ))),
+        }
+    }
+
+    fn year(&self, text: &str) -> Result<Box<dyn Query>> {
+        let field = self.fields.year;
+        let bad = || {
+            Error::Invalid(format!(
+                "`year:{text}` is not a year or range (try year:2021, year:2019-2022, year:>=2020)"
+            ))
+        };
+        let num = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
+        let term = |y: u64| Term::from_field_u64(field, y);
+        let (lo, hi) = if let Some(rest) = text.strip_prefix(">=") {
+            (Bound::Included(term(num(rest)?)), Bound::Unbounded)
+        } else if let Some(rest) = text.strip_prefix('>') {
+            (Bound::Excluded(term(num(rest)?)), Bound::Unbounded)
+        } else if let Some(rest) = text.strip_prefix("<=") {
+            (Bound::Unbounded, Bound::Included(term(num(rest)?)))
+        } else if let Some(rest) = text.strip_prefix('<') {
+            (Bound::Unbounded, Bound::Excluded(term(num(rest)?)))
+        } else if let Some((a, b)) = text.split_once(['-', '.']) {
+            let b = b.trim_start_matches('.');
+            (
+                Bound::Included(term(num(a)?)),
+                Bound::Included(term(num(b)?)),
+            )
+        } else {
+            return Ok(Box::new(TermQuery::new(
+                term(num(text)?),
+                IndexRecordOption::Basic,
+            )));
+        };
+        Ok(Box::new(RangeQuery::new(lo, hi)))
+    }
+}
+
+fn disjunction(mut shoulds: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
+    match shoulds.len() {
+        0 => None,
+        1 => shoulds.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(shoulds))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(field: Option<&str>, text: &str, prefix: bool) -> Clause {
+        Clause::Word {
+            field: field.map(str::to_string),
+            text: text.to_string(),
+            prefix,
+        }
+    }
+
+    #[test]
+    fn parses() {
+        assert_eq!(
+            parse("video diffusion"),
+            vec![word(None, "video", false), word(None, "diffusion", true)]
+        );
+        assert_eq!(parse("video "), vec![word(None, "video", false)]);
+        assert_eq!(
+            parse("title:\"masked auto\" -survey tag:to-read"),
+            vec![
+                Clause::Phrase {
+                    field: Some("title".into()),
+                    text: "masked auto".into()
+                },
+                Clause::Not(Box::new(word(None, "survey", false))),
+                word(Some("tag"), "to-read", true),
+            ]
+        );
+        assert_eq!(parse("foo:bar"), vec![word(None, "foo:bar", true)]);
+        assert_eq!(
+            parse("\"unterminated phrase"),
+            vec![Clause::Phrase {
+                field: None,
+                text: "unterminated phrase".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn highlighter_matches() {
+        let h = Highlighter {
+            exact: vec!["model".into()],
+            prefixes: vec!["transf".into()],
+            fuzzy: vec![("diffus".into(), 1)],
+        };
+        assert!(h.matches("model"));
+        assert!(h.matches("transform"));
+        assert!(h.matches("difus"));
+        assert!(!h.matches("video"));
+    }
+}

@@ -1,0 +1,623 @@
+//! The `Library` façade: the one API the CLI and the desktop shell use.
+//!
+//! A library is a folder; its private state lives in `.lectern/`
+//! (`lectern.db`, `index/`, `lock`). Opening for writing takes an exclusive
+//! lock on `.lectern/lock`, so one process at a time owns the SQLite write
+//! connection and the tantivy writer. A second process can still open the
+//! library read-only ([`Library::open_for_reading`]) to list, show, search
+//! and export.
+//!
+//! Every write is one SQLite transaction that also records what the index
+//! owes (`pending_index`); after the commit the index applies and clears it.
+//!
+//! ```no_run
+//! # fn main() -> lectern::Result<()> {
+//! let mut lib = lectern::Library::open("demo-library")?;
+//! lib.import_text("A Title\n\nAn abstract long enough to be prose, with more words than a title has. It ends here.", "pasted")?;
+//! for hit in lib.search("abstract", 10)? {
+//!     println!("{} {}", hit.citekey, hit.title);
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::citekey::Allocator;
+use crate::error::{Error, Result};
+use crate::index::{IndexDoc, SearchIndex};
+use crate::model::{
+    Annotation, ImportReport, NewPaper, Note, Paper, Problem, Related, SearchHit, Status,
+    TextPosition, TextQuote,
+};
+use crate::store::{self, now};
+
+/// Name of the private folder inside a library.
+pub const PRIVATE_DIR: &str = ".lectern";
+
+/// How much context an annotation keeps on each side of its quote.
+const QUOTE_CONTEXT_CHARS: usize = 32;
+
+/// An open library.
+pub struct Library {
+    root: PathBuf,
+    conn: Connection,
+    index: SearchIndex,
+    /// Held for the life of a writable library; `None` when read-only.
+    lock: Option<File>,
+    /// The last failure to bring the index up to date after a committed
+    /// write; the pending queue keeps the work for the next open.
+    index_lag: Option<String>,
+}
+
+impl Library {
+    /// Opens (creating if needed) the library at `root` for reading and
+    /// writing. Fails with [`Error::Locked`] if another process has it open
+    /// for writing.
+    pub fn open(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        if root.exists() && !root.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{}: library path is not a folder",
+                root.display()
+            )));
+        }
+        std::fs::create_dir_all(&private).map_err(|e| Error::io(&private, e))?;
+        write_ignore_files(&root, &private)?;
+        let lock_path = private.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    library: root,
+                    lock: lock_path,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let conn = store::open(&private.join("lectern.db"))?;
+        let (mut index, created) = SearchIndex::open(&private.join("index"), true)?;
+        if created {
+            index.rebuild(&conn)?;
+        } else {
+            index.replay(&conn)?;
+            // A stale or foreign index (wrong document count) is rebuilt.
+            if index.num_docs() != store::papers::count(&conn)? {
+                index.rebuild(&conn)?;
+            }
+        }
+        Ok(Library {
+            root,
+            conn,
+            index,
+            lock: Some(lock),
+            index_lag: None,
+        })
+    }
+
+    /// Opens for writing if possible, else read-only when another process
+    /// holds the write lock. For commands that only read.
+    pub fn open_for_reading(root: impl AsRef<Path>) -> Result<Library> {
+        match Library::open(root.as_ref()) {
+            Err(Error::Locked { .. }) => Library::open_read_only(root),
+            other => other,
+        }
+    }
+
+    /// Opens an existing library without taking the write lock.
+    pub fn open_read_only(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        let db = private.join("lectern.db");
+        if !db.exists() {
+            return Err(Error::Invalid(format!(
+                "{}: not a Lectern library (no {PRIVATE_DIR}/lectern.db)",
+                root.display()
+            )));
+        }
+        let conn = store::open(&db)?;
+        let (index, _) = SearchIndex::open(&private.join("index"), false)?;
+        Ok(Library {
+            root,
+            conn,
+            index,
+            lock: None,
+            index_lag: None,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn is_writable(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Why the index is behind SQLite, if it is.
+    pub fn index_lag(&self) -> Option<&str> {
+        self.index_lag.as_deref()
+    }
+
+    /// Direct read access to the store, for exporters and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn ensure_writable(&self) -> Result<()> {
+        if self.lock.is_some() {
+            Ok(())
+        } else {
+            Err(Error::Locked {
+                library: self.root.clone(),
+                lock: self.root.join(PRIVATE_DIR).join("lock"),
+            })
+        }
+    }
+
+    /// Runs `f` in one write transaction, then brings the index up to date.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.ensure_writable()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        self.catch_up_index();
+        Ok(out)
+    }
+
+    fn catch_up_index(&mut self) {
+        self.index_lag = self.index.replay(&self.conn).err().map(|e| e.to_string());
+    }
+
+    // ----- import -------------------------------------------------------
+
+    /// Imports a text in any format the importer recognises.
+    pub fn import_text(&mut self, text: &str, source: &str) -> Result<ImportReport> {
+        let parsed = crate::import::parse(text, source)?;
+        self.import_papers(parsed.papers, parsed.problems)
+    }
+
+    /// Imports a file (format detected from its content).
+    pub fn import_file(&mut self, path: &Path) -> Result<ImportReport> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let name = path.display().to_string();
+        let text = crate::import::decode(&bytes, &name)?;
+        self.import_text(&text, &name)
+    }
+
+    /// Adds papers in one transaction, merging those already present
+    /// (matched by DOI, arXiv id, then normalized title).
+    pub fn import_papers(
+        &mut self,
+        papers: Vec<NewPaper>,
+        problems: Vec<Problem>,
+    ) -> Result<ImportReport> {
+        self.ensure_writable()?;
+        let mut report = ImportReport {
+            problems,
+            ..Default::default()
+        };
+        let now = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = (|| -> Result<Vec<String>> {
+            let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
+            let mut merged_ids = Vec::new();
+            for p in papers {
+                if p.title.trim().is_empty() {
+                    report.skipped += 1;
+                    report.problems.push(Problem {
+                        location: p.source.clone(),
+                        message: "entry has no title; skipped".into(),
+                    });
+                    continue;
+                }
+                match store::papers::find_duplicate(&tx, &p)? {
+                    Some(existing) => {
+                        if store::papers::merge_missing(&tx, &existing, &p, &now)? {
+                            store::pending::mark(&tx, &existing)?;
+                            report.merged += 1;
+                            merged_ids.push(existing);
+                        } else {
+                            report.skipped += 1;
+                        }
+                    }
+                    None => {
+                        let id = store::new_id();
+                        let citekey = alloc.allocate(&p.authors, &p.title, p.year);
+                        store::papers::insert(&tx, &id, &citekey, &p, &now)?;
+                        store::pending::mark(&tx, &id)?;
+                        self.index.add_new(&IndexDoc {
+                            id: id.clone(),
+                            title: p.title,
+                            authors: p.authors,
+                            abstract_text: p.abstract_text,
+                            notes: Vec::new(),
+                            annotations: Vec::new(),
+                            tags: p.tags,
+                            status: Status::Unread.as_str().to_string(),
+                            year: p.year,
+                        })?;
+                        report.added += 1;
+                        report.added_ids.push(id);
+                    }
+                }
+            }
+            Ok(merged_ids)
+        })();
+        let merged_ids = match result.and_then(|m| tx.commit().map(|_| m).map_err(Error::from)) {
+            Ok(m) => m,
+            Err(e) => {
+                self.index.rollback();
+                return Err(e);
+            }
+        };
+        // New papers are already in the writer; merged ones are re-read.
+        let finish = (|| -> Result<()> {
+            let (seq, _) = store::pending::read(&self.conn)?;
+            for id in &merged_ids {
+                if let Some(doc) = IndexDoc::load(&self.conn, id)? {
+                    self.index.upsert(&doc)?;
+                }
+            }
+            self.index.commit()?;
+            store::pending::clear(&self.conn, seq)
+        })();
+        self.index_lag = finish.err().map(|e| e.to_string());
+        Ok(report)
+    }
+
+    // ----- reading ------------------------------------------------------
+
+    /// Resolves an id or citekey to an id.
+    pub fn resolve(&self, key: &str) -> Result<String> {
+        store::papers::resolve(&self.conn, key)
+    }
+
+    /// A paper with its notes, highlights and relations.
+    pub fn paper(&self, key: &str) -> Result<Paper> {
+        let id = self.resolve(key)?;
+        store::papers::load(&self.conn, &id)
+    }
+
+    /// Papers in import order, optionally filtered.
+    pub fn list(&self, tag: Option<&str>, status: Option<Status>) -> Result<Vec<Paper>> {
+        store::papers::list_ids(&self.conn, tag, status)?
+            .iter()
+            .map(|id| store::papers::load(&self.conn, id))
+            .collect()
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        store::papers::count(&self.conn)
+    }
+
+    /// Full-text search; see [`crate::index::query`] for the syntax.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.index.search(&self.conn, query, limit)
+    }
+
+    /// Suggested related papers plus the user's own relations.
+    pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
+        let id = self.resolve(key)?;
+        Ok(Related {
+            suggestions: self.index.related(&self.conn, &id, limit)?,
+            relations: store::relations::for_paper(&self.conn, &id)?,
+        })
+    }
+
+    pub fn notes(&self, key: &str) -> Result<Vec<Note>> {
+        let id = self.resolve(key)?;
+        store::notes::for_paper(&self.conn, &id)
+    }
+
+    // ----- writing ------------------------------------------------------
+
+    /// Adds a Markdown note to a paper.
+    pub fn add_note(&mut self, key: &str, body: &str) -> Result<Note> {
+        let paper_id = self.resolve(key)?;
+        if body.trim().is_empty() {
+            return Err(Error::Invalid("note is empty".into()));
+        }
+        self.write(|tx| {
+            let id = store::new_id();
+            let now = now();
+            store::notes::insert(tx, &id, &paper_id, body, &now)?;
+            store::papers::touch(tx, &paper_id, &now)?;
+            store::pending::mark(tx, &paper_id)?;
+            store::notes::get(tx, &id)
+        })
+    }
+
+    pub fn update_note(&mut self, note_id: &str, body: &str) -> Result<Note> {
+        self.write(|tx| {
+            let note = store::notes::get(tx, note_id)?;
+            let now = now();
+            store::notes::update(tx, note_id, body, &now)?;
+            store::papers::touch(tx, &note.paper_id, &now)?;
+            store::pending::mark(tx, &note.paper_id)?;
+            store::notes::get(tx, note_id)
+        })
+    }
+
+    pub fn delete_note(&mut self, note_id: &str) -> Result<()> {
+        self.write(|tx| {
+            let note = store::notes::get(tx, note_id)?;
+            store::notes::delete(tx, note_id)?;
+            store::papers::touch(tx, &note.paper_id, &now())?;
+            store::pending::mark(tx, &note.paper_id)
+        })
+    }
+
+    /// Highlights the first occurrence of `quote` in the paper's abstract.
+    pub fn annotate(
+        &mut self,
+        key: &str,
+        quote: &str,
+        comment: Option<&str>,
+        color: Option<&str>,
+    ) -> Result<Annotation> {
+        let paper = store::papers::row(&self.conn, &self.resolve(key)?)?;
+        if quote.is_empty() {
+            return Err(Error::Invalid("quote is empty".into()));
+        }
+        let Some(byte_start) = paper.abstract_text.find(quote) else {
+            return Err(Error::Invalid(format!(
+                "quote `{}` not found in the text of paper `{}`",
+                crate::text::fold_whitespace(quote),
+                paper.citekey
+            )));
+        };
+        let start = paper.abstract_text[..byte_start].chars().count();
+        let end = start + quote.chars().count();
+        self.annotate_range(&paper.id, start, end, comment, color)
+    }
+
+    /// Highlights characters `start..end` of the paper's abstract (what the
+    /// desktop reader sends for a selection).
+    pub fn annotate_range(
+        &mut self,
+        key: &str,
+        start: usize,
+        end: usize,
+        comment: Option<&str>,
+        color: Option<&str>,
+    ) -> Result<Annotation> {
+        let paper = store::papers::row(&self.conn, &self.resolve(key)?)?;
+        let text = &paper.abstract_text;
+        let len = text.chars().count();
+        if start >= end || end > len {
+            return Err(Error::Invalid(format!(
+                "highlight range {start}..{end} is outside the text of paper `{}` ({len} characters)",
+                paper.citekey
+            )));
+        }
+        let color = resolve_color(color)?;
+        let b = |c: usize| crate::text::char_to_byte(text, c);
+        let quote = TextQuote {
+            exact: text[b(start)..b(end)].to_string(),
+            prefix: text[b(start.saturating_sub(QUOTE_CONTEXT_CHARS))..b(start)].to_string(),
+            suffix: text[b(end)..b((end + QUOTE_CONTEXT_CHARS).min(len))].to_string(),
+        };
+        let now = now();
+        let annotation = Annotation {
+            id: store::new_id(),
+            paper_id: paper.id.clone(),
+            quote,
+            position: TextPosition { start, end },
+            color: color.to_string(),
+            comment: comment.map(str::to_string).filter(|c| !c.trim().is_empty()),
+            created: now.clone(),
+            updated: now.clone(),
+        };
+        self.write(|tx| {
+            store::annotations::insert(tx, &annotation)?;
+            store::papers::touch(tx, &annotation.paper_id, &now)?;
+            store::pending::mark(tx, &annotation.paper_id)?;
+            Ok(annotation.clone())
+        })
+    }
+
+    /// Changes a highlight's color and/or comment (`Some("")` clears it).
+    pub fn update_annotation(
+        &mut self,
+        id: &str,
+        comment: Option<&str>,
+        color: Option<&str>,
+    ) -> Result<Annotation> {
+        let color = color.map(|c| resolve_color(Some(c))).transpose()?;
+        self.write(|tx| {
+            let a = store::annotations::get(tx, id)?;
+            let color = color.unwrap_or(&a.color).to_string();
+            let comment = match comment {
+                Some(c) if c.trim().is_empty() => None,
+                Some(c) => Some(c.to_string()),
+                None => a.comment.clone(),
+            };
+            let now = now();
+            store::annotations::update(tx, id, &color, comment.as_deref(), &now)?;
+            store::papers::touch(tx, &a.paper_id, &now)?;
+            store::pending::mark(tx, &a.paper_id)?;
+            store::annotations::get(tx, id)
+        })
+    }
+
+    pub fn delete_annotation(&mut self, id: &str) -> Result<()> {
+        self.write(|tx| {
+            let a = store::annotations::get(tx, id)?;
+            store::annotations::delete(tx, id)?;
+            store::papers::touch(tx, &a.paper_id, &now())?;
+            store::pending::mark(tx, &a.paper_id)
+        })
+    }
+
+    /// Links two papers with a typed relation (`related`, `cites`,
+    /// `extends`, `contradicts` or any word). Returns whether it was new.
+    pub fn link(&mut self, from: &str, to: &str, kind: &str) -> Result<bool> {
+        let src = self.resolve(from)?;
+        let dst = self.resolve(to)?;
+        if src == dst {
+            return Err(Error::Invalid(format!(
+                "cannot link paper `{from}` to itself"
+            )));
+        }
+        let kind = normalize_relation_kind(kind)?;
+        self.write(|tx| {
+            let now = now();
+            let new = store::relations::insert(tx, &src, &dst, &kind, &now)?;
+            store::papers::touch(tx, &src, &now)?;
+            store::papers::touch(tx, &dst, &now)?;
+            Ok(new)
+        })
+    }
+
+    /// Removes relations between two papers (either direction). Returns how
+    /// many were removed; none is an error.
+    pub fn unlink(&mut self, a: &str, b: &str, kind: Option<&str>) -> Result<usize> {
+        let a_id = self.resolve(a)?;
+        let b_id = self.resolve(b)?;
+        let n = self.write(|tx| {
+            let n = store::relations::delete(tx, &a_id, &b_id, kind)?;
+            if n > 0 {
+                let now = now();
+                store::papers::touch(tx, &a_id, &now)?;
+                store::papers::touch(tx, &b_id, &now)?;
+            }
+            Ok(n)
+        })?;
+        if n == 0 {
+            return Err(Error::NotFound {
+                what: "relation between",
+                id: format!("{a}` and `{b}"),
+            });
+        }
+        Ok(n)
+    }
+
+    /// Adds tags (lowercased, trimmed). Returns the paper's tags.
+    pub fn tag(&mut self, key: &str, tags: &[String]) -> Result<Vec<String>> {
+        let id = self.resolve(key)?;
+        let tags = normalize_tags(tags)?;
+        self.write(|tx| {
+            for t in &tags {
+                store::papers::add_tag(tx, &id, t)?;
+            }
+            store::papers::touch(tx, &id, &now())?;
+            store::pending::mark(tx, &id)?;
+            store::papers::tags(tx, &id)
+        })
+    }
+
+    pub fn untag(&mut self, key: &str, tags: &[String]) -> Result<Vec<String>> {
+        let id = self.resolve(key)?;
+        let tags = normalize_tags(tags)?;
+        self.write(|tx| {
+            for t in &tags {
+                store::papers::remove_tag(tx, &id, t)?;
+            }
+            store::papers::touch(tx, &id, &now())?;
+            store::pending::mark(tx, &id)?;
+            store::papers::tags(tx, &id)
+        })
+    }
+
+    pub fn set_status(&mut self, key: &str, status: Status) -> Result<()> {
+        let id = self.resolve(key)?;
+        self.write(|tx| {
+            store::papers::set_status(tx, &id, status)?;
+            store::papers::touch(tx, &id, &now())?;
+            store::pending::mark(tx, &id)
+        })
+    }
+
+    pub fn set_starred(&mut self, key: &str, starred: bool) -> Result<()> {
+        let id = self.resolve(key)?;
+        self.write(|tx| {
+            store::papers::set_starred(tx, &id, starred)?;
+            store::papers::touch(tx, &id, &now())
+        })
+    }
+
+    /// Rebuilds the full-text index from SQLite.
+    pub fn reindex(&mut self) -> Result<u64> {
+        self.ensure_writable()?;
+        self.index.rebuild(&self.conn)?;
+        self.index_lag = None;
+        Ok(self.index.num_docs())
+    }
+
+    /// Writes one Markdown file per paper into `dir`, keeping what the user
+    /// wrote in files exported before.
+    pub fn export_markdown(&self, dir: &Path) -> Result<crate::export::markdown::ExportReport> {
+        crate::export::markdown::export(&self.conn, dir)
+    }
+}
+
+fn resolve_color(color: Option<&str>) -> Result<&'static str> {
+    match color {
+        None => Ok("yellow"),
+        Some(c) => crate::model::palette_color(c).ok_or_else(|| {
+            let names: Vec<&str> = crate::model::PALETTE.iter().map(|(n, _)| *n).collect();
+            Error::Invalid(format!(
+                "unknown highlight color `{c}` (use one of {})",
+                names.join(", ")
+            ))
+        }),
+    }
+}
+
+fn normalize_relation_kind(kind: &str) -> Result<String> {
+    let k = kind.trim().to_lowercase();
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::Invalid(format!(
+            "relation kind `{kind}` must be one word (related, cites, extends, contradicts, …)"
+        )));
+    }
+    Ok(k)
+}
+
+fn normalize_tags(tags: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for t in tags {
+        let t = t.trim().trim_start_matches('#').to_lowercase();
+        if t.is_empty() || t.chars().any(char::is_whitespace) {
+            return Err(Error::Invalid(format!(
+                "tag `{t}` must be one word without spaces"
+            )));
+        }
+        out.push(t);
+    }
+    if out.is_empty() {
+        return Err(Error::Invalid("no tags given".into()));
+    }
+    Ok(out)
+}
+
+/// Keeps `.lectern/` out of git and Syncthing.
+fn write_ignore_files(root: &Path, private: &Path) -> Result<()> {
+    let gitignore = private.join(".gitignore");
+    if !gitignore.exists() {
+        crate::fsutil::write_atomic(&gitignore, b"*\n")?;
+    }
+    let stignore = root.join(".stignore");
+    if !stignore.exists() {
+        crate::fsutil::write_atomic(&stignore, b".lectern\n")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,352 @@
+//! Plain data types shared by the engine, the CLI and the desktop shell.
+//!
+//! Everything here is `serde`-serializable and carries no behaviour beyond
+//! small conversions, so the same shapes travel to `--json` output and to the
+//! UI unchanged.
+//!
+//! ```
+//! use lectern::model::{LinkKind, Status};
+//! assert_eq!(LinkKind::classify("https://github.com/a/b"), LinkKind::Code);
+//! assert_eq!("reading".parse::<Status>().unwrap(), Status::Reading);
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What a link of a paper points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    Code,
+    Dataset,
+    Project,
+    Pdf,
+    Other,
+}
+
+impl LinkKind {
+    /// The stable lowercase name used in SQLite, JSON and Markdown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Code => "code",
+            LinkKind::Dataset => "dataset",
+            LinkKind::Project => "project",
+            LinkKind::Pdf => "pdf",
+            LinkKind::Other => "other",
+        }
+    }
+
+    /// Guesses the kind of a URL found in a paper's text: code hosts are
+    /// `code`, dataset pages are `dataset`, PDFs are `pdf`, the rest `project`.
+    pub fn classify(url: &str) -> LinkKind {
+        let lower = url.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .unwrap_or(&lower);
+        let rest = rest.strip_prefix("www.").unwrap_or(rest);
+        let host = rest.split('/').next().unwrap_or("");
+        let path = &rest[host.len()..];
+        if host == "github.com"
+            || host == "gitlab.com"
+            || host.ends_with(".gitlab.io") && path.contains("/-/")
+            || host == "bitbucket.org"
+            || host == "codeberg.org"
+        {
+            LinkKind::Code
+        } else if (host == "huggingface.co" && path.starts_with("/datasets/"))
+            || host == "zenodo.org"
+            || host == "kaggle.com" && path.starts_with("/datasets")
+            || path.contains("/dataset/")
+            || path.contains("/datasets/")
+        {
+            LinkKind::Dataset
+        } else if path.ends_with(".pdf") || host == "arxiv.org" && path.starts_with("/pdf/") {
+            LinkKind::Pdf
+        } else {
+            LinkKind::Project
+        }
+    }
+}
+
+impl fmt::Display for LinkKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for LinkKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "code" => Ok(LinkKind::Code),
+            "dataset" => Ok(LinkKind::Dataset),
+            "project" => Ok(LinkKind::Project),
+            "pdf" => Ok(LinkKind::Pdf),
+            "other" => Ok(LinkKind::Other),
+            other => Err(format!(
+                "unknown link kind `{other}` (expected code, dataset, project, pdf or other)"
+            )),
+        }
+    }
+}
+
+/// A URL attached to a paper.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Link {
+    pub url: String,
+    pub kind: LinkKind,
+}
+
+/// Reading status of a paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Unread,
+    Reading,
+    Read,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unread => "unread",
+            Status::Reading => "reading",
+            Status::Read => "read",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "unread" => Ok(Status::Unread),
+            "reading" => Ok(Status::Reading),
+            "read" => Ok(Status::Read),
+            other => Err(format!(
+                "unknown status `{other}` (expected unread, reading or read)"
+            )),
+        }
+    }
+}
+
+/// Highlight colors: Zotero's palette, so highlights survive a trip through
+/// other tools.
+pub const PALETTE: [(&str, &str); 8] = [
+    ("yellow", "#ffd400"),
+    ("red", "#ff6666"),
+    ("green", "#5fb236"),
+    ("blue", "#2ea8e5"),
+    ("purple", "#a28ae5"),
+    ("magenta", "#e56eee"),
+    ("orange", "#f19837"),
+    ("gray", "#aaaaaa"),
+];
+
+/// Resolves a palette color name (or its hex value) to the canonical name.
+pub fn palette_color(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_ascii_lowercase();
+    let lower = if lower == "grey" {
+        "gray".to_string()
+    } else {
+        lower
+    };
+    PALETTE
+        .iter()
+        .find(|(n, hex)| *n == lower || *hex == lower)
+        .map(|(n, _)| *n)
+}
+
+/// A paper as it arrives from an importer, before it has an id or citekey.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewPaper {
+    pub title: String,
+    pub abstract_text: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub doi: Option<String>,
+    pub arxiv: Option<String>,
+    pub links: Vec<Link>,
+    pub tags: Vec<String>,
+    /// Where the paper came from, `file:line`, for reports.
+    pub source: String,
+}
+
+/// A paper with everything the user attached to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paper {
+    pub id: String,
+    pub citekey: String,
+    pub title: String,
+    #[serde(rename = "abstract")]
+    pub abstract_text: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub doi: Option<String>,
+    pub arxiv: Option<String>,
+    pub links: Vec<Link>,
+    pub tags: Vec<String>,
+    pub status: Status,
+    pub starred: bool,
+    pub notes: Vec<Note>,
+    pub annotations: Vec<Annotation>,
+    pub relations: Vec<Relation>,
+    pub added: String,
+    pub updated: String,
+}
+
+/// A Markdown note attached to a paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub paper_id: String,
+    pub body: String,
+    pub created: String,
+    pub updated: String,
+}
+
+/// W3C Web Annotation `TextQuoteSelector`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextQuote {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+/// W3C Web Annotation `TextPositionSelector`: character (not byte) offsets
+/// into the paper's abstract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextPosition {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A highlight of a span of a paper's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub id: String,
+    pub paper_id: String,
+    pub quote: TextQuote,
+    pub position: TextPosition,
+    pub color: String,
+    pub comment: Option<String>,
+    pub created: String,
+    pub updated: String,
+}
+
+/// Which end of a relation the paper being shown is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// This paper → other paper.
+    Outgoing,
+    /// Other paper → this paper.
+    Incoming,
+}
+
+/// A typed link the user made between two papers, seen from one of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub kind: String,
+    pub direction: Direction,
+    pub other_id: String,
+    pub other_citekey: String,
+    pub other_title: String,
+    pub created: String,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub citekey: String,
+    pub title: String,
+    pub score: f32,
+    /// A fragment of the abstract (or notes) with matched words wrapped in
+    /// `<b>…</b>`; other text is HTML-escaped.
+    pub snippet: String,
+}
+
+/// One suggested related paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelatedHit {
+    pub id: String,
+    pub citekey: String,
+    pub title: String,
+    pub score: f32,
+    /// The few words both papers share that weighed most.
+    pub terms: Vec<String>,
+}
+
+/// Related papers: computed suggestions plus the user's own relations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    pub suggestions: Vec<RelatedHit>,
+    pub relations: Vec<Relation>,
+}
+
+/// A problem met while importing, located as `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub location: String,
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub added: usize,
+    pub merged: usize,
+    pub skipped: usize,
+    pub problems: Vec<Problem>,
+    /// Ids of papers added, in order.
+    pub added_ids: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_links() {
+        let cases = [
+            ("https://github.com/om-ai-lab/ZoomEye", LinkKind::Code),
+            ("https://gitlab.com/a/b", LinkKind::Code),
+            (
+                "https://huggingface.co/datasets/jHaselberger/SADC",
+                LinkKind::Dataset,
+            ),
+            (
+                "https://tianchi.aliyun.com/dataset/95414",
+                LinkKind::Dataset,
+            ),
+            (
+                "https://huggingface.co/crisistransformers",
+                LinkKind::Project,
+            ),
+            ("https://guansuns.github.io/pages/llm-dm", LinkKind::Project),
+            ("https://arxiv.org/pdf/2401.00001", LinkKind::Pdf),
+        ];
+        for (url, kind) in cases {
+            assert_eq!(LinkKind::classify(url), kind, "{url}");
+        }
+    }
+
+    #[test]
+    fn palette_names() {
+        assert_eq!(palette_color("Yellow"), Some("yellow"));
+        assert_eq!(palette_color("#2ea8e5"), Some("blue"));
+        assert_eq!(palette_color("grey"), Some("gray"));
+        assert_eq!(palette_color("chartreuse"), None);
+    }
+}

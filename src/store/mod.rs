@@ -1,0 +1,72 @@
+//! SQLite, the library's source of truth.
+//!
+//! [`open`] sets the connection pragmas (WAL, foreign keys, busy timeout)
+//! outside any transaction, then brings the schema up to date with the
+//! migrations in [`migrations`], refusing a database written by a newer
+//! Lectern. Queries live beside their row mapping in one module per
+//! aggregate; they are free functions over a `&Connection`, so callers choose
+//! the transaction (a `Transaction` derefs to a `Connection`).
+
+pub mod annotations;
+pub mod migrations;
+pub mod notes;
+pub mod papers;
+pub mod pending;
+pub mod relations;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+impl From<rusqlite::Error> for Error {
+    fn from(source: rusqlite::Error) -> Self {
+        Error::Sqlite {
+            path: Path::new(".lectern").join("lectern.db"),
+            source,
+        }
+    }
+}
+
+/// Opens (creating if needed) the database at `path` and migrates it.
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|source| Error::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    configure(&conn)?;
+    migrations::migrate(&conn, path)?;
+    Ok(conn)
+}
+
+/// Opens an in-memory database with the full schema (tests and benches).
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrations::migrate(&conn, Path::new(":memory:"))?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // journal_mode returns a row; query it rather than execute.
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(())
+}
+
+/// The current time as RFC 3339 UTC with second precision.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A fresh opaque id: a time-ordered UUID in its short form.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}

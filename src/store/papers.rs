@@ -1,0 +1,315 @@
+//! Papers with their authors, links and tags.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{Error, Result};
+use crate::model::{Link, LinkKind, NewPaper, Paper, Status};
+
+/// The stored columns of a paper, before notes and the rest are attached.
+pub struct PaperRow {
+    pub id: String,
+    pub citekey: String,
+    pub title: String,
+    pub abstract_text: String,
+    pub year: Option<i32>,
+    pub doi: Option<String>,
+    pub arxiv: Option<String>,
+    pub status: Status,
+    pub starred: bool,
+    pub added: String,
+    pub updated: String,
+}
+
+/// Inserts a new paper with its authors, links and tags.
+pub fn insert(conn: &Connection, id: &str, citekey: &str, p: &NewPaper, now: &str) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO papers (id, citekey, title, norm_title, abstract, year, doi, arxiv, source, added, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    )?;
+    stmt.execute(params![
+        id,
+        citekey,
+        p.title,
+        crate::text::normalize_title(&p.title),
+        p.abstract_text,
+        p.year,
+        p.doi,
+        p.arxiv,
+        p.source,
+        now
+    ])?;
+    let mut author =
+        conn.prepare_cached("INSERT INTO authors (paper_id, position, name) VALUES (?1, ?2, ?3)")?;
+    for (i, name) in p.authors.iter().enumerate() {
+        author.execute(params![id, i as i64, name])?;
+    }
+    set_links(conn, id, &p.links)?;
+    for tag in &p.tags {
+        add_tag(conn, id, tag)?;
+    }
+    Ok(())
+}
+
+/// Replaces the links of a paper.
+pub fn set_links(conn: &Connection, id: &str, links: &[Link]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM links WHERE paper_id = ?1")?
+        .execute([id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO links (paper_id, position, url, kind) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, link) in links.iter().enumerate() {
+        stmt.execute(params![id, i as i64, link.url, link.kind.as_str()])?;
+    }
+    Ok(())
+}
+
+/// Finds a paper that is the same work as `p`: by DOI, then arXiv id, then
+/// normalized title.
+pub fn find_duplicate(conn: &Connection, p: &NewPaper) -> Result<Option<String>> {
+    if let Some(doi) = &p.doi {
+        let found = conn
+            .prepare_cached("SELECT id FROM papers WHERE doi = ?1 COLLATE NOCASE")?
+            .query_row([doi], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    if let Some(arxiv) = &p.arxiv {
+        let found = conn
+            .prepare_cached("SELECT id FROM papers WHERE arxiv = ?1")?
+            .query_row([arxiv], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    let norm = crate::text::normalize_title(&p.title);
+    Ok(conn
+        .prepare_cached("SELECT id FROM papers WHERE norm_title = ?1 ORDER BY seq LIMIT 1")?
+        .query_row([norm], |r| r.get(0))
+        .optional()?)
+}
+
+/// Fills fields the stored paper lacks from an imported copy. Returns
+/// whether anything changed. User data (notes, status, tags) is untouched
+/// except that new tags and links are added.
+pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Result<bool> {
+    let row = row(conn, id)?;
+    let mut changed = false;
+    if row.abstract_text.is_empty() && !p.abstract_text.is_empty() {
+        conn.execute(
+            "UPDATE papers SET abstract = ?2 WHERE id = ?1",
+            params![id, p.abstract_text],
+        )?;
+        changed = true;
+    }
+    if row.year.is_none() && p.year.is_some() {
+        conn.execute(
+            "UPDATE papers SET year = ?2 WHERE id = ?1",
+            params![id, p.year],
+        )?;
+        changed = true;
+    }
+    if row.doi.is_none() && p.doi.is_some() {
+        conn.execute(
+            "UPDATE papers SET doi = ?2 WHERE id = ?1",
+            params![id, p.doi],
+        )?;
+        changed = true;
+    }
+    if row.arxiv.is_none() && p.arxiv.is_some() {
+        conn.execute(
+            "UPDATE papers SET arxiv = ?2 WHERE id = ?1",
+            params![id, p.arxiv],
+        )?;
+        changed = true;
+    }
+    if authors(conn, id)?.is_empty() && !p.authors.is_empty() {
+        let mut stmt = conn
+            .prepare_cached("INSERT INTO authors (paper_id, position, name) VALUES (?1, ?2, ?3)")?;
+        for (i, name) in p.authors.iter().enumerate() {
+            stmt.execute(params![id, i as i64, name])?;
+        }
+        changed = true;
+    }
+    let mut links = links(conn, id)?;
+    let before = links.len();
+    for link in &p.links {
+        if !links.iter().any(|l| l.url == link.url) {
+            links.push(link.clone());
+        }
+    }
+    if links.len() != before {
+        set_links(conn, id, &links)?;
+        changed = true;
+    }
+    for tag in &p.tags {
+        changed |= add_tag(conn, id, tag)?;
+    }
+    if changed {
+        touch(conn, id, now)?;
+    }
+    Ok(changed)
+}
+
+/// Marks a paper as updated now.
+pub fn touch(conn: &Connection, id: &str, now: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE papers SET updated = ?2 WHERE id = ?1")?
+        .execute(params![id, now])?;
+    Ok(())
+}
+
+/// Resolves an id or a citekey to the paper's id.
+pub fn resolve(conn: &Connection, key: &str) -> Result<String> {
+    let key = key.trim();
+    conn.prepare_cached("SELECT id FROM papers WHERE id = ?1 OR citekey = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::UnknownPaper(key.to_string()))
+}
+
+/// Every citekey in use.
+pub fn citekeys(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT citekey FROM papers")?;
+    let keys = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(keys)
+}
+
+pub fn row(conn: &Connection, id: &str) -> Result<PaperRow> {
+    conn.prepare_cached(
+        "SELECT id, citekey, title, abstract, year, doi, arxiv, status, starred, added, updated
+         FROM papers WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        let status: String = r.get(7)?;
+        Ok(PaperRow {
+            id: r.get(0)?,
+            citekey: r.get(1)?,
+            title: r.get(2)?,
+            abstract_text: r.get(3)?,
+            year: r.get(4)?,
+            doi: r.get(5)?,
+            arxiv: r.get(6)?,
+            status: status.parse().unwrap_or_default(),
+            starred: r.get(8)?,
+            added: r.get(9)?,
+            updated: r.get(10)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::UnknownPaper(id.to_string()))
+}
+
+pub fn authors(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name FROM authors WHERE paper_id = ?1 ORDER BY position")?;
+    let v = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
+}
+
+pub fn links(conn: &Connection, id: &str) -> Result<Vec<Link>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT url, kind FROM links WHERE paper_id = ?1 ORDER BY position")?;
+    let v = stmt
+        .query_map([id], |r| {
+            let kind: String = r.get(1)?;
+            Ok(Link {
+                url: r.get(0)?,
+                kind: kind.parse().unwrap_or(LinkKind::Other),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<Link>>>()?;
+    Ok(v)
+}
+
+pub fn tags(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT tag FROM tags WHERE paper_id = ?1 ORDER BY tag")?;
+    let v = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
+}
+
+/// Adds a tag; returns whether it was new.
+pub fn add_tag(conn: &Connection, id: &str, tag: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached("INSERT OR IGNORE INTO tags (paper_id, tag) VALUES (?1, ?2)")?
+        .execute(params![id, tag])?;
+    Ok(n > 0)
+}
+
+/// Removes a tag; returns whether it was there.
+pub fn remove_tag(conn: &Connection, id: &str, tag: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached("DELETE FROM tags WHERE paper_id = ?1 AND tag = ?2")?
+        .execute(params![id, tag])?;
+    Ok(n > 0)
+}
+
+pub fn set_status(conn: &Connection, id: &str, status: Status) -> Result<()> {
+    conn.prepare_cached("UPDATE papers SET status = ?2 WHERE id = ?1")?
+        .execute(params![id, status.as_str()])?;
+    Ok(())
+}
+
+pub fn set_starred(conn: &Connection, id: &str, starred: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE papers SET starred = ?2 WHERE id = ?1")?
+        .execute(params![id, starred])?;
+    Ok(())
+}
+
+/// Ids of papers in import order, optionally filtered by tag and status.
+pub fn list_ids(
+    conn: &Connection,
+    tag: Option<&str>,
+    status: Option<Status>,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id FROM papers p
+         WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.paper_id = p.id AND t.tag = ?1))
+           AND (?2 IS NULL OR p.status = ?2)
+         ORDER BY p.seq",
+    )?;
+    let ids = stmt
+        .query_map(params![tag, status.map(|s| s.as_str())], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// Every paper id in import order.
+pub fn all_ids(conn: &Connection) -> Result<Vec<String>> {
+    list_ids(conn, None, None)
+}
+
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM papers", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Loads a paper with everything attached to it.
+pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
+    let row = row(conn, id)?;
+    Ok(Paper {
+        authors: authors(conn, id)?,
+        links: links(conn, id)?,
+        tags: tags(conn, id)?,
+        notes: super::notes::for_paper(conn, id)?,
+        annotations: super::annotations::for_paper(conn, id)?,
+        relations: super::relations::for_paper(conn, id)?,
+        id: row.id,
+        citekey: row.citekey,
+        title: row.title,
+        abstract_text: row.abstract_text,
+        year: row.year,
+        doi: row.doi,
+        arxiv: row.arxiv,
+        status: row.status,
+        starred: row.starred,
+        added: row.added,
+        updated: row.updated,
+    })
+}

@@ -1,0 +1,59 @@
+//! Typed relations the user made between papers, read from both ends.
+
+use rusqlite::{Connection, params};
+
+use crate::error::Result;
+use crate::model::{Direction, Relation};
+
+/// Adds `src -kind-> dst`; returns whether it was new.
+pub fn insert(conn: &Connection, src: &str, dst: &str, kind: &str, now: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO relations (src, dst, kind, created) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![src, dst, kind, now])?;
+    Ok(n > 0)
+}
+
+/// Removes relations between two papers in either direction, of one kind or
+/// all kinds. Returns how many were removed.
+pub fn delete(conn: &Connection, a: &str, b: &str, kind: Option<&str>) -> Result<usize> {
+    let n = conn
+        .prepare_cached(
+            "DELETE FROM relations
+             WHERE ((src = ?1 AND dst = ?2) OR (src = ?2 AND dst = ?1))
+               AND (?3 IS NULL OR kind = ?3)",
+        )?
+        .execute(params![a, b, kind])?;
+    Ok(n)
+}
+
+/// Relations of a paper, outgoing then incoming, oldest first.
+pub fn for_paper(conn: &Connection, id: &str) -> Result<Vec<Relation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.kind, 'outgoing', p.id, p.citekey, p.title, r.created
+           FROM relations r JOIN papers p ON p.id = r.dst WHERE r.src = ?1
+         UNION ALL
+         SELECT r.kind, 'incoming', p.id, p.citekey, p.title, r.created
+           FROM relations r JOIN papers p ON p.id = r.src WHERE r.dst = ?1
+         ORDER BY 2 DESC, 6, 4",
+    )?;
+    let v = stmt
+        .query_map([id], |r| {
+            let dir: String = r.get(1)?;
+            Ok(Relation {
+                kind: r.get(0)?,
+                direction: if dir == "outgoing" {
+                    Direction::Outgoing
+                } else {
+                    Direction::Incoming
+                },
+                other_id: r.get(2)?,
+                other_citekey: r.get(3)?,
+                other_title: r.get(4)?,
+                created: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}

@@ -1,0 +1,89 @@
+//! Small text helpers shared by import, search and export.
+//!
+//! ```
+//! use lectern::text::normalize_title;
+//! assert_eq!(normalize_title("  Yi: Open Foundation Models by 01.AI "), "yi open foundation models by 01 ai");
+//! ```
+
+/// The form of a title used to recognise the same paper twice: ASCII-folded,
+/// lowercase, punctuation dropped, whitespace folded.
+pub fn normalize_title(title: &str) -> String {
+    let folded = deunicode::deunicode(title).to_lowercase();
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Folds runs of whitespace (including non-breaking spaces) to one space.
+pub fn fold_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Levenshtein distance between two short strings, by characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Character offset → byte offset in `s` (clamped to the end).
+pub fn char_to_byte(s: &str, chars: usize) -> usize {
+    s.char_indices()
+        .nth(chars)
+        .map(|(b, _)| b)
+        .unwrap_or(s.len())
+}
+
+/// Escapes `<`, `>`, `&` and quotes for HTML text.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levenshtein_works() {
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("same", "same"), 0);
+    }
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(
+            normalize_title("Pre-trained  BERT\u{a0}Models"),
+            "pre trained bert models"
+        );
+        assert_eq!(normalize_title("Über"), "uber");
+    }
+}

@@ -1,0 +1,547 @@
+//! End-to-end tests of the `lectern` binary on temporary libraries.
+
+mod common;
+
+use common::{Lib, SEED, fixture, seed_pairs};
+use serde_json::Value;
+
+fn titles(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("array")
+        .iter()
+        .map(|p| p["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn seed_imports_exactly_its_papers_and_links() {
+    let lib = Lib::new();
+    let report = lib.import_seed();
+    assert_eq!(report["added"], 78, "{report}");
+    assert_eq!(report["merged"], 0);
+    let list = lib.json(&["list"]);
+    let papers = list.as_array().expect("papers");
+    let expected = seed_pairs();
+    assert_eq!(expected.len(), 78);
+    assert_eq!(papers.len(), 78);
+    for (p, (title, abstract_text)) in papers.iter().zip(&expected) {
+        assert_eq!(p["title"].as_str(), Some(title.as_str()));
+        assert_eq!(p["abstract"].as_str(), Some(abstract_text.as_str()));
+        assert_eq!(p["status"], "unread");
+        assert!(p["citekey"].as_str().is_some_and(|k| !k.is_empty()));
+    }
+    // Every URL of the seed, with its kind.
+    let mut links: Vec<(String, String)> = Vec::new();
+    for p in papers {
+        for l in p["links"].as_array().expect("links") {
+            links.push((
+                l["url"].as_str().unwrap_or_default().to_string(),
+                l["kind"].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    assert_eq!(links.len(), 31, "{links:#?}");
+    let count = |k: &str| links.iter().filter(|(_, kind)| kind == k).count();
+    assert_eq!(
+        (count("code"), count("dataset"), count("project")),
+        (25, 2, 4)
+    );
+    for (url, kind) in [
+        ("https://github.com/om-ai-lab/ZoomEye", "code"),
+        ("https://tianchi.aliyun.com/dataset/95414", "dataset"),
+        (
+            "https://huggingface.co/datasets/jHaselberger/SADC-Situation-Awareness-for-Driver-Centric-Driving-Style-Adaptation",
+            "dataset",
+        ),
+        ("https://huggingface.co/crisistransformers", "project"),
+        ("https://github.com/bytedance/SALMONN", "code"),
+        (
+            "http://explainaboard.nlpedia.ai/leaderboard/task-meval/",
+            "project",
+        ),
+    ] {
+        assert!(
+            links.contains(&(url.to_string(), kind.to_string())),
+            "missing {url} ({kind}) in {links:#?}"
+        );
+    }
+    for (url, _) in &links {
+        assert!(
+            !url.ends_with(['.', ',', ')', '}']) && !url.contains('{'),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn reimport_adds_nothing_and_stdin_works() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let again = lib.json(&["import", SEED]);
+    assert_eq!(
+        (again["added"].as_u64(), again["merged"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(again["skipped"], 78);
+    let text = std::fs::read_to_string(SEED).expect("seed");
+    let out = lib
+        .cmd()
+        .args(["--json", "import", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(r["added"], 0);
+    assert_eq!(lib.json(&["list"]).as_array().map(Vec::len), Some(78));
+
+    let fresh = Lib::new();
+    let out = fresh
+        .cmd()
+        .args(["--json", "import", "-"])
+        .write_stdin(std::fs::read_to_string(SEED).expect("seed"))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(r["added"], 78);
+}
+
+#[test]
+fn listing_variants_import_correctly() {
+    let seed_titles: Vec<String> = seed_pairs().into_iter().map(|(t, _)| t).collect();
+    for name in [
+        "chrome.txt",
+        "crlf.txt",
+        "multi_paragraph.txt",
+        "cutoff.txt",
+    ] {
+        let lib = Lib::new();
+        let path = fixture(&format!("listings/{name}"));
+        let report = lib.json(&["import", path.to_str().expect("path")]);
+        let list = lib.json(&["list"]);
+        let got = titles(&list);
+        assert!(!got.is_empty(), "{name}: nothing imported");
+        assert_eq!(report["added"].as_u64(), Some(got.len() as u64), "{name}");
+        for p in list.as_array().expect("list") {
+            let title = p["title"].as_str().unwrap_or_default();
+            let abstract_text = p["abstract"].as_str().unwrap_or_default();
+            // No chrome slipped in as a title or into an abstract.
+            for chrome in [
+                "Upvote",
+                "Published on",
+                "Submitted by",
+                "arXiv Page",
+                "GitHub",
+            ] {
+                assert!(!title.contains(chrome), "{name}: chrome title {title}");
+                assert!(
+                    !abstract_text.lines().any(|l| l.trim().starts_with(chrome)),
+                    "{name}: chrome in abstract of {title}"
+                );
+            }
+            assert!(!title.contains('\r') && !abstract_text.contains('\r'));
+            assert!(!title.contains('\u{a0}') && !abstract_text.contains('\u{a0}'));
+            assert_eq!(title, title.trim());
+        }
+        match name {
+            "multi_paragraph.txt" => {
+                assert!(
+                    list.as_array()
+                        .expect("list")
+                        .iter()
+                        .any(|p| p["abstract"].as_str().is_some_and(|a| a.contains("\n\n"))),
+                    "{name}: paragraphs were not kept"
+                );
+            }
+            "cutoff.txt" => {
+                let last = list.as_array().and_then(|l| l.last()).expect("last");
+                assert_eq!(last["abstract"], "", "{name}: last card should be cut off");
+                assert!(
+                    report["problems"]
+                        .as_array()
+                        .is_some_and(|p| p.iter().any(|p| p["location"]
+                            .as_str()
+                            .is_some_and(|l| l.contains("cutoff.txt:")))),
+                    "{name}: the cut-off card should be reported: {report}"
+                );
+            }
+            "chrome.txt" | "crlf.txt" => {
+                for t in &got {
+                    assert!(seed_titles.contains(t), "{name}: unexpected title {t:?}");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn search_finds_the_right_papers() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let first = |q: &str| lib.search_titles(q).into_iter().next().unwrap_or_default();
+    assert!(first("zoom eye tree search").starts_with("ZoomEye"));
+    // Stemming: "decoders" finds "Decoder Pre-Training".
+    assert!(
+        lib.search_titles("decoders scene text")
+            .iter()
+            .any(|t| t.starts_with("Decoder Pre-Training"))
+    );
+    // Phrase.
+    let hits = lib.search_titles("\"masked autoencoders\"");
+    assert!(hits.iter().any(|t| t.starts_with("NeRF-MAE")), "{hits:?}");
+    assert!(
+        hits.iter().any(|t| t.starts_with("VideoMAE V2")),
+        "{hits:?}"
+    );
+    let hits = lib.search_titles("\"autoencoders masked\"");
+    assert!(
+        !hits.iter().any(|t| t.starts_with("VideoMAE V2")),
+        "{hits:?}"
+    );
+    // Field query.
+    let hits = lib.search_titles("title:video");
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|t| t.to_lowercase().contains("video")),
+        "{hits:?}"
+    );
+    // Prefix of the last word, as typed.
+    assert!(first("singer by listen").starts_with("Learn to Sing"));
+    let hits = lib.search_titles("mamb");
+    assert!(
+        hits.iter().any(|t| t.starts_with("Mamba Retriever")),
+        "{hits:?}"
+    );
+    // Typo tolerance.
+    let hits = lib.search_titles("difusion models beat");
+    assert!(
+        hits.first()
+            .is_some_and(|t| t.starts_with("Diffusion Models Beat")),
+        "{hits:?}"
+    );
+    let hits = lib.search_titles("retreiver");
+    assert!(
+        hits.iter().any(|t| t.starts_with("Mamba Retriever")),
+        "{hits:?}"
+    );
+    // Snippets mark what matched.
+    let hits = lib.json(&["search", "hyperfitting"]);
+    let snippet = hits[0]["snippet"].as_str().unwrap_or_default();
+    assert!(snippet.to_lowercase().contains("<b>hyperfit"), "{snippet}");
+    assert!(!snippet.contains("<b>the</b>"), "{snippet}");
+    // Nothing matches nonsense.
+    assert!(lib.search_titles("qwxzvbn").is_empty());
+}
+
+#[test]
+fn related_papers_of_a_video_paper_are_video_papers() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("VideoMAE V2");
+    let related = lib.json(&["related", &key, "--limit", "5"]);
+    let hits = related.as_array().expect("hits");
+    assert_eq!(hits.len(), 5);
+    let video = hits
+        .iter()
+        .filter(|h| {
+            h["title"]
+                .as_str()
+                .is_some_and(|t| t.to_lowercase().contains("video"))
+        })
+        .count();
+    assert!(video >= 2, "{related:#}");
+    assert!(hits.iter().all(|h| h["citekey"] != key.as_str()));
+    assert!(hits[0]["terms"].as_array().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn user_data_round_trips_through_show_and_markdown() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let zoom = lib.key_of("ZoomEye");
+    let dust = lib.key_of("DUSt3R");
+    lib.json(&[
+        "note",
+        "add",
+        &zoom,
+        "--text",
+        "Compare with [[dust]] — **tree** search.",
+    ]);
+    lib.json(&["note", "add", &zoom, "--text", "Second note about zooming."]);
+    let ann = lib.json(&[
+        "annotate",
+        &zoom,
+        "--quote",
+        "tree search algorithm",
+        "--comment",
+        "the core idea",
+        "--color",
+        "blue",
+    ]);
+    assert_eq!(ann["color"], "blue");
+    assert_eq!(ann["quote"]["exact"], "tree search algorithm");
+    let start = ann["position"]["start"].as_u64().expect("start") as usize;
+    let shown = lib.json(&["show", &zoom]);
+    let abstract_text = shown["abstract"].as_str().expect("abstract");
+    let chars: String = abstract_text
+        .chars()
+        .skip(start)
+        .take("tree search algorithm".len())
+        .collect();
+    assert_eq!(chars, "tree search algorithm");
+    assert!(
+        ann["quote"]["prefix"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("Zoom Eye, a "))
+    );
+
+    lib.json(&["link", &zoom, &dust, "--kind", "extends"]);
+    lib.json(&["tag", &zoom, "vision", "To-Read"]);
+    lib.json(&["status", &zoom, "reading"]);
+
+    let shown = lib.json(&["show", &zoom]);
+    assert_eq!(shown["notes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(shown["annotations"][0]["comment"], "the core idea");
+    assert_eq!(shown["tags"], serde_json::json!(["to-read", "vision"]));
+    assert_eq!(shown["status"], "reading");
+    assert_eq!(shown["relations"][0]["kind"], "extends");
+    assert_eq!(shown["relations"][0]["direction"], "outgoing");
+    assert_eq!(shown["relations"][0]["other_citekey"], dust.as_str());
+    // The relation is visible from the other end too.
+    let other = lib.json(&["show", &dust]);
+    assert_eq!(other["relations"][0]["direction"], "incoming");
+    assert_eq!(other["relations"][0]["other_citekey"], zoom.as_str());
+    let related = lib.ok(&["related", &dust]);
+    assert!(
+        related.contains("Your links:") && related.contains(&zoom),
+        "{related}"
+    );
+
+    // Everything is searchable.
+    let found = |q: &str| {
+        lib.search_titles(q)
+            .iter()
+            .any(|t| t.starts_with("ZoomEye"))
+    };
+    assert!(found("zooming"), "note text");
+    assert!(found("\"core idea\""), "highlight comment");
+    assert!(found("tag:vision"));
+    assert!(found("tag:to-read"));
+    assert!(found("status:reading"));
+    assert_eq!(lib.search_titles("status:reading").len(), 1);
+    let listed = lib.json(&["list", "--tag", "vision"]);
+    assert_eq!(titles(&listed).len(), 1);
+    assert_eq!(
+        lib.json(&["list", "--status", "reading"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        lib.json(&["note", "list", &zoom]).as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // Markdown export.
+    let out = lib.dir.path().join("vault");
+    let report = lib.json(&["export", "markdown", "--out", out.to_str().expect("path")]);
+    assert_eq!(report["written"], 78);
+    let file = out.join(format!("{zoom}.md"));
+    let md = std::fs::read_to_string(&file).expect("exported file");
+    assert!(md.starts_with("---\n"));
+    assert!(md.contains(&format!("citekey: \"{zoom}\"")));
+    assert!(md.contains(&format!("  - \"[[{dust}]]\"")), "{md}");
+    assert!(md.contains("status: reading"));
+    assert!(md.contains("  - \"vision\""));
+    assert!(md.contains("> tree search algorithm"));
+    assert!(md.contains("color=blue"));
+    assert!(md.contains("the core idea"));
+    assert!(md.contains("Compare with [[dust]] — **tree** search."));
+    assert!(md.contains("kind: code"));
+    let back = std::fs::read_to_string(out.join(format!("{dust}.md"))).expect("other file");
+    assert!(back.contains(&format!("[[{zoom}|")), "{back}");
+
+    // Untag, unlink.
+    lib.json(&["untag", &zoom, "vision"]);
+    lib.json(&["unlink", &dust, &zoom]);
+    let shown = lib.json(&["show", &zoom]);
+    assert_eq!(shown["tags"], serde_json::json!(["to-read"]));
+    assert_eq!(shown["relations"], serde_json::json!([]));
+    assert!(!found("tag:vision"));
+    lib.fails(&["unlink", &dust, &zoom]);
+}
+
+#[test]
+fn export_keeps_what_the_user_wrote() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("Pointer Networks");
+    let out = lib.dir.path().join("vault");
+    let out_s = out.to_str().expect("path");
+    lib.json(&["export", "markdown", "--out", out_s]);
+    let file = out.join(format!("{key}.md"));
+    let mut md = std::fs::read_to_string(&file).expect("file");
+    md.push_str("\nMy reading notes, written in Obsidian.\n");
+    let md = md.replace("# Pointer Networks", "# Pointer Networks (classic!)");
+    std::fs::write(&file, &md).expect("edit");
+    lib.json(&["note", "add", &key, "--text", "A note made in Lectern."]);
+    let report = lib.json(&["export", "markdown", "--out", out_s]);
+    assert_eq!(report["written"], 1, "{report}");
+    let after = std::fs::read_to_string(&file).expect("file");
+    assert!(after.contains("My reading notes, written in Obsidian."));
+    assert!(after.contains("# Pointer Networks (classic!)"));
+    assert!(after.contains("A note made in Lectern."));
+    // A third export with nothing new changes nothing.
+    let report = lib.json(&["export", "markdown", "--out", out_s]);
+    assert_eq!(report["written"], 0);
+    assert_eq!(std::fs::read_to_string(&file).expect("file"), after);
+}
+
+#[test]
+fn bad_input_fails_cleanly_and_changes_nothing() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("ZoomEye");
+    let before = lib.ok(&["--json", "list"]);
+    let dir = lib.dir.path();
+
+    let binary = dir.join("paper.pdf");
+    std::fs::write(&binary, b"%PDF-1.7\n\x00\x01\x02\xff binary").expect("write");
+    let err = lib.fails(&["import", binary.to_str().expect("p")]);
+    assert!(
+        err.contains("paper.pdf:2") && err.contains("not a text file"),
+        "{err}"
+    );
+
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "").expect("write");
+    let err = lib.fails(&["import", empty.to_str().expect("p")]);
+    assert!(
+        err.contains("empty.txt:1") && err.contains("empty"),
+        "{err}"
+    );
+
+    let none = dir.join("none.txt");
+    std::fs::write(&none, "Home\n\nLog In\n\nSign Up\n").expect("write");
+    let err = lib.fails(&["import", none.to_str().expect("p")]);
+    assert!(
+        err.contains("none.txt:") && err.contains("no papers"),
+        "{err}"
+    );
+
+    // A good file together with a bad one imports nothing.
+    let err = lib.fails(&["import", SEED, empty.to_str().expect("p")]);
+    assert!(err.contains("empty.txt"), "{err}");
+
+    let err = lib.fails(&["show", "noSuchPaper2099"]);
+    assert!(err.contains("noSuchPaper2099"), "{err}");
+    lib.fails(&["note", "add", "noSuchPaper2099", "--text", "x"]);
+    lib.fails(&["tag", "noSuchPaper2099", "x"]);
+    lib.fails(&["link", &key, "noSuchPaper2099"]);
+    let err = lib.fails(&[
+        "annotate",
+        &key,
+        "--quote",
+        "words that are not in the abstract",
+    ]);
+    assert!(err.contains("not found") && err.contains(&key), "{err}");
+    let err = lib.fails(&["annotate", &key, "--quote", "tree", "--color", "chartreuse"]);
+    assert!(err.contains("chartreuse"), "{err}");
+    lib.fails(&["link", &key, &key]);
+    lib.fails(&["search", "   "]);
+    lib.fails(&["search", "year:abc"]);
+
+    assert_eq!(lib.ok(&["--json", "list"]), before, "the library changed");
+}
+
+#[test]
+fn unusable_library_folders_fail_with_their_path() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").expect("write");
+    for root in [file.clone(), file.join("below")] {
+        let out = assert_cmd::Command::cargo_bin("lectern")
+            .expect("bin")
+            .args(["--library", root.to_str().expect("p"), "list"])
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("plain-file"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn a_second_writer_is_refused_but_readers_still_read() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("ZoomEye");
+    let before = lib.ok(&["--json", "list"]);
+    let holder = lectern::Library::open(lib.root()).expect("open");
+    let err = lib.fails(&["tag", &key, "busy"]);
+    assert!(err.contains("in use by another Lectern process"), "{err}");
+    lib.fails(&["import", SEED]);
+    // Reading still works while the other process writes.
+    assert!(
+        lib.search_titles("zoom")
+            .iter()
+            .any(|t| t.starts_with("ZoomEye"))
+    );
+    assert_eq!(lib.ok(&["--json", "list"]), before);
+    drop(holder);
+    lib.ok(&["tag", &key, "busy"]);
+}
+
+#[test]
+fn newer_database_is_refused() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let db = lib.root().join(".lectern/lectern.db");
+    let conn = rusqlite::Connection::open(&db).expect("db");
+    conn.execute_batch("PRAGMA user_version = 4242")
+        .expect("bump");
+    drop(conn);
+    let err = lib.fails(&["list"]);
+    assert!(
+        err.contains("newer Lectern") && err.contains("4242"),
+        "{err}"
+    );
+}
+
+#[test]
+fn deleting_the_index_rebuilds_it_with_the_same_results() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("ZoomEye");
+    lib.json(&["note", "add", &key, "--text", "quokka"]);
+    let queries = [
+        "transformer",
+        "\"language models\"",
+        "vide",
+        "quokka",
+        "title:bert",
+    ];
+    let before: Vec<Value> = queries.iter().map(|q| lib.json(&["search", q])).collect();
+    std::fs::remove_dir_all(lib.root().join(".lectern/index")).expect("rm index");
+    let after: Vec<Value> = queries.iter().map(|q| lib.json(&["search", q])).collect();
+    for ((q, b), a) in queries.iter().zip(&before).zip(&after) {
+        let ids = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .expect("hits")
+                .iter()
+                .map(|h| h["id"].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert!(!ids(b).is_empty(), "{q}");
+        assert_eq!(ids(b), ids(a), "{q}");
+    }
+    // A damaged index is rebuilt too.
+    let index = lib.root().join(".lectern/index");
+    std::fs::write(index.join("meta.json"), "{ not json").expect("corrupt");
+    assert_eq!(lib.json(&["search", "quokka"])[0]["citekey"], key.as_str());
+    lib.json(&["reindex"]);
+    assert_eq!(lib.json(&["search", "quokka"])[0]["citekey"], key.as_str());
+}
