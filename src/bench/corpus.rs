@@ -112,11 +112,14 @@ pub struct Corpus {
     units: Vec<Unit>,
     /// Lowercase key (`word` or `word word`) → unit.
     index: HashMap<String, u32>,
-    background: Alias,
-    content_unigrams: Vec<u32>,
-    content_unigram_alias: Alias,
+    /// Hot copy of the units' display texts: `spans[id]` is a range of
+    /// `arena` and the unit's word count.
+    arena: String,
+    spans: Vec<Span>,
+    background: Alias<Span>,
+    content_unigrams: Alias<Span>,
     topics: Vec<Topic>,
-    topic_alias: Alias,
+    topic_alias: Alias<u32>,
     /// Plain words used as digits of the unique title suffix.
     suffix_alphabet: Vec<u32>,
     suffix_shuffle: Shuffle,
@@ -139,10 +142,18 @@ struct Unit {
     plain: bool,
 }
 
+/// Where a unit's display text lies in `Corpus::arena`, and its word count:
+/// small, so the hot sampling tables stay in cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u16,
+    words: u16,
+}
+
 #[derive(Debug, Clone)]
 struct Topic {
-    units: Vec<u32>,
-    alias: Alias,
+    alias: Alias<Span>,
     /// The topic's plain words, for names and repositories.
     plain: Vec<u32>,
     domain: &'static str,
@@ -155,20 +166,37 @@ impl Corpus {
         let topics = topics.max(1);
         let vocab = Vocab::from_seed();
         let Vocab { units, counts } = vocab;
+        let mut arena = String::new();
+        let spans: Vec<Span> = units
+            .iter()
+            .map(|unit| {
+                let start = arena.len() as u32;
+                arena.push_str(&unit.text);
+                Span {
+                    start,
+                    len: unit.text.len() as u16,
+                    words: unit.words as u16,
+                }
+            })
+            .collect();
         let index: HashMap<String, u32> = units
             .iter()
             .enumerate()
             .map(|(id, unit)| (unit.key.clone(), id as u32))
             .collect();
-        let background = Alias::new(&counts);
+        let background = Alias::new(&counts, &spans);
 
         let content_unigrams: Vec<u32> = (0..units.len() as u32)
             .filter(|&id| units[id as usize].content && units[id as usize].words == 1)
             .collect();
-        let content_unigram_alias = Alias::new(
+        let content_unigrams = Alias::new(
             &content_unigrams
                 .iter()
                 .map(|&id| counts[id as usize])
+                .collect::<Vec<_>>(),
+            &content_unigrams
+                .iter()
+                .map(|&id| spans[id as usize])
                 .collect::<Vec<_>>(),
         );
 
@@ -182,6 +210,7 @@ impl Corpus {
                 .iter()
                 .map(|&id| (counts[id as usize] * 10_000).isqrt())
                 .collect::<Vec<_>>(),
+            &candidates,
         );
         let topic_list: Vec<Topic> = (0..topics)
             .map(|t| {
@@ -191,7 +220,7 @@ impl Corpus {
                 let mut tries = 0;
                 while chosen.len() < want && tries < 100_000 {
                     tries += 1;
-                    let id = candidates[candidate_alias.sample(&mut rng)];
+                    let id = candidate_alias.sample(&mut rng);
                     if !chosen.contains(&id) {
                         chosen.push(id);
                     }
@@ -206,8 +235,13 @@ impl Corpus {
                     .filter(|&id| units[id as usize].plain)
                     .collect();
                 Topic {
-                    alias: Alias::new(&weights),
-                    units: chosen,
+                    alias: Alias::new(
+                        &weights,
+                        &chosen
+                            .iter()
+                            .map(|&id| spans[id as usize])
+                            .collect::<Vec<_>>(),
+                    ),
                     plain,
                     domain: *rng.pick(&DOMAIN_TAGS),
                 }
@@ -244,11 +278,12 @@ impl Corpus {
             seed,
             units,
             index,
+            arena,
+            spans,
             background,
             content_unigrams,
-            content_unigram_alias,
             topics: topic_list,
-            topic_alias: Alias::new(&popularity),
+            topic_alias: Alias::new(&popularity, &(0..topics).collect::<Vec<_>>()),
             suffix_alphabet,
             suffix_shuffle,
             month_starts,
@@ -271,7 +306,7 @@ impl Corpus {
     pub fn paper(&self, i: u64) -> CorpusPaper {
         let mut rng = Rng::stream(self.seed, SALT_PAPER, i);
         let topic_id = self.topic_alias.sample(&mut rng);
-        let topic = &self.topics[topic_id];
+        let topic = &self.topics[topic_id as usize];
         let (year, month, serial) = self.calendar(i);
         let (authors, family) = author_list(&mut rng);
         let (title, name) = self.title(&mut rng, topic, i);
@@ -374,7 +409,7 @@ impl Corpus {
                 tags,
                 source: format!("synthetic:{i}"),
             },
-            topic: topic_id as u32,
+            topic: topic_id,
             note,
             highlight,
         }
@@ -512,21 +547,30 @@ impl Corpus {
         &self.units[id as usize]
     }
 
-    fn topic_unit(&self, rng: &mut Rng, topic: &Topic) -> u32 {
-        topic.units[topic.alias.sample(rng)]
+    /// Display text and word count of a unit, from the compact copy.
+    fn text(&self, span: Span) -> (&str, usize) {
+        let start = span.start as usize;
+        (
+            &self.arena[start..start + usize::from(span.len)],
+            usize::from(span.words),
+        )
     }
 
-    fn content_unigram(&self, rng: &mut Rng) -> u32 {
-        self.content_unigrams[self.content_unigram_alias.sample(rng)]
+    fn topic_unit(&self, rng: &mut Rng, topic: &Topic) -> Span {
+        topic.alias.sample(rng)
+    }
+
+    fn content_unigram(&self, rng: &mut Rng) -> Span {
+        self.content_unigrams.sample(rng)
     }
 
     /// A single content word: from the topic with `percent` chance.
-    fn single_word(&self, rng: &mut Rng, topic: &Topic, percent: u64) -> u32 {
+    fn single_word(&self, rng: &mut Rng, topic: &Topic, percent: u64) -> Span {
         if rng.chance(percent) {
             for _ in 0..4 {
-                let id = self.topic_unit(rng, topic);
-                if self.unit(id).words == 1 {
-                    return id;
+                let span = self.topic_unit(rng, topic);
+                if span.words == 1 {
+                    return span;
                 }
             }
         }
@@ -573,17 +617,17 @@ impl Corpus {
             } else if rng.chance(40) {
                 self.topic_unit(rng, topic)
             } else {
-                self.background.sample(rng) as u32
+                self.background.sample(rng)
             };
-            let unit = self.unit(id);
+            let (text, words) = self.text(id);
             if first {
-                push_capitalized(out, &unit.text);
+                push_capitalized(out, text);
                 first = false;
             } else {
                 out.push(' ');
-                out.push_str(&unit.text);
+                out.push_str(text);
             }
-            left -= unit.words;
+            left -= words;
             if left > 0 && rng.chance(5) {
                 out.push(',');
             }
@@ -603,7 +647,7 @@ impl Corpus {
         let mut initials = String::new();
         let mut left = body_words;
         let mut since_joiner = 0;
-        let mut previous = u32::MAX;
+        let mut previous = None;
         let mut tries = 0;
         while left > 0 {
             tries += 1;
@@ -621,25 +665,25 @@ impl Corpus {
             } else {
                 self.content_unigram(rng)
             };
-            if id == previous && tries < 64 {
+            if previous == Some(id) && tries < 64 {
                 continue;
             }
-            previous = id;
-            let unit = self.unit(id);
+            previous = Some(id);
+            let (text, words) = self.text(id);
             let first = body.is_empty();
-            push_title_words(&mut body, &unit.text, first);
-            for word in unit.text.split(' ') {
+            push_title_words(&mut body, text, first);
+            for word in text.split(' ') {
                 if let Some(c) = word.chars().next().filter(char::is_ascii_alphabetic) {
                     initials.push(c.to_ascii_uppercase());
                 }
             }
-            left -= unit.words;
-            since_joiner += unit.words;
+            left -= words;
+            since_joiner += words;
         }
         body.push(' ');
         body.push_str(*rng.pick(&CONNECTORS));
         for &id in &suffix {
-            push_title_words(&mut body, &self.unit(id).text, false);
+            push_title_words(&mut body, self.text(self.spans[id as usize]).0, false);
         }
 
         if !named {
@@ -669,8 +713,8 @@ impl Corpus {
             if k > 0 {
                 out.push(' ');
             }
-            let a = &self.unit(self.topic_unit(rng, topic)).text;
-            let b = &self.unit(self.topic_unit(rng, topic)).text;
+            let a = self.text(self.topic_unit(rng, topic)).0;
+            let b = self.text(self.topic_unit(rng, topic)).0;
             let sentence = match rng.below(8) {
                 0 => format!("Key idea: {a} combined with {b}."),
                 1 => format!("The **{a}** ablation is worth a second read."),
@@ -797,7 +841,13 @@ impl Vocab {
             add(a.clone(), display(a), 1, is_content(a));
             k += 1;
         }
-        Vocab { units, counts }
+        // Most frequent first, so the hot part of the tables is compact.
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+        Vocab {
+            units: order.iter().map(|&k| units[k].clone()).collect(),
+            counts: order.iter().map(|&k| counts[k]).collect(),
+        }
     }
 }
 
@@ -946,7 +996,7 @@ fn author_list(rng: &mut Rng) -> (Vec<String>, &'static str) {
     (authors, first_family)
 }
 
-fn tags(rng: &mut Rng, topic: usize, domain: &'static str) -> Vec<String> {
+fn tags(rng: &mut Rng, topic: u32, domain: &'static str) -> Vec<String> {
     let budget = match rng.below(100) {
         0..40 => 0,
         40..75 => 1,
@@ -1192,30 +1242,45 @@ impl Rng {
     }
 }
 
-/// Walker/Vose alias table with integer thresholds, so sampling is O(1) and
-/// identical on every platform.
+/// Walker/Vose alias table over `values`, with integer thresholds so
+/// sampling is O(1), takes one random number, and is identical on every
+/// platform.
 #[derive(Debug, Clone)]
-struct Alias {
-    threshold: Vec<u64>,
-    alias: Vec<u32>,
-    total: u64,
+struct Alias<T> {
+    entries: Vec<AliasEntry<T>>,
 }
 
-impl Alias {
-    /// `weights` must be non-empty with a positive sum (always true for the
-    /// tables built from the seed).
-    fn new(weights: &[u64]) -> Alias {
+#[derive(Debug, Clone, Copy)]
+struct AliasEntry<T> {
+    /// Keep `value` when the fractional draw is below this (out of 2^64).
+    threshold: u64,
+    value: T,
+    alias: T,
+}
+
+impl<T: Copy> Alias<T> {
+    /// `weights` (one per value) must be non-empty with a positive sum,
+    /// which holds for every table built from the seed.
+    fn new(weights: &[u64], values: &[T]) -> Alias<T> {
         let n = weights.len();
-        let total: u64 = weights.iter().sum::<u64>().max(1);
-        let full = u128::from(total);
-        let mut scaled: Vec<u128> = weights.iter().map(|&w| u128::from(w) * n as u128).collect();
-        let mut threshold = vec![total; n];
-        let mut alias: Vec<u32> = (0..n as u32).collect();
+        let full = u128::from(weights.iter().sum::<u64>().max(1));
+        let mut scaled: Vec<u128> = weights
+            .iter()
+            .map(|&w| u128::from(w) * n as u128)
+            .collect();
+        let mut entries: Vec<AliasEntry<T>> = values
+            .iter()
+            .map(|&value| AliasEntry {
+                threshold: u64::MAX,
+                value,
+                alias: value,
+            })
+            .collect();
         let (mut small, mut large): (Vec<usize>, Vec<usize>) =
             (0..n).partition(|&k| scaled[k] < full);
         while let (Some(s), Some(l)) = (small.pop(), large.pop()) {
-            threshold[s] = scaled[s] as u64;
-            alias[s] = l as u32;
+            entries[s].threshold = ((scaled[s] << 64) / full) as u64;
+            entries[s].alias = values[l];
             scaled[l] = scaled[l] + scaled[s] - full;
             if scaled[l] < full {
                 small.push(l);
@@ -1223,19 +1288,16 @@ impl Alias {
                 large.push(l);
             }
         }
-        Alias {
-            threshold,
-            alias,
-            total,
-        }
+        Alias { entries }
     }
 
-    fn sample(&self, rng: &mut Rng) -> usize {
-        let k = rng.below(self.threshold.len() as u64) as usize;
-        if rng.below(self.total) < self.threshold[k] {
-            k
+    fn sample(&self, rng: &mut Rng) -> T {
+        let wide = u128::from(rng.next_u64()) * self.entries.len() as u128;
+        let entry = &self.entries[(wide >> 64) as usize];
+        if (wide as u64) < entry.threshold {
+            entry.value
         } else {
-            self.alias[k] as usize
+            entry.alias
         }
     }
 }
@@ -2228,7 +2290,7 @@ mod tests {
             corpus
                 .topics
                 .iter()
-                .all(|t| (30..=60).contains(&t.units.len()))
+                .all(|t| (30..=60).contains(&t.alias.entries.len()))
         );
         assert!(CONNECTORS.iter().all(|c| is_stopword(c)));
         assert_eq!(ascii_slug("Wiśniewski"), "wisniewski");
