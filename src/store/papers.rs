@@ -33,7 +33,7 @@ pub fn insert(conn: &Connection, id: &str, citekey: &str, p: &NewPaper, now: &st
         crate::text::normalize_title(&p.title),
         p.abstract_text,
         p.year,
-        p.doi,
+        p.doi.as_deref().map(normalize_doi),
         p.arxiv,
         p.source,
         now
@@ -63,13 +63,25 @@ pub fn set_links(conn: &Connection, id: &str, links: &[Link]) -> Result<()> {
     Ok(())
 }
 
+/// DOIs are case-insensitive: store and compare them in lowercase, without
+/// a resolver prefix.
+pub fn normalize_doi(doi: &str) -> String {
+    let d = doi.trim();
+    let d = d
+        .strip_prefix("https://doi.org/")
+        .or_else(|| d.strip_prefix("http://dx.doi.org/"))
+        .or_else(|| d.strip_prefix("doi:"))
+        .unwrap_or(d);
+    d.to_lowercase()
+}
+
 /// Finds a paper that is the same work as `p`: by DOI, then arXiv id, then
 /// normalized title.
 pub fn find_duplicate(conn: &Connection, p: &NewPaper) -> Result<Option<String>> {
     if let Some(doi) = &p.doi {
         let found = conn
-            .prepare_cached("SELECT id FROM papers WHERE doi = ?1 COLLATE NOCASE")?
-            .query_row([doi], |r| r.get(0))
+            .prepare_cached("SELECT id FROM papers WHERE doi = ?1")?
+            .query_row([normalize_doi(doi)], |r| r.get(0))
             .optional()?;
         if found.is_some() {
             return Ok(found);
