@@ -73,6 +73,8 @@ const FIRST_YEAR: i32 = 2015;
 const LAST_YEAR: i32 = 2025;
 /// DOI serials are shuffled within this many; larger indices are used as is.
 const DOI_SERIALS: u64 = 1_000_000;
+/// Units up to this many bytes are copied into abstracts as a fixed block.
+const BLOCK: usize = 16;
 
 /// One generated paper plus the ground truth and extras benchmarks need.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +117,9 @@ pub struct Corpus {
     /// Hot copy of the units' display texts: `spans[id]` is a range of
     /// `arena` and the unit's word count.
     arena: String,
+    /// `arena` followed by `BLOCK` spaces, so short units can be copied as
+    /// one fixed-size block (much faster than a variable-length copy).
+    padded: Vec<u8>,
     spans: Vec<Span>,
     background: Alias<Span>,
     content_unigrams: Alias<Span>,
@@ -243,7 +248,7 @@ impl Corpus {
                             .collect::<Vec<_>>(),
                     ),
                     plain,
-                    domain: *rng.pick(&DOMAIN_TAGS),
+                    domain: rng.pick(&DOMAIN_TAGS),
                 }
             })
             .collect();
@@ -278,6 +283,11 @@ impl Corpus {
             seed,
             units,
             index,
+            padded: {
+                let mut bytes = arena.clone().into_bytes();
+                bytes.extend_from_slice(&[b' '; BLOCK]);
+                bytes
+            },
             arena,
             spans,
             background,
@@ -311,9 +321,13 @@ impl Corpus {
         let (authors, family) = author_list(&mut rng);
         let (title, name) = self.title(&mut rng, topic, i);
 
-        let owner = ascii_slug(family);
         let has_code = rng.chance(30);
         let has_data = rng.chance(5);
+        let owner = if has_code || has_data {
+            ascii_slug(family)
+        } else {
+            String::new()
+        };
         let mut links = Vec::new();
         if has_code {
             let repo = match &name {
@@ -328,18 +342,18 @@ impl Corpus {
                 }
             };
             links.push(Link {
-                url: format!("https://github.com/{owner}/{repo}"),
+                url: concat(&["https://github.com/", &owner, "/", &repo]),
                 kind: LinkKind::Code,
             });
         }
         if has_data {
             let word = self.plain_word(&mut rng, topic);
-            let url = if rng.chance(50) {
-                format!("https://huggingface.co/datasets/{owner}/{word}")
+            let kind = if rng.chance(50) {
+                ""
             } else {
-                let kind = rng.pick(&["bench", "corpus", "data", "eval"]);
-                format!("https://huggingface.co/datasets/{owner}/{word}-{kind}")
+                *rng.pick(&["-bench", "-corpus", "-data", "-eval"])
             };
+            let url = concat(&["https://huggingface.co/datasets/", &owner, "/", word, kind]);
             links.push(Link {
                 url,
                 kind: LinkKind::Dataset,
@@ -353,40 +367,50 @@ impl Corpus {
             (true, true) => 9,
         };
         let total = rng.range(120, 250);
-        let mut abstract_text = String::with_capacity(total * 8 + 100);
-        self.write_body(&mut rng, topic, total - tail_words, &mut abstract_text);
-        let body_end = abstract_text.len();
-        match links.as_slice() {
-            [code, data] => {
-                abstract_text.push_str(" Code and data are available at ");
-                abstract_text.push_str(&code.url);
-                abstract_text.push_str(" and ");
-                abstract_text.push_str(&data.url);
-                abstract_text.push('.');
-            }
+        let mut text: Vec<u8> = Vec::with_capacity(total * 10 + 160);
+        self.write_body(&mut rng, topic, total - tail_words, &mut text);
+        let body_end = text.len();
+        let tail: [&str; 5] = match links.as_slice() {
+            [code, data] => [
+                " Code and data are available at ",
+                &code.url,
+                " and ",
+                &data.url,
+                ".",
+            ],
             [link] if link.kind == LinkKind::Code => {
-                abstract_text.push_str(" Code is available at ");
-                abstract_text.push_str(&link.url);
-                abstract_text.push('.');
+                [" Code is available at ", &link.url, ".", "", ""]
             }
-            [link] => {
-                abstract_text.push_str(" The dataset is available at ");
-                abstract_text.push_str(&link.url);
-                abstract_text.push('.');
-            }
-            _ => {}
+            [link] => [" The dataset is available at ", &link.url, ".", "", ""],
+            _ => [""; 5],
+        };
+        for part in tail {
+            text.extend_from_slice(part.as_bytes());
         }
+        // Only whole units (valid UTF-8) and ASCII were appended.
+        let abstract_text = String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 
-        let arxiv = rng
-            .chance(60)
-            .then(|| format!("{:02}{month:02}.{serial:05}", year % 100));
+        let arxiv = rng.chance(60).then(|| {
+            let mut id = String::with_capacity(12);
+            push_number(&mut id, (year % 100) as u64, 2);
+            push_number(&mut id, u64::from(month), 2);
+            id.push('.');
+            push_number(&mut id, serial, 5);
+            id
+        });
         let doi = if rng.chance(50) {
-            let registrant = rng.pick(&DOI_REGISTRANTS);
-            let venue = rng.pick(&VENUES);
-            Some(format!(
-                "10.{registrant}/{venue}.{year}.{:06}",
-                self.doi_shuffle.apply(i)
-            ))
+            let mut doi = concat(&[
+                "10.",
+                *rng.pick(&DOI_REGISTRANTS),
+                "/",
+                *rng.pick(&VENUES),
+                ".",
+            ]);
+            push_number(&mut doi, year as u64, 4);
+            doi.push('.');
+            push_number(&mut doi, self.doi_shuffle.apply(i), 6);
+            Some(doi)
         } else {
             None
         };
@@ -407,7 +431,12 @@ impl Corpus {
                 arxiv,
                 links,
                 tags,
-                source: format!("synthetic:{i}"),
+                source: {
+                    let mut source = String::with_capacity(32);
+                    source.push_str("synthetic:");
+                    push_number(&mut source, i, 1);
+                    source
+                },
             },
             topic: topic_id,
             note,
@@ -587,7 +616,20 @@ impl Corpus {
         &self.unit(*rng.pick(pool)).key
     }
 
-    fn write_body(&self, rng: &mut Rng, topic: &Topic, words: usize, out: &mut String) {
+    /// Appends a unit's text to an abstract under construction.
+    fn push_unit(&self, out: &mut Vec<u8>, span: Span) {
+        let start = span.start as usize;
+        let len = usize::from(span.len);
+        if len <= BLOCK {
+            let end = out.len() + len;
+            out.extend_from_slice(&self.padded[start..start + BLOCK]);
+            out.truncate(end);
+        } else {
+            out.extend_from_slice(&self.padded[start..start + len]);
+        }
+    }
+
+    fn write_body(&self, rng: &mut Rng, topic: &Topic, words: usize, out: &mut Vec<u8>) {
         let mut left = words;
         while left > 0 {
             let mut len = rng.range(12, 28);
@@ -599,40 +641,54 @@ impl Corpus {
         }
     }
 
-    fn write_sentence(&self, rng: &mut Rng, topic: &Topic, words: usize, out: &mut String) {
+    fn write_sentence(&self, rng: &mut Rng, topic: &Topic, words: usize, out: &mut Vec<u8>) {
         if !out.is_empty() {
-            out.push(' ');
+            out.push(b' ');
         }
         let mut left = words;
         let mut first = true;
         if words >= 10 && rng.chance(35) {
-            let opener = rng.pick(&OPENERS);
-            out.push_str(opener);
-            left -= opener.split(' ').count();
+            let (opener, opener_words) = *rng.pick(&OPENERS);
+            out.extend_from_slice(opener.as_bytes());
+            left -= opener_words;
             first = false;
         }
         while left > 0 {
-            let id = if left == 1 {
+            // One draw decides both the source of the unit and a comma.
+            let (source, comma) = rng.two_percents();
+            let span = if left == 1 {
                 self.single_word(rng, topic, 40)
-            } else if rng.chance(40) {
-                self.topic_unit(rng, topic)
             } else {
-                self.background.sample(rng)
+                // Selecting the table rather than branching on the draw
+                // avoids a hard-to-predict branch in the hottest loop.
+                let table = if source < 40 {
+                    &topic.alias
+                } else {
+                    &self.background
+                };
+                table.sample(rng)
             };
-            let (text, words) = self.text(id);
             if first {
-                push_capitalized(out, text);
+                let text = self.text(span).0;
+                let mut chars = text.chars();
+                if let Some(c) = chars.next() {
+                    let mut buf = [0u8; 4];
+                    for upper in c.to_uppercase() {
+                        out.extend_from_slice(upper.encode_utf8(&mut buf).as_bytes());
+                    }
+                    out.extend_from_slice(chars.as_str().as_bytes());
+                }
                 first = false;
             } else {
-                out.push(' ');
-                out.push_str(text);
+                out.push(b' ');
+                self.push_unit(out, span);
             }
-            left -= words;
-            if left > 0 && rng.chance(5) {
-                out.push(',');
+            left -= usize::from(span.words);
+            if left > 0 && comma < 5 {
+                out.push(b',');
             }
         }
-        out.push('.');
+        out.push(b'.');
     }
 
     fn title(&self, rng: &mut Rng, topic: &Topic, i: u64) -> (String, Option<String>) {
@@ -644,7 +700,7 @@ impl Corpus {
             .max(2);
 
         let mut body = String::with_capacity(112);
-        let mut initials = String::new();
+        let mut initials = String::with_capacity(if named { 16 } else { 0 });
         let mut left = body_words;
         let mut since_joiner = 0;
         let mut previous = None;
@@ -653,7 +709,7 @@ impl Corpus {
             tries += 1;
             if since_joiner >= 2 && left >= 2 && rng.chance(25) {
                 body.push(' ');
-                body.push_str(*rng.pick(&JOINERS));
+                body.push_str(rng.pick(&JOINERS));
                 left -= 1;
                 since_joiner = 0;
                 continue;
@@ -672,16 +728,18 @@ impl Corpus {
             let (text, words) = self.text(id);
             let first = body.is_empty();
             push_title_words(&mut body, text, first);
-            for word in text.split(' ') {
-                if let Some(c) = word.chars().next().filter(char::is_ascii_alphabetic) {
-                    initials.push(c.to_ascii_uppercase());
+            if named {
+                for word in text.split(' ') {
+                    if let Some(c) = word.chars().next().filter(char::is_ascii_alphabetic) {
+                        initials.push(c.to_ascii_uppercase());
+                    }
                 }
             }
             left -= words;
             since_joiner += words;
         }
         body.push(' ');
-        body.push_str(*rng.pick(&CONNECTORS));
+        body.push_str(rng.pick(&CONNECTORS));
         for &id in &suffix {
             push_title_words(&mut body, self.text(self.spans[id as usize]).0, false);
         }
@@ -694,7 +752,7 @@ impl Corpus {
             0 if initials.len() >= 3 => name.push_str(&initials[..initials.len().min(5)]),
             1 => {
                 name_part(&mut name, self.plain_word(rng, topic));
-                name.push_str(*rng.pick(&NAME_SUFFIXES));
+                name.push_str(rng.pick(&NAME_SUFFIXES));
             }
             _ => {
                 let a = self.plain_word(rng, topic);
@@ -703,7 +761,7 @@ impl Corpus {
                 name_part(&mut name, b);
             }
         }
-        (format!("{name}: {body}"), Some(name))
+        (concat(&[&name, ": ", &body]), Some(name))
     }
 
     fn note(&self, rng: &mut Rng, topic: &Topic) -> String {
@@ -794,10 +852,11 @@ impl Vocab {
 
         let mut bigrams: HashMap<(&str, &str), u64> = HashMap::new();
         for window in keys.windows(2) {
-            if let [Some(a), Some(b)] = window {
-                if is_content(a) && is_content(b) {
-                    *bigrams.entry((a.as_str(), b.as_str())).or_default() += 1;
-                }
+            if let [Some(a), Some(b)] = window
+                && is_content(a)
+                && is_content(b)
+            {
+                *bigrams.entry((a.as_str(), b.as_str())).or_default() += 1;
             }
         }
 
@@ -830,13 +889,13 @@ impl Vocab {
                 k += 1;
                 continue;
             };
-            if let Some(Some(b)) = keys.get(k + 1) {
-                if bigrams.get(&(a.as_str(), b.as_str())).copied().unwrap_or(0) >= 2 {
-                    let text = format!("{} {}", display(a), display(b));
-                    add(format!("{a} {b}"), text, 2, true);
-                    k += 2;
-                    continue;
-                }
+            if let Some(Some(b)) = keys.get(k + 1)
+                && bigrams.get(&(a.as_str(), b.as_str())).copied().unwrap_or(0) >= 2
+            {
+                let text = format!("{} {}", display(a), display(b));
+                add(format!("{a} {b}"), text, 2, true);
+                k += 2;
+                continue;
             }
             add(a.clone(), display(a), 1, is_content(a));
             k += 1;
@@ -859,7 +918,8 @@ fn tokenize<'a>(text: &'a str, out: &mut Vec<Option<&'a str>>) {
     out.push(None);
     let mut brk = false;
     for chunk in text.split_whitespace() {
-        if chunk.contains("://") || chunk.contains("www.") {
+        // URLs and LaTeX (`$\leq$`, `34.57\%`) carry no usable words.
+        if chunk.contains("://") || chunk.contains("www.") || chunk.contains('\\') {
             brk = true;
             continue;
         }
@@ -930,6 +990,35 @@ fn is_content(key: &str) -> bool {
     !is_stopword(key) && key.chars().count() >= 2
 }
 
+/// Joins `parts` with a single allocation.
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+fn push_number(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - k..width {
+        out.push('0');
+    }
+    for &d in &digits[k..] {
+        out.push(char::from(d));
+    }
+}
+
 /// Capitalizes the first letter of `text` while appending it.
 fn push_capitalized(out: &mut String, text: &str) {
     let mut chars = text.chars();
@@ -950,7 +1039,7 @@ fn push_title_words(out: &mut String, text: &str, mut first: bool) {
             if k > 0 {
                 out.push('-');
             }
-            if (k > 0 || !first) && SMALL_WORDS.contains(&part) {
+            if (k > 0 || !first) && part.len() <= 7 && SMALL_WORDS.contains(&part) {
                 out.push_str(part);
             } else {
                 push_capitalized(out, part);
@@ -983,7 +1072,7 @@ fn author_list(rng: &mut Rng) -> (Vec<String>, &'static str) {
         for _attempt in 0..8 {
             let given = rng.pick(&GIVEN_NAMES);
             let family = rng.pick(&FAMILY_NAMES);
-            let name = format!("{given} {family}");
+            let name = concat(&[given, " ", family]);
             if !authors.contains(&name) {
                 if authors.is_empty() {
                     first_family = family;
@@ -1229,6 +1318,12 @@ impl Rng {
         self.below(100) < percent
     }
 
+    /// Two independent values in `0..100` from one draw.
+    fn two_percents(&mut self) -> (u64, u64) {
+        let r = self.next_u64();
+        (((r >> 32) * 100) >> 32, ((r & 0xFFFF_FFFF) * 100) >> 32)
+    }
+
     /// A uniform element of a non-empty slice.
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
@@ -1264,10 +1359,7 @@ impl<T: Copy> Alias<T> {
     fn new(weights: &[u64], values: &[T]) -> Alias<T> {
         let n = weights.len();
         let full = u128::from(weights.iter().sum::<u64>().max(1));
-        let mut scaled: Vec<u128> = weights
-            .iter()
-            .map(|&w| u128::from(w) * n as u128)
-            .collect();
+        let mut scaled: Vec<u128> = weights.iter().map(|&w| u128::from(w) * n as u128).collect();
         let mut entries: Vec<AliasEntry<T>> = values
             .iter()
             .map(|&value| AliasEntry {
@@ -1370,23 +1462,24 @@ const SMALL_WORDS: [&str; 22] = [
     "as", "or", "through", "towards", "into", "over", "without", "vs",
 ];
 
-const OPENERS: [&str; 16] = [
-    "In this paper, we propose",
-    "In this work, we",
-    "We introduce",
-    "We propose",
-    "We show that",
-    "However,",
-    "Moreover,",
-    "Specifically,",
-    "To address this,",
-    "Experiments on",
-    "Our results show that",
-    "Unlike prior work,",
-    "Recent work on",
-    "Building on",
-    "Furthermore,",
-    "As a result,",
+/// Sentence openers and their word counts.
+const OPENERS: [(&str, usize); 16] = [
+    ("In this paper, we propose", 5),
+    ("In this work, we", 4),
+    ("We introduce", 2),
+    ("We propose", 2),
+    ("We show that", 3),
+    ("However,", 1),
+    ("Moreover,", 1),
+    ("Specifically,", 1),
+    ("To address this,", 3),
+    ("Experiments on", 2),
+    ("Our results show that", 4),
+    ("Unlike prior work,", 3),
+    ("Recent work on", 3),
+    ("Building on", 2),
+    ("Furthermore,", 1),
+    ("As a result,", 3),
 ];
 
 const NAME_SUFFIXES: [&str; 10] = [

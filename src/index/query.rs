@@ -142,10 +142,10 @@ impl Highlighter {
     pub fn matches(&self, token: &str) -> bool {
         self.exact.iter().any(|t| t == token)
             || self.prefixes.iter().any(|p| token.starts_with(p.as_str()))
-            || self
-                .fuzzy
-                .iter()
-                .any(|(t, d)| crate::text::levenshtein(t, token) <= *d as usize)
+            || self.fuzzy.iter().any(|(t, d)| {
+                let d = *d as usize;
+                t.len().abs_diff(token.len()) <= d && crate::text::levenshtein(t, token) <= d
+            })
     }
 }
 
@@ -167,6 +167,7 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 
 /// Builds tantivy queries from clauses.
 pub struct QueryBuilder {
+    searcher: tantivy::Searcher,
     fields: Fields,
     stemmed: TextAnalyzer,
     plain: TextAnalyzer,
@@ -175,7 +176,11 @@ pub struct QueryBuilder {
 }
 
 impl QueryBuilder {
-    pub fn new(index: &tantivy::Index, fields: Fields) -> Result<QueryBuilder> {
+    pub fn new(
+        index: &tantivy::Index,
+        searcher: tantivy::Searcher,
+        fields: Fields,
+    ) -> Result<QueryBuilder> {
         let get = |name: &str| {
             index.tokenizers().get(name).ok_or_else(|| Error::Index {
                 path: Default::default(),
@@ -183,6 +188,7 @@ impl QueryBuilder {
             })
         };
         Ok(QueryBuilder {
+            searcher,
             fields,
             stemmed: get(super::schema::STEMMED)?,
             plain: get(super::schema::PLAIN)?,
@@ -236,18 +242,19 @@ impl QueryBuilder {
                 prefix,
             } => {
                 let long_prefix = text.chars().count() >= PREFIX_BODY_MIN_CHARS;
+                // (field, boost, prefix allowed, typo tolerance allowed)
                 let targets = [
-                    (f.title, 3.0, true),
-                    (f.author, 1.5, true),
-                    (f.tag, 1.5, true),
-                    (f.abstract_text, 1.0, long_prefix),
-                    (f.notes, 1.0, long_prefix),
-                    (f.annotations, 1.0, long_prefix),
+                    (f.title, 3.0, true, true),
+                    (f.author, 1.5, true, false),
+                    (f.tag, 1.5, true, false),
+                    (f.abstract_text, 1.0, long_prefix, true),
+                    (f.notes, 1.0, long_prefix, false),
+                    (f.annotations, 1.0, long_prefix, false),
                 ];
                 let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for (field, boost, allow_prefix) in targets {
+                for (field, boost, allow_prefix, allow_fuzzy) in targets {
                     if let Some(q) =
-                        self.word(field, text, *prefix && allow_prefix, true, highlight)?
+                        self.word(field, text, *prefix && allow_prefix, allow_fuzzy, highlight)?
                     {
                         shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
                     }
@@ -374,7 +381,11 @@ impl QueryBuilder {
             }
         }
         let chars = token.chars().count();
-        if fuzzy && chars >= FUZZY_MIN_CHARS && token.chars().all(|c| c.is_alphabetic()) {
+        if fuzzy
+            && chars >= FUZZY_MIN_CHARS
+            && token.chars().all(|c| c.is_alphabetic())
+            && self.is_unknown(&token)?
+        {
             let distance = if chars >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
             let q = FuzzyTermQuery::new(Term::from_field_text(field, &token), distance, true);
             shoulds.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 0.3))));
@@ -383,6 +394,24 @@ impl QueryBuilder {
             }
         }
         Ok(disjunction(shoulds))
+    }
+
+    /// A word no title or abstract contains is probably misspelled: only
+    /// then is it worth the cost of a fuzzy expansion.
+    fn is_unknown(&self, token: &str) -> Result<bool> {
+        for field in [self.fields.title, self.fields.abstract_text] {
+            let df = self
+                .searcher
+                .doc_freq(&Term::from_field_text(field, token))
+                .map_err(|e| Error::Index {
+                    path: Default::default(),
+                    message: e.to_string(),
+                })?;
+            if df > 0 {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn phrase(&mut self, field: Field, text: &str, highlight: bool) -> Option<Box<dyn Query>> {

@@ -1,15 +1,14 @@
 //! Running a search: top hits by BM25 with a highlighted snippet each.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension};
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, TantivyDocument};
 
 use super::SearchIndex;
-use super::query::{Highlighter, QueryBuilder, analyze};
+use super::query::{Highlighter, QueryBuilder};
 use crate::error::{Error, Result};
 use crate::model::SearchHit;
 
@@ -22,8 +21,9 @@ const SNIPPET_CHARS: usize = 220;
 impl SearchIndex {
     /// The ids and scores of the best `limit` matches of `input`.
     pub fn top(&self, input: &str, limit: usize) -> Result<(Vec<(f32, String)>, Highlighter)> {
-        let compiled = QueryBuilder::new(self.index(), self.fields)?.compile(input)?;
         let searcher = self.searcher();
+        let compiled =
+            QueryBuilder::new(self.index(), searcher.clone(), self.fields)?.compile(input)?;
         let top = searcher
             .search(
                 &compiled.query,
@@ -117,27 +117,124 @@ fn first_chars(s: &str, n: usize) -> String {
 }
 
 /// The best fragment of `text` with the words the query matched wrapped in
-/// `<b>…</b>` and everything else HTML-escaped.
+/// `<b>…</b>` and everything else HTML-escaped; empty when nothing matched.
+///
+/// One pass of the analyzer finds the matched tokens (with their byte
+/// offsets); the fragment is the window of at most `max_chars` characters
+/// holding the most distinct matched words, widened to word boundaries.
 pub fn highlight(
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     highlighter: &Highlighter,
     text: &str,
     max_chars: usize,
 ) -> String {
-    let mut terms: BTreeMap<String, f32> = BTreeMap::new();
-    for token in analyze(analyzer, text) {
-        if !terms.contains_key(&token) && highlighter.matches(&token) {
-            terms.insert(token, 1.0);
+    let mut verdicts: HashMap<String, bool> = HashMap::new();
+    let mut matched: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, word id)
+    let mut words: HashMap<String, usize> = HashMap::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(tok) = stream.next() {
+        let hit = match verdicts.get(&tok.text) {
+            Some(v) => *v,
+            None => {
+                let v = highlighter.matches(&tok.text);
+                verdicts.insert(tok.text.clone(), v);
+                v
+            }
+        };
+        if hit {
+            let n = words.len();
+            let id = *words.entry(tok.text.clone()).or_insert(n);
+            matched.push((tok.offset_from, tok.offset_to, id));
         }
     }
-    if terms.is_empty() {
+    if matched.is_empty() {
         return String::new();
     }
-    let generator = SnippetGenerator::new(
-        terms,
-        analyzer.clone(),
-        tantivy::schema::Field::from_field_id(0),
-        max_chars,
-    );
-    generator.snippet(text).to_html()
+    // Byte budget approximates the character budget well for mostly-ASCII text.
+    let budget = max_chars;
+    let mut best = (0usize, 0usize, 0usize); // (distinct, count, start index)
+    for i in 0..matched.len() {
+        let start = matched[i].0;
+        let mut seen = std::collections::HashSet::new();
+        let mut count = 0;
+        for m in &matched[i..] {
+            if m.1 - start > budget {
+                break;
+            }
+            seen.insert(m.2);
+            count += 1;
+        }
+        if (seen.len(), count) > (best.0, best.1) {
+            best = (seen.len(), count, i);
+        }
+    }
+    let first = matched[best.2];
+    // Start a little before the first match, at a word boundary.
+    let lead = budget / 5;
+    let mut from = first.0.saturating_sub(lead);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    if from > 0 {
+        from = text[from..first.0]
+            .find(char::is_whitespace)
+            .map(|p| from + p + 1)
+            .unwrap_or(first.0);
+    }
+    let mut to = (from + budget).min(text.len());
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    if to < text.len() {
+        to = text[from..to]
+            .rfind(char::is_whitespace)
+            .map(|p| from + p)
+            .filter(|&p| p > first.1)
+            .unwrap_or(to);
+    }
+    let mut out = String::with_capacity(to - from + 64);
+    if from > 0 {
+        out.push('…');
+    }
+    let mut pos = from;
+    for &(a, b, _) in matched.iter().filter(|m| m.0 >= from && m.1 <= to) {
+        out.push_str(&crate::text::escape_html(&text[pos..a]));
+        out.push_str("<b>");
+        out.push_str(&crate::text::escape_html(&text[a..b]));
+        out.push_str("</b>");
+        pos = b;
+    }
+    out.push_str(&crate::text::escape_html(&text[pos..to]));
+    if to < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_matched_words_and_escapes_the_rest() {
+        let h = Highlighter {
+            exact: vec!["model".into()],
+            prefixes: vec!["transf".into()],
+            fuzzy: vec![],
+        };
+        let mut a = super::super::schema::stemmed_analyzer();
+        let s = highlight(&mut a, &h, "Big <models> & transformers, said Ö.", 200);
+        assert_eq!(
+            s,
+            "Big &lt;<b>models</b>&gt; &amp; <b>transformers</b>, said Ö."
+        );
+        assert_eq!(highlight(&mut a, &h, "nothing here", 200), "");
+        let long = format!("{} model {}", "word ".repeat(100), "tail ".repeat(100));
+        let s = highlight(&mut a, &h, &long, 80);
+        assert!(
+            s.starts_with('…') && s.ends_with('…') && s.contains("<b>model</b>"),
+            "{s}"
+        );
+        assert!(s.chars().count() < 100, "{s}");
+    }
 }
