@@ -248,7 +248,7 @@ impl Corpus {
                             .collect::<Vec<_>>(),
                     ),
                     plain,
-                    domain: rng.pick(&DOMAIN_TAGS),
+                    domain: rng.choose(&DOMAIN_TAGS),
                 }
             })
             .collect();
@@ -351,7 +351,7 @@ impl Corpus {
             let kind = if rng.chance(50) {
                 ""
             } else {
-                *rng.pick(&["-bench", "-corpus", "-data", "-eval"])
+                rng.choose(&["-bench", "-corpus", "-data", "-eval"])
             };
             let url = concat(&["https://huggingface.co/datasets/", &owner, "/", word, kind]);
             links.push(Link {
@@ -402,9 +402,9 @@ impl Corpus {
         let doi = if rng.chance(50) {
             let mut doi = concat(&[
                 "10.",
-                *rng.pick(&DOI_REGISTRANTS),
+                rng.choose(&DOI_REGISTRANTS),
                 "/",
-                *rng.pick(&VENUES),
+                rng.choose(&VENUES),
                 ".",
             ]);
             push_number(&mut doi, year as u64, 4);
@@ -613,7 +613,7 @@ impl Corpus {
         } else {
             &topic.plain
         };
-        &self.unit(*rng.pick(pool)).key
+        &self.unit(rng.choose(pool)).key
     }
 
     /// Appends a unit's text to an abstract under construction.
@@ -648,7 +648,7 @@ impl Corpus {
         let mut left = words;
         let mut first = true;
         if words >= 10 && rng.chance(35) {
-            let (opener, opener_words) = *rng.pick(&OPENERS);
+            let (opener, opener_words) = rng.choose(&OPENERS);
             out.extend_from_slice(opener.as_bytes());
             left -= opener_words;
             first = false;
@@ -709,7 +709,7 @@ impl Corpus {
             tries += 1;
             if since_joiner >= 2 && left >= 2 && rng.chance(25) {
                 body.push(' ');
-                body.push_str(rng.pick(&JOINERS));
+                body.push_str(rng.choose(&JOINERS));
                 left -= 1;
                 since_joiner = 0;
                 continue;
@@ -739,7 +739,7 @@ impl Corpus {
             since_joiner += words;
         }
         body.push(' ');
-        body.push_str(rng.pick(&CONNECTORS));
+        body.push_str(rng.choose(&CONNECTORS));
         for &id in &suffix {
             push_title_words(&mut body, self.text(self.spans[id as usize]).0, false);
         }
@@ -752,7 +752,7 @@ impl Corpus {
             0 if initials.len() >= 3 => name.push_str(&initials[..initials.len().min(5)]),
             1 => {
                 name_part(&mut name, self.plain_word(rng, topic));
-                name.push_str(rng.pick(&NAME_SUFFIXES));
+                name.push_str(rng.choose(&NAME_SUFFIXES));
             }
             _ => {
                 let a = self.plain_word(rng, topic);
@@ -1327,6 +1327,11 @@ impl Rng {
     /// A uniform element of a non-empty slice.
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// A uniform element of a non-empty slice of `Copy` values.
+    fn choose<T: Copy>(&mut self, items: &[T]) -> T {
+        *self.pick(items)
     }
 
     fn shuffle<T>(&mut self, items: &mut [T]) {

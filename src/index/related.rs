@@ -122,10 +122,13 @@ impl SearchIndex {
             }) else {
                 continue;
             };
-            let tokens = analyze(&mut analyzer, &format!("{title}\n{abstract_text}"));
+            let tokens: std::collections::HashSet<String> =
+                analyze(&mut analyzer, &format!("{title}\n{abstract_text}"))
+                    .into_iter()
+                    .collect();
             let terms = weighted
                 .iter()
-                .filter(|w| tokens.iter().any(|t| *t == w.term))
+                .filter(|w| tokens.contains(&w.term))
                 .take(SHOWN_TERMS)
                 .map(|w| w.surface.clone())
                 .collect();
