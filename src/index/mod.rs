@@ -10,6 +10,7 @@ pub mod query;
 pub mod related;
 pub mod schema;
 pub mod search;
+pub mod stem;
 
 use std::path::{Path, PathBuf};
 
