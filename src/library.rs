@@ -37,6 +37,10 @@ use crate::store::{self, now};
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";
 
+/// From this many papers on, an import loads the library's identifying keys
+/// into memory instead of looking each paper up.
+const BULK_IMPORT: usize = 1000;
+
 /// How much context an annotation keeps on each side of its quote.
 const QUOTE_CONTEXT_CHARS: usize = 32;
 
@@ -215,6 +219,12 @@ impl Library {
         let result = (|| -> Result<Vec<String>> {
             let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
             let mut merged_ids = Vec::new();
+            // Large imports match duplicates in memory; small ones ask SQLite.
+            let mut dedup = if papers.len() >= BULK_IMPORT {
+                Some(store::papers::DedupIndex::load(&tx)?)
+            } else {
+                None
+            };
             for p in papers {
                 if p.title.trim().is_empty() {
                     report.skipped += 1;
@@ -224,7 +234,11 @@ impl Library {
                     });
                     continue;
                 }
-                match store::papers::find_duplicate(&tx, &p)? {
+                let existing = match &dedup {
+                    Some(d) => d.find(&p),
+                    None => store::papers::find_duplicate(&tx, &p)?,
+                };
+                match existing {
                     Some(existing) => {
                         if store::papers::merge_missing(&tx, &existing, &p, &now)? {
                             store::pending::mark(&tx, &existing)?;
@@ -239,6 +253,9 @@ impl Library {
                         let citekey = alloc.allocate(&p.authors, &p.title, p.year);
                         store::papers::insert(&tx, &id, &citekey, &p, &now)?;
                         store::pending::mark(&tx, &id)?;
+                        if let Some(d) = dedup.as_mut() {
+                            d.add(&id, &p);
+                        }
                         self.index.add_new(&IndexDoc {
                             id: id.clone(),
                             title: p.title,
@@ -257,24 +274,50 @@ impl Library {
             }
             Ok(merged_ids)
         })();
-        let merged_ids = match result.and_then(|m| tx.commit().map(|_| m).map_err(Error::from)) {
+        // The index flushes its new segment on the other core while SQLite
+        // commits. Both must succeed; if SQLite fails, the index forgets
+        // the papers again.
+        let index = &mut self.index;
+        let (committed, indexed) = std::thread::scope(|scope| {
+            let flush = scope.spawn(move || index.commit());
+            let committed = result.and_then(|m| tx.commit().map(|_| m).map_err(Error::from));
+            let indexed = flush.join().unwrap_or_else(|_| {
+                Err(Error::Index {
+                    path: self.root.join(PRIVATE_DIR).join("index"),
+                    message: "index commit panicked".into(),
+                })
+            });
+            (committed, indexed)
+        });
+        let merged_ids = match committed {
             Ok(m) => m,
             Err(e) => {
-                self.index.rollback();
+                if indexed.is_ok() {
+                    for id in &report.added_ids {
+                        let _ = self.index.remove(id);
+                    }
+                    // If this fails too, the document count no longer
+                    // matches SQLite and the next open rebuilds the index.
+                    let _ = self.index.commit();
+                } else {
+                    self.index.rollback();
+                }
                 return Err(e);
             }
         };
-        // New papers are already in the writer; merged ones are re-read.
-        let finish = (|| -> Result<()> {
+        // Merged papers are re-read from SQLite and re-indexed.
+        let finish = indexed.and_then(|()| {
             let (seq, _) = store::pending::read(&self.conn)?;
-            for id in &merged_ids {
-                if let Some(doc) = IndexDoc::load(&self.conn, id)? {
-                    self.index.upsert(&doc)?;
+            if !merged_ids.is_empty() {
+                for id in &merged_ids {
+                    if let Some(doc) = IndexDoc::load(&self.conn, id)? {
+                        self.index.upsert(&doc)?;
+                    }
                 }
+                self.index.commit()?;
             }
-            self.index.commit()?;
             store::pending::clear(&self.conn, seq)
-        })();
+        });
         self.index_lag = finish.err().map(|e| e.to_string());
         Ok(report)
     }

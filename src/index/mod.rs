@@ -27,6 +27,10 @@ pub use schema::Fields;
 /// keep an import well under 1 GiB.
 const WRITER_MEMORY: usize = 200_000_000;
 
+/// Indexing threads. One: on a two-core machine the importing thread needs
+/// the other core for SQLite, and one tantivy thread keeps pace with it.
+const WRITER_THREADS: usize = 1;
+
 /// What the index stores about one paper, gathered from SQLite.
 #[derive(Debug, Clone, Default)]
 pub struct IndexDoc {
@@ -137,7 +141,7 @@ impl SearchIndex {
         let writer = if writable {
             Some(
                 index
-                    .writer(WRITER_MEMORY)
+                    .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
                     .map_err(|e| index_err(path, e))?,
             )
         } else {
