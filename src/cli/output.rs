@@ -34,6 +34,14 @@ fn unhtml(s: &str, color: bool) -> String {
         .replace("&amp;", "&")
 }
 
+/// `-kind->` for a relation this paper made, `<-kind-` for one made to it.
+fn arrow(r: &crate::model::Relation) -> String {
+    match r.direction {
+        crate::model::Direction::Outgoing => format!("-{}->", r.kind),
+        crate::model::Direction::Incoming => format!("<-{}-", r.kind),
+    }
+}
+
 impl Output {
     pub fn new(json: bool, color: bool) -> Output {
         Output { json, color }
@@ -109,11 +117,7 @@ impl Output {
         if !p.relations.is_empty() {
             println!("Links:");
             for r in &p.relations {
-                let arrow = match r.direction {
-                    crate::model::Direction::Outgoing => format!("-{}->", r.kind),
-                    crate::model::Direction::Incoming => format!("<-{}-", r.kind),
-                };
-                println!("  {arrow} {} {}", r.other_citekey, r.other_title);
+                println!("  {} {} {}", arrow(r), r.other_citekey, r.other_title);
             }
         }
         if !p.notes.is_empty() {
@@ -152,11 +156,7 @@ impl Output {
         if !r.relations.is_empty() {
             println!("Your links:");
             for rel in &r.relations {
-                let arrow = match rel.direction {
-                    crate::model::Direction::Outgoing => format!("-{}->", rel.kind),
-                    crate::model::Direction::Incoming => format!("<-{}-", rel.kind),
-                };
-                println!("  {arrow} {} {}", rel.other_citekey, rel.other_title);
+                println!("  {} {} {}", arrow(rel), rel.other_citekey, rel.other_title);
             }
         }
         Ok(())
