@@ -218,6 +218,7 @@ impl Library {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let result = (|| -> Result<Vec<String>> {
             let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
+            let last_seq = store::pending::last_paper_seq(&tx)?;
             let mut merged_ids = Vec::new();
             // Large imports match duplicates in memory; small ones ask SQLite.
             let mut dedup = if papers.len() >= BULK_IMPORT {
@@ -252,7 +253,10 @@ impl Library {
                         let id = store::new_id();
                         let citekey = alloc.allocate(&p.authors, &p.title, p.year);
                         store::papers::insert(&tx, &id, &citekey, &p, &now)?;
-                        store::pending::mark(&tx, &id)?;
+                        if report.added == 0 {
+                            // One row covers every paper this import adds.
+                            store::pending::mark_added_after(&tx, last_seq)?;
+                        }
                         if let Some(d) = dedup.as_mut() {
                             d.add(&id, &p);
                         }

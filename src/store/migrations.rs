@@ -94,9 +94,13 @@ const MIGRATIONS: &[&str] = &[
 
     -- What the full-text index still owes: written in the same transaction
     -- as the change, cleared after the index commits.
+    -- A row names one paper, or (after_seq) every paper added after that
+    -- papers.seq, which is how a bulk import records its debt in one row.
     CREATE TABLE pending_index (
-        seq      INTEGER PRIMARY KEY,
-        paper_id TEXT NOT NULL
+        seq       INTEGER PRIMARY KEY,
+        paper_id  TEXT,
+        after_seq INTEGER,
+        CHECK (paper_id IS NOT NULL OR after_seq IS NOT NULL)
     );",
 ];
 
