@@ -311,7 +311,7 @@ impl Library {
         };
         // Merged papers are re-read from SQLite and re-indexed.
         let finish = indexed.and_then(|()| {
-            let (seq, _) = store::pending::read(&self.conn)?;
+            let seq = store::pending::max_seq(&self.conn)?;
             if !merged_ids.is_empty() {
                 for id in &merged_ids {
                     if let Some(doc) = IndexDoc::load(&self.conn, id)? {

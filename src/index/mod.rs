@@ -270,7 +270,7 @@ impl SearchIndex {
         self.writer()?
             .delete_all_documents()
             .map_err(|e| index_err(&path, e))?;
-        let (seq, _) = store::pending::read(conn)?;
+        let seq = store::pending::max_seq(conn)?;
         for id in store::papers::all_ids(conn)? {
             if let Some(doc) = IndexDoc::load(conn, &id)? {
                 self.add_new(&doc)?;

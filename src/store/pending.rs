@@ -29,10 +29,18 @@ pub fn last_paper_seq(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM papers", [], |r| r.get(0))?)
 }
 
+/// The highest queue sequence number (0 when empty): what to clear up to.
+pub fn max_seq(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM pending_index", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
 /// The queue: the highest sequence number and the distinct paper ids.
 pub fn read(conn: &Connection) -> Result<(i64, Vec<String>)> {
-    let max: Option<i64> =
-        conn.query_row("SELECT max(seq) FROM pending_index", [], |r| r.get(0))?;
+    let max = max_seq(conn)?;
     let mut stmt = conn.prepare(
         "SELECT paper_id FROM pending_index WHERE paper_id IS NOT NULL
          UNION
@@ -42,7 +50,7 @@ pub fn read(conn: &Connection) -> Result<(i64, Vec<String>)> {
     let ids = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok((max.unwrap_or(0), ids))
+    Ok((max, ids))
 }
 
 /// Clears the queue up to and including `seq`, after the index committed.
