@@ -48,6 +48,8 @@ pub enum Error {
     },
     #[error("search index {}: {message}", path.display())]
     Index { path: PathBuf, message: String },
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
 }
 
 impl Error {
@@ -62,6 +64,7 @@ impl Error {
             Error::NewerSchema { .. } => "newer_schema",
             Error::Sqlite { .. } => "database",
             Error::Index { .. } => "index",
+            Error::Cancelled => "cancelled",
         }
     }
 

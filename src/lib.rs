@@ -17,6 +17,7 @@ pub mod library;
 pub mod model;
 pub mod store;
 pub mod text;
+pub mod views;
 
 pub use error::{Error, Result};
 pub use library::Library;

@@ -41,6 +41,10 @@ pub const PRIVATE_DIR: &str = ".lectern";
 /// into memory instead of looking each paper up.
 const BULK_IMPORT: usize = 1000;
 
+/// How often (in papers) a long import reports progress and checks for
+/// cancellation.
+const PROGRESS_EVERY: usize = 250;
+
 /// How much context an annotation keeps on each side of its quote.
 const QUOTE_CONTEXT_CHARS: usize = 32;
 
@@ -207,7 +211,20 @@ impl Library {
         papers: Vec<NewPaper>,
         problems: Vec<Problem>,
     ) -> Result<ImportReport> {
+        self.import_papers_with_progress(papers, problems, &mut |_, _| true)
+    }
+
+    /// [`Library::import_papers`], reporting `(done, total)` every few
+    /// hundred papers. When `progress` returns `false` the import stops and
+    /// is rolled back: nothing of it is written ([`Error::Cancelled`]).
+    pub fn import_papers_with_progress(
+        &mut self,
+        papers: Vec<NewPaper>,
+        problems: Vec<Problem>,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<ImportReport> {
         self.ensure_writable()?;
+        let total = papers.len();
         let mut report = ImportReport {
             problems,
             ..Default::default()
@@ -226,7 +243,10 @@ impl Library {
             } else {
                 None
             };
-            for p in papers {
+            for (done, p) in papers.into_iter().enumerate() {
+                if done % PROGRESS_EVERY == 0 && !progress(done, total) {
+                    return Err(Error::Cancelled);
+                }
                 if p.title.trim().is_empty() {
                     report.skipped += 1;
                     report.problems.push(Problem {
@@ -275,6 +295,9 @@ impl Library {
                         report.added_ids.push(id);
                     }
                 }
+            }
+            if !progress(total, total) {
+                return Err(Error::Cancelled);
             }
             Ok(merged_ids)
         })();
@@ -608,7 +631,96 @@ impl Library {
     /// Writes one Markdown file per paper into `dir`, keeping what the user
     /// wrote in files exported before.
     pub fn export_markdown(&self, dir: &Path) -> Result<crate::export::markdown::ExportReport> {
-        crate::export::markdown::export(&self.conn, dir)
+        crate::export::markdown::export(&self.conn, dir, None)
+    }
+
+    /// Exports only the given papers (ids or citekeys) to Markdown files.
+    pub fn export_markdown_of(
+        &self,
+        dir: &Path,
+        keys: &[String],
+    ) -> Result<crate::export::markdown::ExportReport> {
+        let ids = keys
+            .iter()
+            .map(|k| self.resolve(k))
+            .collect::<Result<Vec<_>>>()?;
+        crate::export::markdown::export(&self.conn, dir, Some(&ids))
+    }
+
+    // ----- views for front ends -----------------------------------------
+
+    /// Paper count, and counts per tag, status and star.
+    pub fn facets(&self) -> Result<crate::views::Facets> {
+        crate::views::facets(&self.conn)
+    }
+
+    /// Search with sidebar filters; an empty query browses instead.
+    pub fn find(
+        &self,
+        query: &str,
+        filter: &crate::views::Filter,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
+        if query.trim().is_empty() {
+            return self.browse(filter, limit);
+        }
+        // Filters go first so the user's last word stays a prefix.
+        let mut q = String::new();
+        if let Some(tag) = &filter.tag {
+            q.push_str(&format!("tag:\"{}\" ", tag.replace('"', "")));
+        }
+        if let Some(status) = filter.status {
+            q.push_str(&format!("status:{status} "));
+        }
+        q.push_str(query);
+        if !filter.starred {
+            return self.search(&q, limit);
+        }
+        let hits = self.search(&q, limit.saturating_mul(20).max(200))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT starred FROM papers WHERE id = ?1")?;
+        let mut kept = Vec::new();
+        for hit in hits {
+            let starred: bool = stmt.query_row([&hit.id], |r| r.get(0))?;
+            if starred {
+                kept.push(hit);
+                if kept.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Papers without a query, newest first, optionally filtered.
+    pub fn browse(&self, filter: &crate::views::Filter, limit: usize) -> Result<Vec<SearchHit>> {
+        crate::views::browse(&self.conn, filter, limit)
+    }
+
+    /// Notes on other papers that link to this one with `[[citekey]]`.
+    pub fn backlinks(&self, key: &str) -> Result<Vec<crate::views::Backlink>> {
+        let id = self.resolve(key)?;
+        crate::views::backlinks(&self.conn, &id)
+    }
+
+    /// Papers whose citekey or title starts with (or title contains) `prefix`,
+    /// for `[[` completion.
+    pub fn complete(&self, prefix: &str, limit: usize) -> Result<Vec<crate::views::PaperRef>> {
+        crate::views::complete(&self.conn, prefix, limit)
+    }
+
+    /// The user's links as a graph; with `center`, also that paper's
+    /// strongest suggestions as suggested edges.
+    pub fn graph(&self, center: Option<&str>, suggestions: usize) -> Result<crate::views::Graph> {
+        let mut graph = crate::views::links_graph(&self.conn, crate::views::GRAPH_EDGE_LIMIT)?;
+        if let Some(key) = center {
+            let id = self.resolve(key)?;
+            let related = self.index.related(&self.conn, &id, suggestions)?;
+            let me = crate::views::paper_ref(&self.conn, &id)?;
+            crate::views::add_suggestions(&mut graph, me, related);
+        }
+        Ok(graph)
     }
 }
 

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a link of a paper points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     Code,
@@ -95,6 +96,7 @@ impl FromStr for LinkKind {
 
 /// A URL attached to a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Link {
     pub url: String,
     pub kind: LinkKind,
@@ -102,6 +104,7 @@ pub struct Link {
 
 /// Reading status of a paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]
@@ -169,6 +172,7 @@ pub fn palette_color(name: &str) -> Option<&'static str> {
 
 /// A paper as it arrives from an importer, before it has an id or citekey.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewPaper {
     pub title: String,
     pub abstract_text: String,
@@ -184,6 +188,7 @@ pub struct NewPaper {
 
 /// A paper with everything the user attached to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Paper {
     pub id: String,
     pub citekey: String,
@@ -207,6 +212,7 @@ pub struct Paper {
 
 /// A Markdown note attached to a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Note {
     pub id: String,
     pub paper_id: String,
@@ -217,6 +223,7 @@ pub struct Note {
 
 /// W3C Web Annotation `TextQuoteSelector`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TextQuote {
     pub exact: String,
     pub prefix: String,
@@ -226,6 +233,7 @@ pub struct TextQuote {
 /// W3C Web Annotation `TextPositionSelector`: character (not byte) offsets
 /// into the paper's abstract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TextPosition {
     pub start: usize,
     pub end: usize,
@@ -233,6 +241,7 @@ pub struct TextPosition {
 
 /// A highlight of a span of a paper's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Annotation {
     pub id: String,
     pub paper_id: String,
@@ -246,6 +255,7 @@ pub struct Annotation {
 
 /// Which end of a relation the paper being shown is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// This paper → other paper.
@@ -256,6 +266,7 @@ pub enum Direction {
 
 /// A typed link the user made between two papers, seen from one of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Relation {
     pub kind: String,
     pub direction: Direction,
@@ -267,10 +278,13 @@ pub struct Relation {
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub id: String,
     pub citekey: String,
     pub title: String,
+    /// The title HTML-escaped, with matched words wrapped in `<b>…</b>`.
+    pub title_html: String,
     pub score: f32,
     /// A fragment of the abstract (or notes) with matched words wrapped in
     /// `<b>…</b>`; other text is HTML-escaped.
@@ -279,6 +293,7 @@ pub struct SearchHit {
 
 /// One suggested related paper.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RelatedHit {
     pub id: String,
     pub citekey: String,
@@ -290,6 +305,7 @@ pub struct RelatedHit {
 
 /// Related papers: computed suggestions plus the user's own relations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Related {
     pub suggestions: Vec<RelatedHit>,
     pub relations: Vec<Relation>,
@@ -297,6 +313,7 @@ pub struct Related {
 
 /// A problem met while importing, located as `file:line`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     pub location: String,
     pub message: String,
@@ -304,6 +321,7 @@ pub struct Problem {
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     pub added: usize,
     pub merged: usize,

@@ -34,6 +34,7 @@ const MARKER_TEXT: &str = "Lectern rewrites the part above on export; write belo
 
 /// What an export did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ExportReport {
     pub written: usize,
     pub unchanged: usize,
@@ -41,8 +42,9 @@ pub struct ExportReport {
     pub kept_edits: Vec<String>,
 }
 
-/// Exports every paper of the store into `dir`.
-pub fn export(conn: &Connection, dir: &Path) -> Result<ExportReport> {
+/// Exports every paper of the store into `dir`, or only the papers `only`
+/// names (ids, in that order).
+pub fn export(conn: &Connection, dir: &Path, only: Option<&[String]>) -> Result<ExportReport> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Invalid(format!(
             "{}: export target is not a folder",
@@ -51,7 +53,11 @@ pub fn export(conn: &Connection, dir: &Path) -> Result<ExportReport> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut report = ExportReport::default();
-    for id in store::papers::all_ids(conn)? {
+    let ids = match only {
+        Some(ids) => ids.to_vec(),
+        None => store::papers::all_ids(conn)?,
+    };
+    for id in ids {
         let paper = store::papers::load(conn, &id)?;
         let file = dir.join(format!("{}.md", paper.citekey));
         let generated = render(&paper);

@@ -97,10 +97,15 @@ impl SearchIndex {
             if snippet.is_empty() {
                 snippet = crate::text::escape_html(&first_chars(&abstract_text, SNIPPET_CHARS));
             }
+            let mut title_html = highlight(&mut analyzer, &highlighter, &title, usize::MAX);
+            if title_html.is_empty() {
+                title_html = crate::text::escape_html(&title);
+            }
             hits.push(SearchHit {
                 id,
                 citekey,
                 title,
+                title_html,
                 score,
                 snippet,
             });

@@ -1,0 +1,82 @@
+//! The typed bridge to the UI: every command and event is registered here,
+//! and `ui/src/bindings.ts` is generated from their Rust signatures.
+//!
+//! Regenerate with `LECTERN_WRITE_BINDINGS=1 cargo test -p lectern-desktop`;
+//! the test below fails while the committed file is stale.
+
+use tauri_specta::{Builder, collect_commands, collect_events};
+
+use crate::commands;
+
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::library_info,
+            commands::open_library,
+            commands::choose_library,
+            commands::search,
+            commands::paper,
+            commands::related,
+            commands::backlinks,
+            commands::complete,
+            commands::graph,
+            commands::add_note,
+            commands::update_note,
+            commands::delete_note,
+            commands::annotate,
+            commands::update_annotation,
+            commands::delete_annotation,
+            commands::link,
+            commands::unlink,
+            commands::tag,
+            commands::untag,
+            commands::set_status,
+            commands::set_starred,
+            commands::import_text,
+            commands::import_sample,
+            commands::import_files,
+            commands::cancel_import,
+            commands::pick_import_files,
+            commands::pick_folder,
+            commands::export_markdown,
+            commands::open_url,
+        ])
+        .events(collect_events![commands::DropEvent])
+        .dangerously_cast_bigints_to_number()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use specta_typescript::Typescript;
+
+    fn committed() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts")
+    }
+
+    #[test]
+    fn committed_bindings_are_current() {
+        let dir = tempfile_dir();
+        let fresh = dir.join("bindings.ts");
+        super::builder()
+            .export(Typescript::default().header("// @ts-nocheck\n"), &fresh)
+            .expect("export bindings");
+        let fresh = std::fs::read_to_string(&fresh).expect("read fresh bindings");
+        if std::env::var_os("LECTERN_WRITE_BINDINGS").is_some() {
+            std::fs::write(committed(), &fresh).expect("write ui/src/bindings.ts");
+        }
+        let old = std::fs::read_to_string(committed()).unwrap_or_default();
+        assert!(
+            old == fresh,
+            "ui/src/bindings.ts is stale; run LECTERN_WRITE_BINDINGS=1 cargo test -p lectern-desktop"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("lectern-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+}

@@ -1,0 +1,466 @@
+//! The commands the web UI may call. Each one takes the shared state, runs
+//! one engine call on a blocking worker thread, and returns data or a
+//! [`CommandError`]. Nothing here decides anything the engine could.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+use lectern::model::{Annotation, ImportReport, Note, Paper, Problem, Related, SearchHit, Status};
+use lectern::views::{Backlink, Facets, Filter, Graph, PaperRef};
+use lectern::{Library, export::markdown::ExportReport};
+use serde::{Deserialize, Serialize};
+use tauri::AppHandle;
+use tauri::ipc::Channel;
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::error::{CommandError, CommandResult};
+use crate::state::{Opened, State};
+
+type AppState<'a> = tauri::State<'a, State>;
+
+/// How many related papers the reader's panel shows.
+const RELATED_LIMIT: usize = 8;
+
+/// Runs `f` on the library on a blocking worker thread.
+async fn run<T, F>(state: &AppState<'_>, f: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Library) -> lectern::Result<T> + Send + 'static,
+{
+    let shared = state.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || shared.with(f))
+        .await
+        .map_err(|e| CommandError::new("internal", e.to_string()))?
+}
+
+/// Which library is open and what it holds.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct LibraryInfo {
+    pub root: String,
+    pub writable: bool,
+    pub facets: Option<Facets>,
+    /// Why the library could not be opened, if it could not.
+    pub problem: Option<CommandError>,
+}
+
+fn info(opened: &Opened) -> LibraryInfo {
+    match opened {
+        Opened::Library(lib) => {
+            let facets = lib.facets();
+            LibraryInfo {
+                root: lib.root().display().to_string(),
+                writable: lib.is_writable(),
+                problem: facets.as_ref().err().map(|e| CommandError::from_ref(e)),
+                facets: facets.ok(),
+            }
+        }
+        Opened::Failed { path, error } => LibraryInfo {
+            root: path.display().to_string(),
+            writable: false,
+            facets: None,
+            problem: Some(error.clone()),
+        },
+    }
+}
+
+impl CommandError {
+    fn from_ref(e: &lectern::Error) -> CommandError {
+        CommandError::new(e.kind(), e.to_string())
+    }
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::new("internal", e.to_string()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn library_info(state: AppState<'_>) -> CommandResult<LibraryInfo> {
+    let shared = state.inner().clone();
+    blocking(move || info(&shared.lock())).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_library(state: AppState<'_>, path: String) -> CommandResult<LibraryInfo> {
+    let shared = state.inner().clone();
+    blocking(move || {
+        shared.replace(PathBuf::from(path));
+        info(&shared.lock())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn choose_library(
+    app: AppHandle,
+    state: AppState<'_>,
+) -> CommandResult<Option<LibraryInfo>> {
+    let shared = state.inner().clone();
+    blocking(move || {
+        let picked = app
+            .dialog()
+            .file()
+            .set_title("Open a Lectern library folder")
+            .blocking_pick_folder();
+        let path = picked.and_then(|p| p.into_path().ok())?;
+        shared.replace(path);
+        Some(info(&shared.lock()))
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search(
+    state: AppState<'_>,
+    query: String,
+    filter: Filter,
+    limit: u32,
+) -> CommandResult<Vec<SearchHit>> {
+    run(&state, move |lib| lib.find(&query, &filter, limit as usize)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn paper(state: AppState<'_>, key: String) -> CommandResult<Paper> {
+    run(&state, move |lib| lib.paper(&key)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn related(state: AppState<'_>, key: String) -> CommandResult<Related> {
+    run(&state, move |lib| lib.related(&key, RELATED_LIMIT)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn backlinks(state: AppState<'_>, key: String) -> CommandResult<Vec<Backlink>> {
+    run(&state, move |lib| lib.backlinks(&key)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn complete(state: AppState<'_>, prefix: String) -> CommandResult<Vec<PaperRef>> {
+    run(&state, move |lib| lib.complete(&prefix, 12)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn graph(state: AppState<'_>, center: Option<String>) -> CommandResult<Graph> {
+    run(&state, move |lib| lib.graph(center.as_deref(), 6)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_note(state: AppState<'_>, key: String, body: String) -> CommandResult<Note> {
+    run(&state, move |lib| lib.add_note(&key, &body)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_note(
+    state: AppState<'_>,
+    note_id: String,
+    body: String,
+) -> CommandResult<Note> {
+    run(&state, move |lib| lib.update_note(&note_id, &body)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_note(state: AppState<'_>, note_id: String) -> CommandResult<()> {
+    run(&state, move |lib| lib.delete_note(&note_id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn annotate(
+    state: AppState<'_>,
+    key: String,
+    start: u32,
+    end: u32,
+    color: String,
+    comment: Option<String>,
+) -> CommandResult<Annotation> {
+    run(&state, move |lib| {
+        lib.annotate_range(
+            &key,
+            start as usize,
+            end as usize,
+            comment.as_deref(),
+            Some(&color),
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_annotation(
+    state: AppState<'_>,
+    id: String,
+    color: Option<String>,
+    comment: Option<String>,
+) -> CommandResult<Annotation> {
+    run(&state, move |lib| {
+        lib.update_annotation(&id, comment.as_deref(), color.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_annotation(state: AppState<'_>, id: String) -> CommandResult<()> {
+    run(&state, move |lib| lib.delete_annotation(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn link(
+    state: AppState<'_>,
+    from: String,
+    to: String,
+    kind: String,
+) -> CommandResult<bool> {
+    run(&state, move |lib| lib.link(&from, &to, &kind)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlink(
+    state: AppState<'_>,
+    a: String,
+    b: String,
+    kind: Option<String>,
+) -> CommandResult<u32> {
+    run(&state, move |lib| {
+        lib.unlink(&a, &b, kind.as_deref()).map(|n| n as u32)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tag(
+    state: AppState<'_>,
+    key: String,
+    tags: Vec<String>,
+) -> CommandResult<Vec<String>> {
+    run(&state, move |lib| lib.tag(&key, &tags)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn untag(
+    state: AppState<'_>,
+    key: String,
+    tags: Vec<String>,
+) -> CommandResult<Vec<String>> {
+    run(&state, move |lib| lib.untag(&key, &tags)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_status(state: AppState<'_>, key: String, status: Status) -> CommandResult<()> {
+    run(&state, move |lib| lib.set_status(&key, status)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_starred(state: AppState<'_>, key: String, starred: bool) -> CommandResult<()> {
+    run(&state, move |lib| lib.set_starred(&key, starred)).await
+}
+
+/// How far a running import has come.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "stage", rename_all = "camelCase")]
+pub enum ImportProgress {
+    /// Reading and parsing file `done + 1` of `total`.
+    Reading { file: String, done: u32, total: u32 },
+    /// Writing papers into the library.
+    Writing { done: u32, total: u32 },
+}
+
+/// Imports parsed papers, reporting progress and honouring Cancel.
+fn import_parsed(
+    shared: &State,
+    papers: Vec<lectern::model::NewPaper>,
+    problems: Vec<Problem>,
+    progress: &Channel<ImportProgress>,
+) -> CommandResult<ImportReport> {
+    shared.with(|lib| {
+        lib.import_papers_with_progress(papers, problems, &mut |done, total| {
+            let _ = progress.send(ImportProgress::Writing {
+                done: done as u32,
+                total: total as u32,
+            });
+            !shared.cancel.load(Ordering::SeqCst)
+        })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_text(
+    state: AppState<'_>,
+    text: String,
+    source: String,
+    progress: Channel<ImportProgress>,
+) -> CommandResult<ImportReport> {
+    let shared = state.inner().clone();
+    shared.cancel.store(false, Ordering::SeqCst);
+    blocking(move || {
+        let parsed = lectern::import::parse(&text, &source)?;
+        import_parsed(&shared, parsed.papers, parsed.problems, &progress)
+    })
+    .await?
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_sample(
+    state: AppState<'_>,
+    progress: Channel<ImportProgress>,
+) -> CommandResult<ImportReport> {
+    let shared = state.inner().clone();
+    shared.cancel.store(false, Ordering::SeqCst);
+    blocking(move || {
+        let parsed = lectern::import::parse(crate::SAMPLE_LISTING, "sample papers")?;
+        import_parsed(&shared, parsed.papers, parsed.problems, &progress)
+    })
+    .await?
+}
+
+/// Imports files (dropped on the window or picked in a dialog). A file that
+/// cannot be read or parsed is reported as a problem; the others import, all
+/// in one transaction.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_files(
+    state: AppState<'_>,
+    paths: Vec<String>,
+    progress: Channel<ImportProgress>,
+) -> CommandResult<ImportReport> {
+    let shared = state.inner().clone();
+    shared.cancel.store(false, Ordering::SeqCst);
+    blocking(move || {
+        let mut papers = Vec::new();
+        let mut problems = Vec::new();
+        let total = paths.len() as u32;
+        for (done, path) in paths.iter().enumerate() {
+            if shared.cancel.load(Ordering::SeqCst) {
+                return Err(lectern::Error::Cancelled.into());
+            }
+            let _ = progress.send(ImportProgress::Reading {
+                file: path.clone(),
+                done: done as u32,
+                total,
+            });
+            match read_file(Path::new(path)) {
+                Ok(parsed) => {
+                    papers.extend(parsed.papers);
+                    problems.extend(parsed.problems);
+                }
+                Err(e) => problems.push(Problem {
+                    location: path.clone(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        import_parsed(&shared, papers, problems, &progress)
+    })
+    .await?
+}
+
+fn read_file(path: &Path) -> lectern::Result<lectern::import::Parsed> {
+    let bytes = std::fs::read(path).map_err(|e| lectern::Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let name = path.display().to_string();
+    let text = lectern::import::decode(&bytes, &name)?;
+    lectern::import::parse(&text, &name)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_import(state: AppState<'_>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_import_files(app: AppHandle) -> CommandResult<Vec<String>> {
+    blocking(move || {
+        app.dialog()
+            .file()
+            .set_title("Import papers")
+            .add_filter("Paper listings and references", &["txt", "md", "text"])
+            .blocking_pick_files()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .map(|p| p.display().to_string())
+            .collect()
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_folder(app: AppHandle, title: String) -> CommandResult<Option<String>> {
+    blocking(move || {
+        app.dialog()
+            .file()
+            .set_title(title)
+            .blocking_pick_folder()
+            .and_then(|p| p.into_path().ok())
+            .map(|p| p.display().to_string())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_markdown(
+    state: AppState<'_>,
+    dir: String,
+    keys: Option<Vec<String>>,
+) -> CommandResult<ExportReport> {
+    run(&state, move |lib| match keys {
+        Some(keys) => lib.export_markdown_of(Path::new(&dir), &keys),
+        None => lib.export_markdown(Path::new(&dir)),
+    })
+    .await
+}
+
+/// Opens a paper's web link in the system browser. Only `http` and `https`
+/// URLs are opened; the app itself never navigates away from its UI.
+#[tauri::command]
+#[specta::specta]
+pub fn open_url(app: AppHandle, url: String) -> CommandResult<()> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(CommandError::new(
+            "invalid",
+            format!("not a web link, not opened: {url}"),
+        ));
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| CommandError::new("io", e.to_string()))
+}
+
+/// Files entering, leaving or dropped on the window.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum DropEvent {
+    Hover,
+    Left,
+    Dropped { paths: Vec<String> },
+}

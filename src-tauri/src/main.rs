@@ -1,0 +1,50 @@
+//! `lectern-desktop`: the Tauri window over the engine.
+//!
+//! This crate stays thin. Each command in [`commands`] takes the shared
+//! state, calls one engine method on a blocking worker thread (never the
+//! main thread), maps the engine's error to `{kind, message}` and returns
+//! data. The web UI in `ui/` calls the commands through `ui/src/bindings.ts`,
+//! which [`bindings`] generates from these Rust signatures.
+
+mod bindings;
+mod commands;
+mod error;
+mod state;
+
+use tauri_specta::Event;
+
+/// The seed listing, bundled so an empty library can be tried at once.
+pub const SAMPLE_LISTING: &str = include_str!("../../tests/fixtures/trending-papers.txt");
+
+fn main() {
+    let builder = bindings::builder();
+    let shared = state::Shared::start();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(shared)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                let payload = match drop {
+                    tauri::DragDropEvent::Enter { .. } | tauri::DragDropEvent::Over { .. } => {
+                        commands::DropEvent::Hover
+                    }
+                    tauri::DragDropEvent::Drop { paths, .. } => commands::DropEvent::Dropped {
+                        paths: paths.iter().map(|p| p.display().to_string()).collect(),
+                    },
+                    _ => commands::DropEvent::Left,
+                };
+                let _ = payload.emit(window);
+            }
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .unwrap_or_else(|e| {
+            eprintln!("lectern-desktop: error: {e}");
+            std::process::exit(1);
+        });
+}

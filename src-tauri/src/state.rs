@@ -1,0 +1,80 @@
+//! What the window shares between commands: the open library (one writer
+//! per process, behind a mutex) and the cancel flag of a running import.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use lectern::Library;
+
+use crate::error::{CommandError, CommandResult};
+
+pub struct Shared {
+    library: Mutex<Opened>,
+    pub cancel: AtomicBool,
+}
+
+/// The library the window shows, or why none is open.
+pub enum Opened {
+    Library(Library),
+    Failed { path: PathBuf, error: CommandError },
+}
+
+pub type State = Arc<Shared>;
+
+impl Shared {
+    /// Opens the default library: `LECTERN_LIBRARY`, else `~/Lectern`.
+    pub fn start() -> State {
+        let path = default_library();
+        Arc::new(Shared {
+            library: Mutex::new(open(path)),
+            cancel: AtomicBool::new(false),
+        })
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Opened> {
+        // A panic while holding the lock leaves the library itself
+        // consistent (SQLite rolls back), so the guard is still usable.
+        self.library.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the open library.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Library) -> lectern::Result<T>) -> CommandResult<T> {
+        match &mut *self.lock() {
+            Opened::Library(lib) => f(lib).map_err(CommandError::from),
+            Opened::Failed { error, .. } => Err(error.clone()),
+        }
+    }
+
+    pub fn replace(&self, path: PathBuf) {
+        let mut guard = self.lock();
+        // Release the old library (and its lock) before opening the next,
+        // so reopening the same folder works.
+        *guard = Opened::Failed {
+            path: path.clone(),
+            error: CommandError::new("closed", "no library is open"),
+        };
+        *guard = open(path);
+    }
+}
+
+fn default_library() -> PathBuf {
+    if let Some(p) = std::env::var_os("LECTERN_LIBRARY") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    home.join("Lectern")
+}
+
+/// Opens for writing; if another process holds the library, read-only.
+fn open(path: PathBuf) -> Opened {
+    match Library::open_for_reading(&path) {
+        Ok(lib) => Opened::Library(lib),
+        Err(e) => Opened::Failed {
+            path,
+            error: e.into(),
+        },
+    }
+}

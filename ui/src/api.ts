@@ -1,0 +1,105 @@
+// The one door to the engine: typed wrappers over the generated bindings
+// (bindings.ts, generated from the Rust commands). Each wrapper returns the
+// data or throws an ApiError carrying the engine's {kind, message}.
+
+import { Channel } from "@tauri-apps/api/core";
+import {
+  commands,
+  events,
+  type CommandError,
+  type DropEvent,
+  type Filter,
+  type ImportProgress,
+  type ImportReport,
+  type Status,
+} from "./bindings";
+
+export type {
+  Annotation,
+  Backlink,
+  DropEvent,
+  ExportReport,
+  Facets,
+  Filter,
+  Graph,
+  ImportProgress,
+  ImportReport,
+  LibraryInfo,
+  Note,
+  Paper,
+  PaperRef,
+  Related,
+  RelatedHit,
+  Relation,
+  SearchHit,
+  Status,
+} from "./bindings";
+
+export class ApiError extends Error {
+  readonly kind: string;
+  constructor(e: CommandError) {
+    super(e.message);
+    this.kind = e.kind;
+    this.name = "ApiError";
+  }
+}
+
+type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: CommandError };
+
+/** Unwraps a command's outcome: the data, or an ApiError. */
+export async function unwrap<T>(outcome: Promise<Outcome<T>>): Promise<T> {
+  let r: Outcome<T>;
+  try {
+    r = await outcome;
+  } catch (e) {
+    // A failure of the bridge itself (not an engine error).
+    throw new ApiError({ kind: "internal", message: e instanceof Error ? e.message : String(e) });
+  }
+  if (r.status === "ok") return r.data;
+  throw new ApiError(r.error);
+}
+
+function progressChannel(onProgress: (p: ImportProgress) => void): Channel<ImportProgress> {
+  const channel = new Channel<ImportProgress>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
+export const api = {
+  libraryInfo: () => unwrap(commands.libraryInfo()),
+  openLibrary: (path: string) => unwrap(commands.openLibrary(path)),
+  chooseLibrary: () => unwrap(commands.chooseLibrary()),
+  search: (query: string, filter: Filter, limit: number) =>
+    unwrap(commands.search(query, filter, limit)),
+  paper: (key: string) => unwrap(commands.paper(key)),
+  related: (key: string) => unwrap(commands.related(key)),
+  backlinks: (key: string) => unwrap(commands.backlinks(key)),
+  complete: (prefix: string) => unwrap(commands.complete(prefix)),
+  graph: (center: string | null) => unwrap(commands.graph(center)),
+  addNote: (key: string, body: string) => unwrap(commands.addNote(key, body)),
+  updateNote: (noteId: string, body: string) => unwrap(commands.updateNote(noteId, body)),
+  deleteNote: (noteId: string) => unwrap(commands.deleteNote(noteId)),
+  annotate: (key: string, start: number, end: number, color: string, comment: string | null) =>
+    unwrap(commands.annotate(key, start, end, color, comment)),
+  updateAnnotation: (id: string, color: string | null, comment: string | null) =>
+    unwrap(commands.updateAnnotation(id, color, comment)),
+  deleteAnnotation: (id: string) => unwrap(commands.deleteAnnotation(id)),
+  link: (from: string, to: string, kind: string) => unwrap(commands.link(from, to, kind)),
+  unlink: (a: string, b: string, kind: string | null) => unwrap(commands.unlink(a, b, kind)),
+  tag: (key: string, tags: string[]) => unwrap(commands.tag(key, tags)),
+  untag: (key: string, tags: string[]) => unwrap(commands.untag(key, tags)),
+  setStatus: (key: string, status: Status) => unwrap(commands.setStatus(key, status)),
+  setStarred: (key: string, starred: boolean) => unwrap(commands.setStarred(key, starred)),
+  importText: (text: string, source: string, onProgress: (p: ImportProgress) => void): Promise<ImportReport> =>
+    unwrap(commands.importText(text, source, progressChannel(onProgress))),
+  importSample: (onProgress: (p: ImportProgress) => void): Promise<ImportReport> =>
+    unwrap(commands.importSample(progressChannel(onProgress))),
+  importFiles: (paths: string[], onProgress: (p: ImportProgress) => void): Promise<ImportReport> =>
+    unwrap(commands.importFiles(paths, progressChannel(onProgress))),
+  cancelImport: () => commands.cancelImport(),
+  pickImportFiles: () => unwrap(commands.pickImportFiles()),
+  pickFolder: (title: string) => unwrap(commands.pickFolder(title)),
+  exportMarkdown: (dir: string, keys: string[] | null) => unwrap(commands.exportMarkdown(dir, keys)),
+  openUrl: (url: string) => unwrap(commands.openUrl(url)),
+  onDrop: (cb: (e: DropEvent) => void) => events.dropEvent.listen((e) => cb(e.payload)),
+};

@@ -1,0 +1,322 @@
+// The window: wires the search box, the sidebar, the result list, the
+// reader, dialogs and keyboard together.
+
+import { api, type Facets, type Filter, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
+import { h, html, byId, clear } from "./dom";
+import { afterPaint, busy, metrics, showError } from "./feedback";
+import { Latest, moveIndex } from "./flow";
+import { drawGraph } from "./graph";
+import { closeModal, modalOpen, openModal } from "./modal";
+import { loadPrefs, savePrefs } from "./prefs";
+import { Reader } from "./reader";
+import { sanitizeSnippet } from "./sanitize";
+import { importDropped, importFromDialog, importSample, openExportDialog, openImportDialog, type TransferHooks } from "./transfer";
+
+const RESULT_LIMIT = 50;
+
+const prefs = loadPrefs();
+const searchBox = byId<HTMLInputElement>("search");
+const list = byId<HTMLOListElement>("result-list");
+const resultMeta = byId("result-meta");
+const sidebar = byId("sidebar");
+
+let info: LibraryInfo | null = null;
+let filter: Filter = { tag: null, status: null, starred: false };
+let hits: SearchHit[] = [];
+let selected = -1;
+const searches = new Latest();
+const opens = new Latest();
+
+const reader = new Reader(byId("reader"), {
+  open: (key) => openPaper(key),
+  changed: () => refreshLists(),
+  prefs,
+  savePrefs: () => savePrefs(prefs),
+  showGraph: (center) => void showGraph(center),
+});
+
+const transferHooks: TransferHooks = {
+  imported: async (report: ImportReport) => {
+    await refreshLists();
+    if (report.added_ids.length > 0 && !reader.current) await openPaper(report.added_ids[0]);
+  },
+  currentIds: () => hits.map((hit) => hit.id),
+  currentQuery: () => searchBox.value.trim(),
+};
+
+// ----- library and sidebar -------------------------------------------------
+
+async function loadLibrary(next: Promise<LibraryInfo | null>): Promise<void> {
+  const got = await next;
+  if (!got) return;
+  info = got;
+  byId("library-path").textContent = info.root;
+  byId("readonly").hidden = info.writable || !!info.problem;
+  if (info.problem) {
+    clear(list);
+    clear(sidebar);
+    reader.empty(`Could not open the library: ${info.problem.message}`);
+    showError(info.problem.message);
+    return;
+  }
+  filter = { tag: null, status: null, starred: false };
+  renderSidebar(info.facets);
+  await runSearch();
+  if (!info.facets || info.facets.total === 0) showWelcome();
+  else if (hits.length > 0) await openPaper(hits[0].id);
+}
+
+function showWelcome(): void {
+  reader.welcome({
+    paste: () => openImportDialog(transferHooks),
+    files: () => void importFromDialog(transferHooks),
+    sample: () => void importSample(transferHooks),
+  });
+}
+
+/** Re-reads the counts and the result list after a change. */
+async function refreshLists(): Promise<void> {
+  try {
+    info = await api.libraryInfo();
+    renderSidebar(info.facets);
+    await runSearch(false);
+    if (!reader.current && info.facets && info.facets.total > 0 && hits.length > 0) await openPaper(hits[0].id);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function renderSidebar(f: Facets | null | undefined): void {
+  clear(sidebar);
+  if (!f) return;
+  const item = (label: string, count: number, active: boolean, onClick: () => void, attrs: Record<string, string> = {}) =>
+    h("li", {},
+      h("button", { type: "button", class: active ? "facet active" : "facet", "aria-pressed": String(active), onclick: onClick, ...attrs },
+        h("span", { class: "facet-name" }, label),
+        h("span", { class: "count" }, String(count)),
+      ),
+    );
+  const noFilter = !filter.tag && !filter.status && !filter.starred;
+  sidebar.append(
+    h("ul", { class: "facets" },
+      item("All papers", f.total, noFilter, () => setFilter({ tag: null, status: null, starred: false }), { id: "facet-all" }),
+      item("★ Starred", f.starred, filter.starred, () => setFilter({ ...filter, starred: !filter.starred }), { id: "facet-starred" }),
+    ),
+    h("h3", {}, "Status"),
+    h("ul", { class: "facets" },
+      ...f.statuses.map((s) =>
+        item(s.name, s.count, filter.status === s.name, () =>
+          setFilter({ ...filter, status: filter.status === s.name ? null : (s.name as Filter["status"]) }), { "data-status": s.name }),
+      ),
+    ),
+    h("h3", {}, "Tags"),
+    f.tags.length === 0
+      ? h("p", { class: "hint" }, "No tags yet.")
+      : h("ul", { class: "facets tags" },
+          ...f.tags.map((t) =>
+            item(t.name, t.count, filter.tag === t.name, () =>
+              setFilter({ ...filter, tag: filter.tag === t.name ? null : t.name }), { "data-tag": t.name }),
+          ),
+        ),
+  );
+}
+
+function setFilter(next: Filter): void {
+  filter = next;
+  if (info?.facets) renderSidebar(info.facets);
+  void runSearch();
+}
+
+// ----- search -----------------------------------------------------------------
+
+async function runSearch(resetSelection = true, since = performance.now()): Promise<void> {
+  const ticket = searches.next();
+  const query = searchBox.value;
+  try {
+    const found = await api.search(query, filter, RESULT_LIMIT);
+    if (!searches.isCurrent(ticket)) return;
+    const keep = !resetSelection && selected >= 0 ? hits[selected]?.id : undefined;
+    hits = found;
+    selected = keep ? hits.findIndex((x) => x.id === keep) : hits.length > 0 ? 0 : -1;
+    renderResults(query);
+    afterPaint(since, (ms) => {
+      if (query) metrics.keystroke.push(ms);
+    });
+  } catch (e) {
+    if (searches.isCurrent(ticket)) showError(e);
+  }
+}
+
+function renderResults(query: string): void {
+  const items = hits.map((hit, i) =>
+    h("li", { class: i === selected ? "hit selected" : "hit", "data-id": hit.id, "data-index": i, "aria-selected": String(i === selected) },
+      html("div", { class: "hit-title" }, sanitizeSnippet(hit.title_html)),
+      h("div", { class: "hit-key" }, hit.citekey),
+      html("div", { class: "hit-snippet" }, sanitizeSnippet(hit.snippet)),
+    ),
+  );
+  list.replaceChildren(...items);
+  const scope = [filter.tag ? `tag ${filter.tag}` : "", filter.status ?? "", filter.starred ? "starred" : ""].filter(Boolean).join(", ");
+  resultMeta.textContent = query.trim()
+    ? `${hits.length === RESULT_LIMIT ? `${RESULT_LIMIT}+` : hits.length} result${hits.length === 1 ? "" : "s"}${scope ? ` in ${scope}` : ""}`
+    : `${scope ? `${scope}: ` : ""}${hits.length === RESULT_LIMIT ? "newest " + RESULT_LIMIT : hits.length} paper${hits.length === 1 ? "" : "s"}`;
+}
+
+function select(i: number): void {
+  if (i < 0 || i >= hits.length) return;
+  selected = i;
+  for (const li of list.children) li.classList.toggle("selected", Number((li as HTMLElement).dataset.index) === i);
+  list.children[i]?.scrollIntoView({ block: "nearest" });
+}
+
+async function openPaper(key: string): Promise<void> {
+  const since = performance.now();
+  const ticket = opens.next();
+  try {
+    const paper = await api.paper(key);
+    if (!opens.isCurrent(ticket)) return;
+    await reader.show(paper);
+    const i = hits.findIndex((x) => x.id === paper.id);
+    if (i >= 0) select(i);
+    afterPaint(since, (ms) => metrics.open.push(ms));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+list.addEventListener("click", (e) => {
+  const li = (e.target as Element).closest<HTMLElement>("li.hit");
+  if (!li) return;
+  select(Number(li.dataset.index));
+  void openPaper(li.dataset.id ?? "");
+});
+
+searchBox.addEventListener("input", () => void runSearch(true, performance.now()));
+
+// ----- graph --------------------------------------------------------------------
+
+async function showGraph(center: string | null): Promise<void> {
+  try {
+    const g = await busy(api.graph(center));
+    const width = Math.min(1100, window.innerWidth - 80);
+    const height = Math.min(680, window.innerHeight - 160);
+    const body = g.nodes.length === 0
+      ? h("p", { class: "hint" }, "No links yet. Link papers from the Related tab, and they appear here.")
+      : drawGraph(
+          g.nodes.map((n) => ({ id: n.id, label: n.citekey, title: n.title })),
+          g.edges,
+          width,
+          height,
+          center,
+          (id) => {
+            closeModal();
+            void openPaper(id);
+          },
+        );
+    openModal("graph-modal", "Links between papers", body, h("p", { class: "hint" }, "Solid lines are your links; dashed lines are suggestions for the open paper. Click a paper to open it."));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// ----- top bar, keyboard, drops, splitters ---------------------------------
+
+byId("btn-import").addEventListener("click", () => openImportDialog(transferHooks));
+byId("btn-export").addEventListener("click", () => openExportDialog(transferHooks));
+byId("btn-graph").addEventListener("click", () => void showGraph(reader.current?.id ?? null));
+byId("btn-library").addEventListener("click", () => {
+  void (async () => {
+    await reader.flushNote();
+    await loadLibrary(api.chooseLibrary());
+  })().catch(showError);
+});
+
+function typing(target: EventTarget | null): boolean {
+  const e = target as HTMLElement | null;
+  if (!e) return false;
+  return e.tagName === "INPUT" || e.tagName === "TEXTAREA" || e.isContentEditable || !!e.closest?.(".cm-editor");
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && modalOpen()) {
+    closeModal();
+    return;
+  }
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+    e.preventDefault();
+    searchBox.focus();
+    searchBox.select();
+    return;
+  }
+  if (modalOpen()) return;
+  const inSearch = e.target === searchBox;
+  if (e.key === "/" && !typing(e.target)) {
+    e.preventDefault();
+    searchBox.focus();
+    searchBox.select();
+    return;
+  }
+  if (!inSearch && typing(e.target)) return;
+  const down = e.key === "ArrowDown" || (!inSearch && e.key === "j");
+  const up = e.key === "ArrowUp" || (!inSearch && e.key === "k");
+  if (down || up) {
+    e.preventDefault();
+    select(moveIndex(selected, down ? 1 : -1, hits.length));
+  } else if (e.key === "Enter" && selected >= 0 && hits[selected]) {
+    e.preventDefault();
+    void openPaper(hits[selected].id);
+  }
+});
+
+void api.onDrop((ev) => {
+  const overlay = byId("drop-overlay");
+  if (ev.kind === "hover") overlay.hidden = false;
+  else if (ev.kind === "left") overlay.hidden = true;
+  else {
+    overlay.hidden = true;
+    if (ev.paths.length > 0) void importDropped(ev.paths, transferHooks);
+  }
+}).catch(showError);
+
+function applyWidths(): void {
+  const panes = byId("panes");
+  panes.style.setProperty("--sidebar-w", `${prefs.sidebarWidth}px`);
+  panes.style.setProperty("--results-w", `${prefs.resultsWidth}px`);
+}
+
+for (const splitter of document.querySelectorAll<HTMLElement>(".splitter")) {
+  splitter.addEventListener("pointerdown", (down) => {
+    const which = splitter.dataset.split;
+    const startX = down.clientX;
+    const start = which === "sidebar" ? prefs.sidebarWidth : prefs.resultsWidth;
+    splitter.setPointerCapture(down.pointerId);
+    const move = (e: PointerEvent) => {
+      const w = start + e.clientX - startX;
+      if (which === "sidebar") prefs.sidebarWidth = Math.max(150, Math.min(400, w));
+      else prefs.resultsWidth = Math.max(260, Math.min(700, w));
+      applyWidths();
+    };
+    const up = () => {
+      splitter.removeEventListener("pointermove", move);
+      splitter.removeEventListener("pointerup", up);
+      savePrefs(prefs);
+    };
+    splitter.addEventListener("pointermove", move);
+    splitter.addEventListener("pointerup", up);
+  });
+}
+
+// Errors anywhere become a message in the window, never a blank screen.
+window.addEventListener("error", (e) => showError(e.message));
+window.addEventListener("unhandledrejection", (e) => showError(e.reason));
+
+applyWidths();
+void loadLibrary(api.libraryInfo())
+  .catch(showError)
+  .finally(() => {
+    afterPaint(0, (ms) => {
+      metrics.ready = ms;
+      document.body.dataset.ready = "true";
+    });
+  });
+

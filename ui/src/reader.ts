@@ -1,0 +1,525 @@
+// The reader pane: one paper's metadata, its abstract with highlights, and
+// tabs for highlights, notes (editor, preview, backlinks) and related papers.
+
+import { api, type Annotation, type Note, type Paper, type Status } from "./api";
+import { h, html, byId, clear } from "./dom";
+import { createEditor, type NoteEditor } from "./editor";
+import { busy, showError, toast } from "./feedback";
+import { SaveQueue } from "./flow";
+import { rangeOffsets, toSegments } from "./highlights";
+import type { Prefs } from "./prefs";
+import { renderNote } from "./sanitize";
+
+export const PALETTE: [string, string][] = [
+  ["yellow", "#ffd400"],
+  ["red", "#ff6666"],
+  ["green", "#5fb236"],
+  ["blue", "#2ea8e5"],
+  ["purple", "#a28ae5"],
+  ["magenta", "#e56eee"],
+  ["orange", "#f19837"],
+  ["gray", "#aaaaaa"],
+];
+const HEX = new Map(PALETTE);
+const hex = (color: string) => HEX.get(color) ?? color;
+
+export interface ReaderHooks {
+  open(key: string): Promise<void>;
+  /** Something changed that the sidebar or results may show. */
+  changed(): Promise<void>;
+  prefs: Prefs;
+  savePrefs(): void;
+  showGraph(center: string | null): void;
+}
+
+type Tab = Prefs["tab"];
+
+/** The note being edited and the queue that saves it. */
+interface NoteSession {
+  paperId: string;
+  noteId: string | null;
+  queue: SaveQueue<string>;
+}
+
+export class Reader {
+  private paper: Paper | null = null;
+  private editor: NoteEditor | null = null;
+  private note: NoteSession | null = null;
+  private toolbar: HTMLElement | null = null;
+  private lastColor = "yellow";
+
+  constructor(private readonly root: HTMLElement, private readonly hooks: ReaderHooks) {
+    document.addEventListener("mousedown", (e) => {
+      if (this.toolbar && !this.toolbar.contains(e.target as Node)) this.hideToolbar();
+    });
+    window.addEventListener("beforeunload", () => void this.flushNote());
+  }
+
+  get current(): Paper | null {
+    return this.paper;
+  }
+
+  /** Waits for the note being typed to be saved. */
+  async flushNote(): Promise<void> {
+    if (this.note) await this.note.queue.flush();
+  }
+
+  welcome(actions: { paste(): void; files(): void; sample(): void }): void {
+    this.paper = null;
+    clear(this.root);
+    this.root.appendChild(
+      h(
+        "div",
+        { class: "welcome", id: "welcome" },
+        h("h1", {}, "Welcome to Lectern"),
+        h("p", {}, "This library is empty. Bring in some papers to search, read, highlight and link them."),
+        h(
+          "div",
+          { class: "welcome-actions" },
+          h("button", { id: "welcome-paste", type: "button", class: "primary", onclick: actions.paste }, "Paste a paper listing"),
+          h("button", { id: "welcome-files", type: "button", onclick: actions.files }, "Import files…"),
+          h("button", { id: "welcome-sample", type: "button", onclick: actions.sample }, "Load the sample papers"),
+        ),
+      ),
+    );
+  }
+
+  empty(message: string): void {
+    this.paper = null;
+    clear(this.root);
+    this.root.appendChild(h("div", { class: "placeholder" }, message));
+  }
+
+  /** Shows `paper`. The note being edited is saved first. */
+  async show(paper: Paper): Promise<void> {
+    await this.flushNote();
+    const same = this.paper?.id === paper.id;
+    this.paper = paper;
+    const scroll = same ? this.root.scrollTop : 0;
+    this.render();
+    this.root.scrollTop = scroll;
+  }
+
+  async reload(): Promise<void> {
+    if (!this.paper) return;
+    try {
+      await this.show(await api.paper(this.paper.id));
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  private render(): void {
+    const p = this.paper;
+    if (!p) return;
+    this.hideToolbar();
+    clear(this.root);
+    const meta = [p.authors.join(", "), p.year ? String(p.year) : null].filter(Boolean).join(" · ");
+    const links = h(
+      "div",
+      { class: "links" },
+      ...p.links.map((l) =>
+        h("button", { type: "button", class: `link ${l.kind}`, title: l.url, "data-url": l.url, onclick: () => void api.openUrl(l.url).catch(showError) }, l.kind, " ↗"),
+      ),
+      p.doi ? h("span", { class: "ident" }, "doi:", p.doi) : null,
+      p.arxiv ? h("span", { class: "ident" }, "arXiv:", p.arxiv) : null,
+    );
+    const tabsBar = h("div", { class: "tabs", role: "tablist" });
+    const tabBody = h("div", { id: "tab-body" });
+    this.root.appendChild(
+      h(
+        "article",
+        { id: "paper", "data-id": p.id, "data-citekey": p.citekey },
+        h("div", { class: "paper-head" },
+          h("h1", { id: "paper-title" }, p.title),
+          h("button", { id: "star", type: "button", class: p.starred ? "star on" : "star", title: p.starred ? "Unstar" : "Star", "aria-pressed": String(p.starred), onclick: () => void this.toggleStar() }, p.starred ? "★" : "☆"),
+        ),
+        h("div", { class: "meta" }, meta, h("span", { class: "citekey", id: "paper-citekey" }, p.citekey)),
+        links,
+        this.renderOrganize(p),
+        this.renderAbstract(p),
+        tabsBar,
+        tabBody,
+      ),
+    );
+    const tabs: [Tab, string][] = [
+      ["highlights", `Highlights (${p.annotations.length})`],
+      ["notes", `Notes${p.notes.length ? ` (${p.notes.length})` : ""}`],
+      ["related", `Related (${p.relations.length})`],
+    ];
+    for (const [tab, label] of tabs) {
+      tabsBar.appendChild(
+        h("button", {
+          type: "button",
+          role: "tab",
+          id: `tab-${tab}`,
+          class: this.hooks.prefs.tab === tab ? "tab active" : "tab",
+          "aria-selected": String(this.hooks.prefs.tab === tab),
+          onclick: () => void this.switchTab(tab),
+        }, label),
+      );
+    }
+    void this.renderTab();
+  }
+
+  private async switchTab(tab: Tab): Promise<void> {
+    await this.flushNote();
+    this.hooks.prefs.tab = tab;
+    this.hooks.savePrefs();
+    for (const b of this.root.querySelectorAll<HTMLElement>(".tabs .tab")) {
+      const on = b.id === `tab-${tab}`;
+      b.classList.toggle("active", on);
+      b.setAttribute("aria-selected", String(on));
+    }
+    await this.renderTab();
+  }
+
+  private async renderTab(): Promise<void> {
+    const body = byId("tab-body");
+    clear(body);
+    this.editor = null;
+    const p = this.paper;
+    if (!p) return;
+    switch (this.hooks.prefs.tab) {
+      case "highlights":
+        body.appendChild(this.renderHighlights(p));
+        break;
+      case "notes":
+        await this.renderNotes(p, body);
+        break;
+      case "related":
+        await this.renderRelated(p, body);
+        break;
+    }
+  }
+
+  // ----- organize: status, tags ------------------------------------------
+
+  private renderOrganize(p: Paper): HTMLElement {
+    const statuses: Status[] = ["unread", "reading", "read"];
+    const input = h("input", { id: "tag-input", type: "text", placeholder: "add tag", spellcheck: "false", size: 10 });
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && input.value.trim()) {
+        const tags = input.value.split(",").map((t) => t.trim()).filter(Boolean);
+        void this.mutate(() => api.tag(p.id, tags));
+      }
+    });
+    return h(
+      "div",
+      { class: "organize" },
+      h("div", { class: "status", role: "group", "aria-label": "Reading status" },
+        ...statuses.map((s) =>
+          h("button", {
+            type: "button",
+            class: p.status === s ? "on" : "",
+            "data-status": s,
+            "aria-pressed": String(p.status === s),
+            onclick: () => void this.mutate(() => api.setStatus(p.id, s)),
+          }, s),
+        ),
+      ),
+      h("div", { class: "tags", id: "paper-tags" },
+        ...p.tags.map((t) =>
+          h("span", { class: "chip", "data-tag": t }, t,
+            h("button", { type: "button", class: "remove", title: `Remove tag ${t}`, "aria-label": `Remove tag ${t}`, onclick: () => void this.mutate(() => api.untag(p.id, [t])) }, "×"),
+          ),
+        ),
+        input,
+      ),
+    );
+  }
+
+  private async toggleStar(): Promise<void> {
+    const p = this.paper;
+    if (p) await this.mutate(() => api.setStarred(p.id, !p.starred));
+  }
+
+  /** Runs a change, then shows the paper and the lists again. */
+  private async mutate(change: () => Promise<unknown>): Promise<void> {
+    try {
+      await busy(change());
+      await this.reload();
+      await this.hooks.changed();
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  // ----- abstract and highlights -------------------------------------------
+
+  private renderAbstract(p: Paper): HTMLElement {
+    const box = h("div", { id: "abstract", class: "abstract", lang: "en" });
+    const marks = p.annotations.map((a) => ({ id: a.id, start: a.position.start, end: a.position.end, color: a.color }));
+    for (const seg of toSegments(p.abstract, marks)) {
+      if (seg.ids.length === 0) {
+        box.appendChild(document.createTextNode(seg.text));
+      } else {
+        const comment = p.annotations.filter((a) => seg.ids.includes(a.id)).map((a) => a.comment).filter(Boolean).join(" · ");
+        const mark = h("mark", { class: "hl", "data-ids": seg.ids.join(" "), title: comment || null }, seg.text);
+        mark.style.setProperty("--hl", hex(seg.color ?? "yellow"));
+        mark.addEventListener("click", () => void this.focusHighlight(seg.ids[seg.ids.length - 1]));
+        box.appendChild(mark);
+      }
+    }
+    if (!p.abstract) box.appendChild(h("em", {}, "No abstract."));
+    box.addEventListener("mouseup", () => this.maybeShowToolbar(box));
+    box.addEventListener("keyup", (e) => {
+      if (e.shiftKey) this.maybeShowToolbar(box);
+    });
+    return box;
+  }
+
+  private maybeShowToolbar(box: HTMLElement): void {
+    const sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || !this.paper) return;
+    const range = sel.getRangeAt(0);
+    const offsets = rangeOffsets(box, range);
+    if (!offsets) return;
+    const rect = range.getBoundingClientRect();
+    this.showToolbar(offsets, rect);
+  }
+
+  private showToolbar(offsets: { start: number; end: number }, rect: DOMRect): void {
+    this.hideToolbar();
+    const paper = this.paper;
+    if (!paper) return;
+    const comment = h("input", { id: "hl-comment", type: "text", placeholder: "Comment (optional)", spellcheck: "true" });
+    const create = async (color: string) => {
+      this.lastColor = color;
+      this.hideToolbar();
+      window.getSelection()?.removeAllRanges();
+      const text = comment.value.trim();
+      await this.mutate(() => api.annotate(paper.id, offsets.start, offsets.end, color, text ? text : null));
+    };
+    comment.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") void create(this.lastColor);
+      if (e.key === "Escape") this.hideToolbar();
+    });
+    const bar = h(
+      "div",
+      { id: "hl-toolbar", class: "hl-toolbar", role: "toolbar", "aria-label": "Highlight" },
+      ...PALETTE.map(([name, color]) => {
+        const b = h("button", { type: "button", class: "swatch", title: `Highlight ${name}`, "aria-label": `Highlight ${name}`, "data-color": name, onclick: () => void create(name) });
+        b.style.background = color;
+        return b;
+      }),
+      comment,
+    );
+    document.body.appendChild(bar);
+    const top = Math.max(8, rect.top - 46);
+    const left = Math.min(window.innerWidth - 420, Math.max(8, rect.left));
+    bar.style.top = `${top}px`;
+    bar.style.left = `${left}px`;
+    this.toolbar = bar;
+  }
+
+  private hideToolbar(): void {
+    this.toolbar?.remove();
+    this.toolbar = null;
+  }
+
+  private async focusHighlight(id: string): Promise<void> {
+    if (this.hooks.prefs.tab !== "highlights") await this.switchTab("highlights");
+    const item = this.root.querySelector<HTMLElement>(`.hl-item[data-id="${CSS.escape(id)}"]`);
+    if (item) {
+      item.scrollIntoView({ block: "nearest" });
+      flash(item);
+    }
+  }
+
+  private renderHighlights(p: Paper): HTMLElement {
+    if (p.annotations.length === 0) {
+      return h("p", { class: "hint" }, "Select text in the abstract to highlight it.");
+    }
+    const list = h("ul", { class: "hl-list", id: "hl-list" });
+    const sorted = [...p.annotations].sort((a, b) => a.position.start - b.position.start);
+    for (const a of sorted) list.appendChild(this.highlightItem(a));
+    return list;
+  }
+
+  private highlightItem(a: Annotation): HTMLElement {
+    const item = h("li", { class: "hl-item", "data-id": a.id });
+    item.style.setProperty("--hl", hex(a.color));
+    const quote = h("blockquote", { class: "hl-quote", title: "Show in the text" }, a.quote.exact);
+    quote.addEventListener("click", () => {
+      const mark = this.root.querySelector<HTMLElement>(`mark.hl[data-ids~="${CSS.escape(a.id)}"]`);
+      if (mark) {
+        mark.scrollIntoView({ block: "center", behavior: "smooth" });
+        flash(mark);
+      }
+    });
+    const view = () => {
+      clear(item);
+      item.append(
+        quote,
+        a.comment ? h("p", { class: "hl-comment" }, a.comment) : null as unknown as Node,
+        h("div", { class: "hl-actions" },
+          h("button", { type: "button", class: "hl-edit", onclick: edit }, "Edit"),
+          h("button", { type: "button", class: "hl-delete", onclick: () => void this.mutate(() => api.deleteAnnotation(a.id)) }, "Delete"),
+        ),
+      );
+    };
+    const edit = () => {
+      clear(item);
+      let color = a.color;
+      const input = h("input", { type: "text", class: "hl-comment-input", value: a.comment ?? "", placeholder: "Comment" });
+      const swatches = h("div", { class: "swatches" },
+        ...PALETTE.map(([name, c]) => {
+          const b = h("button", { type: "button", class: name === color ? "swatch on" : "swatch", "data-color": name, "aria-label": name, onclick: () => {
+            color = name;
+            for (const s of swatches.querySelectorAll(".swatch")) s.classList.toggle("on", (s as HTMLElement).dataset.color === name);
+          } });
+          b.style.background = c;
+          return b;
+        }),
+      );
+      const save = () => void this.mutate(() => api.updateAnnotation(a.id, color, input.value));
+      input.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") save();
+        if (e.key === "Escape") view();
+      });
+      item.append(quote, swatches, input, h("div", { class: "hl-actions" },
+        h("button", { type: "button", class: "hl-save primary", onclick: save }, "Save"),
+        h("button", { type: "button", onclick: view }, "Cancel"),
+      ));
+      input.focus();
+    };
+    view();
+    return item;
+  }
+
+  // ----- notes ----------------------------------------------------------------
+
+  private async renderNotes(p: Paper, body: HTMLElement): Promise<void> {
+    const first: Note | undefined = p.notes[0];
+    const session: NoteSession = {
+      paperId: p.id,
+      noteId: first?.id ?? null,
+      queue: new SaveQueue<string>(async (text) => {
+        if (session.noteId) {
+          await api.updateNote(session.noteId, text);
+        } else if (text.trim()) {
+          const note = await api.addNote(session.paperId, text);
+          session.noteId = note.id;
+        }
+        saved.textContent = "Saved";
+      }, showError),
+    };
+    this.note = session;
+    const saved = h("span", { class: "saved", id: "note-saved" }, first ? "Saved" : "");
+    const editorBox = h("div", { class: "editor", id: "note-editor" });
+    const preview = h("div", { class: "preview markdown", id: "note-preview" });
+    preview.addEventListener("click", (e) => this.followLink(e));
+    const updatePreview = (text: string) => {
+      preview.innerHTML = renderNote(text);
+    };
+    body.append(
+      h("div", { class: "note-head" }, h("span", {}, "Markdown note"), saved),
+      editorBox,
+      h("div", { class: "preview-label" }, "Preview"),
+      preview,
+    );
+    this.editor = createEditor(
+      editorBox,
+      (text) => {
+        saved.textContent = "Saving…";
+        session.queue.push(text);
+        updatePreview(text);
+      },
+      (q) => api.complete(q).catch(() => []),
+    );
+    this.editor.setText(first?.body ?? "");
+    updatePreview(first?.body ?? "");
+    for (const other of p.notes.slice(1)) {
+      body.appendChild(html("div", { class: "preview markdown other-note" }, renderNote(other.body)));
+    }
+    const back = h("div", { class: "backlinks", id: "backlinks" }, h("h3", {}, "Linked from"));
+    body.appendChild(back);
+    back.addEventListener("click", (e) => this.followLink(e));
+    try {
+      const links = await api.backlinks(p.id);
+      if (links.length === 0) back.appendChild(h("p", { class: "hint" }, "No notes link here yet."));
+      for (const b of links) {
+        back.appendChild(
+          h("div", { class: "backlink" },
+            h("a", { href: "#", class: "wikilink", "data-paper": b.paper.id }, b.paper.title),
+            h("div", { class: "context" }, b.context),
+          ),
+        );
+      }
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  private followLink(e: Event): void {
+    const a = (e.target as Element).closest("a");
+    if (!a) return;
+    e.preventDefault();
+    const key = a.getAttribute("data-paper");
+    if (key) {
+      void this.hooks.open(key);
+      return;
+    }
+    const href = a.getAttribute("href");
+    if (href && /^https?:/i.test(href)) void api.openUrl(href).catch(showError);
+  }
+
+  // ----- related --------------------------------------------------------------
+
+  private async renderRelated(p: Paper, body: HTMLElement): Promise<void> {
+    const mine = h("div", { class: "your-links", id: "your-links" }, h("h3", {}, "Your links"));
+    const suggested = h("div", { class: "suggestions", id: "suggestions" }, h("h3", {}, "Suggested"));
+    body.append(
+      h("div", { class: "related-head" }, h("button", { type: "button", id: "open-graph", onclick: () => this.hooks.showGraph(p.id) }, "Show graph")),
+      mine,
+      suggested,
+    );
+    try {
+      const r = await busy(api.related(p.id));
+      if (this.paper?.id !== p.id) return;
+      if (r.relations.length === 0) mine.appendChild(h("p", { class: "hint" }, "No links yet. Link a suggestion below, or write [[citekey]] in a note."));
+      for (const rel of r.relations) {
+        mine.appendChild(
+          h("div", { class: "relation", "data-other": rel.other_id },
+            h("span", { class: "kind" }, rel.direction === "outgoing" ? `${rel.kind} →` : `← ${rel.kind}`),
+            h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); void this.hooks.open(rel.other_id); } }, rel.other_title),
+            h("button", {
+              type: "button",
+              class: "unlink",
+              title: "Remove this link",
+              onclick: () => void this.mutate(() =>
+                rel.direction === "outgoing" ? api.unlink(p.id, rel.other_id, rel.kind) : api.unlink(rel.other_id, p.id, rel.kind)),
+            }, "Remove"),
+          ),
+        );
+      }
+      if (r.suggestions.length === 0) suggested.appendChild(h("p", { class: "hint" }, "Nothing similar enough yet."));
+      for (const s of r.suggestions) {
+        suggested.appendChild(
+          h("div", { class: "suggestion", "data-id": s.id },
+            h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); void this.hooks.open(s.id); } }, s.title),
+            h("div", { class: "terms" }, ...s.terms.map((t) => h("span", { class: "term" }, t))),
+            h("button", {
+              type: "button",
+              class: "accept",
+              title: "Link this paper",
+              onclick: async () => {
+                await this.mutate(() => api.link(p.id, s.id, "related"));
+                toast("Linked.");
+              },
+            }, "Link"),
+          ),
+        );
+      }
+    } catch (e) {
+      showError(e);
+    }
+  }
+}
+
+function flash(e: HTMLElement): void {
+  e.classList.remove("flash");
+  void e.offsetWidth;
+  e.classList.add("flash");
+}
