@@ -1,1 +1,322 @@
-//! See tests/.
+//! Drives the real Lectern desktop app through WebDriver: `tauri-driver`
+//! (with WebKitWebDriver) starts the built `lectern-desktop` binary on a
+//! temporary library, and the tests click and type like a person would.
+//!
+//! Needs a display (run under `xvfb-run`), `tauri-driver` on `PATH`, and a
+//! built app (`cargo build -p lectern-desktop` after `npm run build` in
+//! `ui/`). `scripts/test` arranges all three.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// How long to wait for something to appear before failing.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The cargo target folder the app and CLI were built into.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
+}
+
+pub fn app_binary() -> PathBuf {
+    target_dir().join("debug/lectern-desktop")
+}
+
+pub fn cli_binary() -> PathBuf {
+    target_dir().join("debug/lectern")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A running app with its own library, driven through one WebDriver session.
+pub struct App {
+    pub client: Client,
+    pub library: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+    driver: Child,
+}
+
+impl App {
+    /// Starts the app on a new, empty library.
+    pub async fn start() -> Result<App> {
+        let dir = tempfile::tempdir()?;
+        let library = dir.path().join("library");
+        App::start_on(library, Some(dir)).await
+    }
+
+    /// Starts the app on a new library holding the seed listing (imported
+    /// with the `lectern` CLI, so each test starts in a known state).
+    pub async fn with_sample() -> Result<App> {
+        let dir = tempfile::tempdir()?;
+        let library = dir.path().join("library");
+        let status = Command::new(cli_binary())
+            .arg("--library")
+            .arg(&library)
+            .arg("import")
+            .arg(fixture("trending-papers.txt"))
+            .stdout(Stdio::null())
+            .status()
+            .with_context(|| format!("running {}", cli_binary().display()))?;
+        if !status.success() {
+            bail!("lectern import failed");
+        }
+        App::start_on(library, Some(dir)).await
+    }
+
+    /// Starts the app on `library` (created if missing).
+    pub async fn start_on(library: PathBuf, dir: Option<tempfile::TempDir>) -> Result<App> {
+        let app = app_binary();
+        if !app.exists() {
+            bail!("{} is not built", app.display());
+        }
+        let port = free_port()?;
+        let native = free_port()?;
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("LECTERN_LIBRARY", &library)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting tauri-driver (install it with `cargo install tauri-driver --locked`)")?;
+        let mut app_guard = Partial { driver: Some(driver) };
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app.display().to_string() }
+        });
+        let caps = match caps {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < WAIT => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(e) => return Err(anyhow!("connecting to tauri-driver: {e}")),
+            }
+        };
+        let app = App {
+            client,
+            library,
+            _dir: dir,
+            driver: app_guard.driver.take().ok_or_else(|| anyhow!("driver gone"))?,
+        };
+        app.wait_ready().await?;
+        Ok(app)
+    }
+
+    async fn wait_ready(&self) -> Result<()> {
+        self.wait_js("return document.body.dataset.ready === 'true'").await
+    }
+
+    /// Waits until `script` returns true.
+    pub async fn wait_js(&self, script: &str) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            let v = self.client.execute(script, vec![]).await?;
+            if v == Value::Bool(true) {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                bail!("timed out waiting for: {script}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.client
+            .execute(script, args)
+            .await
+            .with_context(|| format!("running script {script:.60}"))
+    }
+
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no element `{css}`"))
+    }
+
+    /// Scrolls the element to the middle of its pane and clicks it; retries
+    /// briefly while the page is still settling (a re-render can replace
+    /// the element between finding and clicking it).
+    pub async fn click(&self, css: &str) -> Result<()> {
+        let mut tries = 0;
+        loop {
+            let e = self.find(css).await?;
+            let _ = self
+                .client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'}); return true",
+                    vec![serde_json::to_value(&e)?],
+                )
+                .await;
+            match e.click().await {
+                Ok(()) => return Ok(()),
+                Err(err) if tries < 10 => {
+                    let _ = err;
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(err) => return Err(err).with_context(|| format!("clicking `{css}`")),
+            }
+        }
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        self.find(css)
+            .await?
+            .send_keys(text)
+            .await
+            .with_context(|| format!("typing into `{css}`"))?;
+        Ok(())
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.find(css).await?.text().await?)
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
+        let started = Instant::now();
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await
+                && let Ok(t) = e.text().await
+                && t.contains(needle)
+            {
+                return Ok(t);
+            }
+            if started.elapsed() > WAIT {
+                let seen = match self.client.find(Locator::Css(css)).await {
+                    Ok(e) => e.text().await.unwrap_or_default(),
+                    Err(_) => "(no such element)".into(),
+                };
+                bail!("timed out waiting for `{css}` to contain {needle:?}; it shows {seen:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Texts of every element matching `css`.
+    pub async fn texts(&self, css: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for e in self.client.find_all(Locator::Css(css)).await? {
+            out.push(e.text().await?);
+        }
+        Ok(out)
+    }
+
+    /// Replaces the search box's text as a person would: select all, type.
+    pub async fn search(&self, query: &str) -> Result<()> {
+        let box_ = self.find("#search").await?;
+        self.js("const e = document.getElementById('search'); e.focus(); e.select(); return true", vec![])
+            .await?;
+        // Typing over the selection replaces it; Backspace empties it.
+        box_.send_keys(if query.is_empty() { "\u{E003}" } else { query }).await?;
+        Ok(())
+    }
+
+    /// Empties a text input by selecting its text and deleting it.
+    pub async fn clear_input(&self, css: &str) -> Result<()> {
+        let e = self.find(css).await?;
+        self.js("arguments[0].focus(); arguments[0].select(); return true", vec![serde_json::to_value(&e)?])
+            .await?;
+        e.send_keys("\u{E003}").await?;
+        Ok(())
+    }
+
+    /// Searches and opens the first hit whose title contains `title`.
+    pub async fn open_paper(&self, query: &str, title: &str) -> Result<()> {
+        self.search(query).await?;
+        self.wait_text("#result-list", title).await?;
+        let hits = self.client.find_all(Locator::Css("#result-list .hit")).await?;
+        for hit in hits {
+            if hit.text().await?.contains(title) {
+                hit.click().await?;
+                self.wait_text("#paper-title", title).await?;
+                return Ok(());
+            }
+        }
+        bail!("no hit titled {title:?}")
+    }
+
+    /// Ends the session and the app. Call before asserting, so a failing
+    /// check does not leave the app running.
+    /// Saves a PNG of the window (for looking at a failure).
+    pub async fn screenshot(&self, path: &Path) -> Result<()> {
+        std::fs::write(path, self.client.screenshot().await?)?;
+        Ok(())
+    }
+
+    /// Returns the temporary folder holding the library, which lives as
+    /// long as the caller keeps it.
+    pub async fn close(mut self) -> Result<Option<tempfile::TempDir>> {
+        let r = self.client.clone().close().await;
+        stop(&mut self.driver);
+        r.map_err(|e| anyhow!("closing session: {e}"))?;
+        Ok(self._dir.take())
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop(&mut self.driver);
+    }
+}
+
+/// Owns tauri-driver until the session exists, so an early error stops it.
+struct Partial {
+    driver: Option<Child>,
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if let Some(d) = self.driver.as_mut() {
+            stop(d);
+        }
+    }
+}
+
+/// SIGTERM lets tauri-driver stop WebKitWebDriver too (SIGKILL would leave
+/// it holding its port).
+fn stop(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -1,0 +1,269 @@
+//! End-to-end tests of the real desktop app: each starts `lectern-desktop`
+//! on its own temporary library through tauri-driver and acts as a person.
+
+use anyhow::Result;
+use lectern_e2e::App;
+use serde_json::{Value, json};
+
+const ENTER: &str = "\u{E007}";
+
+#[tokio::test]
+async fn empty_library_welcomes_and_loads_the_sample_papers() -> Result<()> {
+    let app = App::start().await?;
+    let run = async {
+        app.find("#welcome").await?;
+        app.click("#welcome-sample").await?;
+        let added = app.text("#summary-added").await?;
+        app.click("#summary-close").await?;
+        app.search("masked autoencoder").await?;
+        let results = app.wait_text("#result-list", "Context Autoencoder").await?;
+        app.open_paper("masked autoencoder", "VideoMAE V2").await?;
+        let title = app.text("#paper-title").await?;
+        let highlighted = app
+            .js("return document.querySelectorAll('#result-list .hit-title b').length", vec![])
+            .await?;
+        anyhow::Ok((added, results, title, highlighted))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (added, results, title, highlighted) = run?;
+    assert_eq!(added, "78");
+    assert!(results.contains("VideoMAE V2"), "{results}");
+    assert!(title.starts_with("VideoMAE V2"), "{title}");
+    assert!(highlighted.as_u64().unwrap_or(0) >= 2, "matched words are highlighted in titles");
+    Ok(())
+}
+
+/// Selects `phrase` inside the abstract and releases the mouse there, as a
+/// drag-selection would.
+async fn select_in_abstract(app: &App, phrase: &str) -> Result<Value> {
+    app.js(
+        "const box = document.getElementById('abstract');
+         const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+         let node;
+         while ((node = walker.nextNode())) {
+           const i = node.data.indexOf(arguments[0]);
+           if (i >= 0) {
+             const r = document.createRange();
+             r.setStart(node, i);
+             r.setEnd(node, i + arguments[0].length);
+             const s = window.getSelection();
+             s.removeAllRanges();
+             s.addRange(r);
+             box.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+             return true;
+           }
+         }
+         return false;",
+        vec![json!(phrase)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_highlight_with_a_comment_survives_reopening() -> Result<()> {
+    let phrase = "scalable and general self-supervised pre-trainer";
+    let app = App::with_sample().await?;
+    let run = async {
+        app.open_paper("videomae", "VideoMAE V2").await?;
+        assert_eq!(select_in_abstract(&app, phrase).await?, Value::Bool(true));
+        app.type_into("#hl-comment", "the central claim").await?;
+        app.click("#hl-toolbar [data-color='green']").await?;
+        let first = app.wait_text("#abstract mark.hl", "self-supervised").await?;
+        // Open another paper, then come back.
+        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.open_paper("videomae", "VideoMAE V2").await?;
+        let again = app.text("#abstract mark.hl").await?;
+        app.click("#tab-highlights").await?;
+        let listed = app.wait_text("#hl-list", "the central claim").await?;
+        // Clicking the quote scrolls to and flashes the highlight.
+        app.click("#hl-list .hl-quote").await?;
+        app.wait_js("return document.querySelector('#abstract mark.hl').classList.contains('flash')")
+            .await?;
+        // Edit the comment, then delete the highlight.
+        app.click("#hl-list .hl-edit").await?;
+        app.clear_input("#hl-list .hl-comment-input").await?;
+        app.type_into("#hl-list .hl-comment-input", &format!("edited comment{ENTER}"))
+            .await?;
+        let edited = app.wait_text("#hl-list", "edited comment").await?;
+        app.click("#hl-list .hl-delete").await?;
+        app.wait_js("return document.querySelectorAll('#abstract mark.hl').length === 0")
+            .await?;
+        anyhow::Ok((first, again, listed, edited))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (first, again, listed, edited) = run?;
+    assert_eq!(first, phrase);
+    assert_eq!(again, phrase);
+    assert!(listed.contains(phrase));
+    assert!(edited.contains("edited comment"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_note_links_papers_and_outlives_the_window() -> Result<()> {
+    let app = App::with_sample().await?;
+    let library = app.library.clone();
+    let run = async {
+        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.click("#tab-notes").await?;
+        app.click("#note-editor .cm-content").await?;
+        app.type_into(
+            "#note-editor .cm-content",
+            "Compare with [[videomaeV2Scaling]] on video.",
+        )
+        .await?;
+        app.wait_text("#note-saved", "Saved").await?;
+        app.wait_text("#note-preview a.wikilink", "videomaeV2Scaling").await?;
+        app.click("#note-preview a.wikilink").await?;
+        let followed = app.wait_text("#paper-title", "VideoMAE V2").await?;
+        app.click("#tab-notes").await?;
+        let back = app.wait_text("#backlinks", "Context Autoencoder").await?;
+        anyhow::Ok((followed, back))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (followed, back) = run?;
+    assert!(followed.starts_with("VideoMAE V2"));
+    assert!(back.contains("Compare with [[videomaeV2Scaling]]"));
+
+    // The note is in the library after the window is gone.
+    let app = App::start_on(library, _dir).await?;
+    let run = async {
+        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.click("#tab-notes").await?;
+        app.wait_text("#note-editor .cm-content", "Compare with").await
+    }
+    .await;
+    let _dir = app.close().await?;
+    assert!(run?.contains("[[videomaeV2Scaling]] on video."));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_suggestion_becomes_a_link_and_a_tag_filters() -> Result<()> {
+    let app = App::with_sample().await?;
+    let run = async {
+        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.click("#tab-related").await?;
+        let first = app.find("#suggestions .suggestion a").await?.text().await?;
+        app.click("#suggestions .suggestion .accept").await?;
+        let linked = app.wait_text("#your-links", &first).await?;
+        // The graph shows the link; clicking the other paper opens it.
+        app.click("#btn-graph").await?;
+        app.find("#graph-modal svg .node").await?;
+        let nodes = app
+            .js("return document.querySelectorAll('#graph-modal svg .node').length", vec![])
+            .await?;
+        // WebDriver clicks reach HTML elements only; an SVG node gets the
+        // same click event from a script.
+        app.js(
+            "document.querySelector('#graph-modal .node:not(.center)').dispatchEvent(new MouseEvent('click', {bubbles: true})); return true",
+            vec![],
+        )
+        .await?;
+        app.wait_js("return !document.getElementById('graph-modal')").await?;
+        // Tag the open paper and filter by the tag.
+        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.type_into("#tag-input", &format!("to-compare{ENTER}")).await?;
+        app.wait_text("#paper-tags", "to-compare").await?;
+        app.click("#sidebar [data-tag='to-compare']").await?;
+        app.search("").await?;
+        app.wait_js("return document.querySelectorAll('#result-list .hit').length === 1")
+            .await?;
+        let only = app.text("#result-list").await?;
+        // Removing the link leaves none.
+        app.click("#tab-related").await?;
+        app.click("#your-links .unlink").await?;
+        app.wait_js("return document.querySelectorAll('#your-links .relation').length === 0")
+            .await?;
+        anyhow::Ok((first, linked, nodes, only))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (first, linked, nodes, only) = run?;
+    assert!(linked.contains(&first));
+    assert!(nodes.as_u64().unwrap_or(0) >= 2);
+    assert!(only.contains("Context Autoencoder"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn export_writes_markdown_files() -> Result<()> {
+    let app = App::with_sample().await?;
+    let out = app.library.parent().map(|p| p.join("vault")).unwrap_or_default();
+    let run = async {
+        app.click("#btn-export").await?;
+        app.type_into("#export-dir", &out.display().to_string()).await?;
+        app.click("#export-run").await?;
+        app.wait_text("#export-result", "Wrote 78 files").await?;
+        // Only the current results.
+        app.click("#export-modal .close").await?;
+        app.search("videomae").await?;
+        app.wait_text("#result-list", "VideoMAE V2").await?;
+        app.click("#btn-export").await?;
+        app.type_into("#export-dir", &format!("{}-results", out.display())).await?;
+        app.click("#export-results").await?;
+        app.click("#export-run").await?;
+        app.wait_text("#export-result", "Wrote").await
+    }
+    .await;
+    let _dir = app.close().await?;
+    let result = run?;
+    let files = std::fs::read_dir(&out)?.count();
+    assert_eq!(files, 78);
+    let video = std::fs::read_to_string(out.join("videomaeV2Scaling.md"))?;
+    assert!(video.contains("VideoMAE V2"));
+    let subset = std::fs::read_dir(format!("{}-results", out.display()))?.count();
+    assert!(subset >= 1 && subset < 78, "{result}: {subset} files");
+    Ok(())
+}
+
+#[tokio::test]
+async fn markup_in_papers_and_notes_shows_as_text_and_never_runs() -> Result<()> {
+    let app = App::start().await?;
+    let listing = "Rendering Untrusted Abstracts Safely <script>window.__pwned = 2</script>\n\n\
+        This abstract carries <img src=x onerror=\"window.__pwned = 1\"> markup that a reader must show as plain text instead of running it in the window.\n";
+    let run = async {
+        app.click("#welcome-paste").await?;
+        // WebDriver types a new line as the Enter key.
+        app.type_into("#paste", &listing.replace('\n', ENTER)).await?;
+        app.click("#import-paste").await?;
+        if app.wait_text("#summary-added", "1").await.is_err() {
+            app.screenshot(std::path::Path::new("/tmp/xss-fail.png")).await?;
+            anyhow::bail!("no summary");
+        }
+        app.click("#summary-close").await?;
+        app.open_paper("untrusted", "Rendering Untrusted").await?;
+        let abstract_text = app.text("#abstract").await?;
+        app.click("#tab-notes").await?;
+        app.click("#note-editor .cm-content").await?;
+        app.type_into("#note-editor .cm-content", "<img src=x onerror=\"window.__pwned = 3\"> <script>window.__pwned = 4</script> **bold**")
+            .await?;
+        app.wait_text("#note-saved", "Saved").await?;
+        app.wait_text("#note-preview", "bold").await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let verdict = app
+            .js(
+                "return {
+                   pwned: window.__pwned === undefined ? null : window.__pwned,
+                   imgs: document.querySelectorAll('#reader img, #result-list img').length,
+                   scripts: document.querySelectorAll('#reader script, #result-list script').length,
+                   bold: document.querySelectorAll('#note-preview strong').length
+                 }",
+                vec![],
+            )
+            .await?;
+        anyhow::Ok((abstract_text, verdict))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (abstract_text, verdict) = run?;
+    assert!(abstract_text.contains("<img src=x onerror=\"window.__pwned = 1\">"), "{abstract_text}");
+    assert_eq!(verdict["pwned"], Value::Null, "{verdict}");
+    assert_eq!(verdict["imgs"], json!(0));
+    assert_eq!(verdict["scripts"], json!(0));
+    assert_eq!(verdict["bold"], json!(1));
+    Ok(())
+}
