@@ -89,13 +89,22 @@ impl App {
         let port = free_port()?;
         let native = free_port()?;
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .env("LECTERN_LIBRARY", &library)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .context("starting tauri-driver (install it with `cargo install tauri-driver --locked`)")?;
-        let mut app_guard = Partial { driver: Some(driver) };
+            .context(
+                "starting tauri-driver (install it with `cargo install tauri-driver --locked`)",
+            )?;
+        let mut app_guard = Partial {
+            driver: Some(driver),
+        };
         let caps = json!({
             "browserName": "wry",
             "tauri:options": { "application": app.display().to_string() }
@@ -107,7 +116,11 @@ impl App {
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if started.elapsed() < WAIT => {
                     let _ = e;
@@ -120,14 +133,18 @@ impl App {
             client,
             library,
             _dir: dir,
-            driver: app_guard.driver.take().ok_or_else(|| anyhow!("driver gone"))?,
+            driver: app_guard
+                .driver
+                .take()
+                .ok_or_else(|| anyhow!("driver gone"))?,
         };
         app.wait_ready().await?;
         Ok(app)
     }
 
     async fn wait_ready(&self) -> Result<()> {
-        self.wait_js("return document.body.dataset.ready === 'true'").await
+        self.wait_js("return document.body.dataset.ready === 'true'")
+            .await
     }
 
     /// Waits until `script` returns true.
@@ -196,8 +213,20 @@ impl App {
         Ok(())
     }
 
+    /// The element's text; retried briefly if a re-render replaced the
+    /// element between finding and reading it.
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.find(css).await?.text().await?)
+        let mut tries = 0;
+        loop {
+            match self.find(css).await?.text().await {
+                Ok(t) => return Ok(t),
+                Err(_) if tries < 10 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("reading `{css}`")),
+            }
+        }
     }
 
     /// Waits until the element's text contains `needle`.
@@ -230,30 +259,62 @@ impl App {
         Ok(out)
     }
 
-    /// Replaces the search box's text as a person would: select all, type.
+    /// Replaces the search box's text as a person would: select all,
+    /// delete, type. Returns once the emptied list has been shown, so a
+    /// later wait for `query`'s results cannot see an earlier answer.
     pub async fn search(&self, query: &str) -> Result<()> {
         let box_ = self.find("#search").await?;
-        self.js("const e = document.getElementById('search'); e.focus(); e.select(); return true", vec![])
+        self.js("const e = document.getElementById('search'); e.focus(); e.select(); return e.value.length", vec![])
             .await?;
-        // Typing over the selection replaces it; Backspace empties it.
-        box_.send_keys(if query.is_empty() { "\u{E003}" } else { query }).await?;
+        box_.send_keys("\u{E003}").await?;
+        self.wait_results("").await?;
+        if !query.is_empty() {
+            box_.send_keys(query).await?;
+        }
         Ok(())
     }
 
     /// Empties a text input by selecting its text and deleting it.
     pub async fn clear_input(&self, css: &str) -> Result<()> {
         let e = self.find(css).await?;
-        self.js("arguments[0].focus(); arguments[0].select(); return true", vec![serde_json::to_value(&e)?])
-            .await?;
+        self.js(
+            "arguments[0].focus(); arguments[0].select(); return true",
+            vec![serde_json::to_value(&e)?],
+        )
+        .await?;
         e.send_keys("\u{E003}").await?;
         Ok(())
+    }
+
+    /// Waits until the result list shows the answer to `query`.
+    pub async fn wait_results(&self, query: &str) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            let shown = self
+                .js(
+                    "return document.getElementById('result-list').dataset.query ?? null",
+                    vec![],
+                )
+                .await?;
+            if shown == Value::String(query.to_string()) {
+                return Ok(());
+            }
+            if started.elapsed() > WAIT {
+                bail!("results for {query:?} never shown (list shows {shown})");
+            }
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
     }
 
     /// Searches and opens the first hit whose title contains `title`.
     pub async fn open_paper(&self, query: &str, title: &str) -> Result<()> {
         self.search(query).await?;
+        self.wait_results(query).await?;
         self.wait_text("#result-list", title).await?;
-        let hits = self.client.find_all(Locator::Css("#result-list .hit")).await?;
+        let hits = self
+            .client
+            .find_all(Locator::Css("#result-list .hit"))
+            .await?;
         for hit in hits {
             if hit.text().await?.contains(title) {
                 hit.click().await?;

@@ -20,7 +20,10 @@ async fn empty_library_welcomes_and_loads_the_sample_papers() -> Result<()> {
         app.open_paper("masked autoencoder", "VideoMAE V2").await?;
         let title = app.text("#paper-title").await?;
         let highlighted = app
-            .js("return document.querySelectorAll('#result-list .hit-title b').length", vec![])
+            .js(
+                "return document.querySelectorAll('#result-list .hit-title b').length",
+                vec![],
+            )
             .await?;
         anyhow::Ok((added, results, title, highlighted))
     }
@@ -30,7 +33,10 @@ async fn empty_library_welcomes_and_loads_the_sample_papers() -> Result<()> {
     assert_eq!(added, "78");
     assert!(results.contains("VideoMAE V2"), "{results}");
     assert!(title.starts_with("VideoMAE V2"), "{title}");
-    assert!(highlighted.as_u64().unwrap_or(0) >= 2, "matched words are highlighted in titles");
+    assert!(
+        highlighted.as_u64().unwrap_or(0) >= 2,
+        "matched words are highlighted in titles"
+    );
     Ok(())
 }
 
@@ -69,22 +75,30 @@ async fn a_highlight_with_a_comment_survives_reopening() -> Result<()> {
         assert_eq!(select_in_abstract(&app, phrase).await?, Value::Bool(true));
         app.type_into("#hl-comment", "the central claim").await?;
         app.click("#hl-toolbar [data-color='green']").await?;
-        let first = app.wait_text("#abstract mark.hl", "self-supervised").await?;
+        let first = app
+            .wait_text("#abstract mark.hl", "self-supervised")
+            .await?;
         // Open another paper, then come back.
-        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.open_paper("context autoencoder", "Context Autoencoder")
+            .await?;
         app.open_paper("videomae", "VideoMAE V2").await?;
         let again = app.text("#abstract mark.hl").await?;
         app.click("#tab-highlights").await?;
         let listed = app.wait_text("#hl-list", "the central claim").await?;
         // Clicking the quote scrolls to and flashes the highlight.
         app.click("#hl-list .hl-quote").await?;
-        app.wait_js("return document.querySelector('#abstract mark.hl').classList.contains('flash')")
-            .await?;
+        app.wait_js(
+            "return document.querySelector('#abstract mark.hl').classList.contains('flash')",
+        )
+        .await?;
         // Edit the comment, then delete the highlight.
         app.click("#hl-list .hl-edit").await?;
         app.clear_input("#hl-list .hl-comment-input").await?;
-        app.type_into("#hl-list .hl-comment-input", &format!("edited comment{ENTER}"))
-            .await?;
+        app.type_into(
+            "#hl-list .hl-comment-input",
+            &format!("edited comment{ENTER}"),
+        )
+        .await?;
         let edited = app.wait_text("#hl-list", "edited comment").await?;
         app.click("#hl-list .hl-delete").await?;
         app.wait_js("return document.querySelectorAll('#abstract mark.hl').length === 0")
@@ -106,7 +120,8 @@ async fn a_note_links_papers_and_outlives_the_window() -> Result<()> {
     let app = App::with_sample().await?;
     let library = app.library.clone();
     let run = async {
-        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.open_paper("context autoencoder", "Context Autoencoder")
+            .await?;
         app.click("#tab-notes").await?;
         app.click("#note-editor .cm-content").await?;
         app.type_into(
@@ -115,7 +130,8 @@ async fn a_note_links_papers_and_outlives_the_window() -> Result<()> {
         )
         .await?;
         app.wait_text("#note-saved", "Saved").await?;
-        app.wait_text("#note-preview a.wikilink", "videomaeV2Scaling").await?;
+        app.wait_text("#note-preview a.wikilink", "videomaeV2Scaling")
+            .await?;
         app.click("#note-preview a.wikilink").await?;
         let followed = app.wait_text("#paper-title", "VideoMAE V2").await?;
         app.click("#tab-notes").await?;
@@ -131,9 +147,11 @@ async fn a_note_links_papers_and_outlives_the_window() -> Result<()> {
     // The note is in the library after the window is gone.
     let app = App::start_on(library, _dir).await?;
     let run = async {
-        app.open_paper("context autoencoder", "Context Autoencoder").await?;
+        app.open_paper("context autoencoder", "Context Autoencoder")
+            .await?;
         app.click("#tab-notes").await?;
-        app.wait_text("#note-editor .cm-content", "Compare with").await
+        app.wait_text("#note-editor .cm-content", "Compare with")
+            .await
     }
     .await;
     let _dir = app.close().await?;
@@ -147,7 +165,7 @@ async fn a_suggestion_becomes_a_link_and_a_tag_filters() -> Result<()> {
     let run = async {
         app.open_paper("context autoencoder", "Context Autoencoder").await?;
         app.click("#tab-related").await?;
-        let first = app.find("#suggestions .suggestion a").await?.text().await?;
+        let first = app.text("#suggestions .suggestion a").await?;
         app.click("#suggestions .suggestion .accept").await?;
         let linked = app.wait_text("#your-links", &first).await?;
         // The graph shows the link; clicking the other paper opens it.
@@ -170,6 +188,7 @@ async fn a_suggestion_becomes_a_link_and_a_tag_filters() -> Result<()> {
         app.wait_text("#paper-tags", "to-compare").await?;
         app.click("#sidebar [data-tag='to-compare']").await?;
         app.search("").await?;
+        app.wait_results("").await?;
         app.wait_js("return document.querySelectorAll('#result-list .hit').length === 1")
             .await?;
         let only = app.text("#result-list").await?;
@@ -192,10 +211,15 @@ async fn a_suggestion_becomes_a_link_and_a_tag_filters() -> Result<()> {
 #[tokio::test]
 async fn export_writes_markdown_files() -> Result<()> {
     let app = App::with_sample().await?;
-    let out = app.library.parent().map(|p| p.join("vault")).unwrap_or_default();
+    let out = app
+        .library
+        .parent()
+        .map(|p| p.join("vault"))
+        .unwrap_or_default();
     let run = async {
         app.click("#btn-export").await?;
-        app.type_into("#export-dir", &out.display().to_string()).await?;
+        app.type_into("#export-dir", &out.display().to_string())
+            .await?;
         app.click("#export-run").await?;
         app.wait_text("#export-result", "Wrote 78 files").await?;
         // Only the current results.
@@ -203,7 +227,8 @@ async fn export_writes_markdown_files() -> Result<()> {
         app.search("videomae").await?;
         app.wait_text("#result-list", "VideoMAE V2").await?;
         app.click("#btn-export").await?;
-        app.type_into("#export-dir", &format!("{}-results", out.display())).await?;
+        app.type_into("#export-dir", &format!("{}-results", out.display()))
+            .await?;
         app.click("#export-results").await?;
         app.click("#export-run").await?;
         app.wait_text("#export-result", "Wrote").await
@@ -260,7 +285,10 @@ async fn markup_in_papers_and_notes_shows_as_text_and_never_runs() -> Result<()>
     .await;
     let _dir = app.close().await?;
     let (abstract_text, verdict) = run?;
-    assert!(abstract_text.contains("<img src=x onerror=\"window.__pwned = 1\">"), "{abstract_text}");
+    assert!(
+        abstract_text.contains("<img src=x onerror=\"window.__pwned = 1\">"),
+        "{abstract_text}"
+    );
     assert_eq!(verdict["pwned"], Value::Null, "{verdict}");
     assert_eq!(verdict["imgs"], json!(0));
     assert_eq!(verdict["scripts"], json!(0));

@@ -156,6 +156,8 @@ function renderResults(query: string): void {
     ),
   );
   list.replaceChildren(...items);
+  // Lets tests (and the benchmark) tell which query the list shows.
+  list.dataset.query = query;
   const scope = [filter.tag ? `tag ${filter.tag}` : "", filter.status ?? "", filter.starred ? "starred" : ""].filter(Boolean).join(", ");
   resultMeta.textContent = query.trim()
     ? `${hits.length === RESULT_LIMIT ? `${RESULT_LIMIT}+` : hits.length} result${hits.length === 1 ? "" : "s"}${scope ? ` in ${scope}` : ""}`
