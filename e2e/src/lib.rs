@@ -82,7 +82,15 @@ impl App {
 
     /// Starts the app on `library` (created if missing).
     pub async fn start_on(library: PathBuf, dir: Option<tempfile::TempDir>) -> Result<App> {
-        let app = app_binary();
+        App::start_binary_on(&app_binary(), library, dir).await
+    }
+
+    /// Starts the given app binary on `library`.
+    pub async fn start_binary_on(
+        app: &Path,
+        library: PathBuf,
+        dir: Option<tempfile::TempDir>,
+    ) -> Result<App> {
         if !app.exists() {
             bail!("{} is not built", app.display());
         }

@@ -241,7 +241,7 @@ async fn export_writes_markdown_files() -> Result<()> {
     let video = std::fs::read_to_string(out.join("videomaeV2Scaling.md"))?;
     assert!(video.contains("VideoMAE V2"));
     let subset = std::fs::read_dir(format!("{}-results", out.display()))?.count();
-    assert!(subset >= 1 && subset < 78, "{result}: {subset} files");
+    assert!((1..78).contains(&subset), "{result}: {subset} files");
     Ok(())
 }
 

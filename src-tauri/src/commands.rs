@@ -51,7 +51,7 @@ fn info(opened: &Opened) -> LibraryInfo {
             LibraryInfo {
                 root: lib.root().display().to_string(),
                 writable: lib.is_writable(),
-                problem: facets.as_ref().err().map(|e| CommandError::from_ref(e)),
+                problem: facets.as_ref().err().map(CommandError::from_ref),
                 facets: facets.ok(),
             }
         }

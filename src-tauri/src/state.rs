@@ -16,7 +16,7 @@ pub struct Shared {
 
 /// The library the window shows, or why none is open.
 pub enum Opened {
-    Library(Library),
+    Library(Box<Library>),
     Failed { path: PathBuf, error: CommandError },
 }
 
@@ -71,7 +71,7 @@ fn default_library() -> PathBuf {
 /// Opens for writing; if another process holds the library, read-only.
 fn open(path: PathBuf) -> Opened {
     match Library::open_for_reading(&path) {
-        Ok(lib) => Opened::Library(lib),
+        Ok(lib) => Opened::Library(Box::new(lib)),
         Err(e) => Opened::Failed {
             path,
             error: e.into(),

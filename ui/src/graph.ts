@@ -22,8 +22,11 @@ export function layout(nodes: GNode[], edges: GEdge[], width: number, height: nu
   const cy = height / 2;
   const r = Math.min(width, height) * 0.35;
   nodes.forEach((node, i) => {
-    const a = (2 * Math.PI * i) / Math.max(1, n);
-    pos.set(node.id, { x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+    // A fixed, uneven start: a perfectly symmetric start can keep
+    // symmetric graphs from untangling.
+    const a = (2 * Math.PI * i) / Math.max(1, n) + 0.37 * Math.sin(i * 12.9898);
+    const ri = r * (1 - 0.25 * Math.abs(Math.sin(i * 78.233)));
+    pos.set(node.id, { x: cx + ri * Math.cos(a), y: cy + ri * Math.sin(a) });
   });
   if (n <= 1) {
     if (n === 1) pos.set(nodes[0].id, { x: cx, y: cy });

@@ -17,7 +17,8 @@ export function clampWidth(w: unknown, min: number, max: number, fallback: numbe
 export function parsePrefs(raw: string | null): Prefs {
   let v: Partial<Prefs> = {};
   try {
-    v = raw ? (JSON.parse(raw) as Partial<Prefs>) : {};
+    const parsed: unknown = raw ? JSON.parse(raw) : null;
+    v = parsed && typeof parsed === "object" ? (parsed as Partial<Prefs>) : {};
   } catch {
     v = {};
   }

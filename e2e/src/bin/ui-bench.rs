@@ -1,0 +1,198 @@
+//! `ui-bench`: latency of the real desktop app on a large synthetic library,
+//! measured through WebDriver.
+//!
+//! ```text
+//! cargo build --release -p lectern -p lectern-desktop
+//! xvfb-run -a cargo run --release -p lectern-e2e --bin ui-bench -- --papers 100000
+//! ```
+//!
+//! It builds (or reuses) a library with `lectern bench --out`, starts the app
+//! on it, and reports:
+//! - start: from asking for the window to the first results painted;
+//! - keystroke: typing queries one character at a time, from each input
+//!   event to its results painted (timed inside the page);
+//! - open: clicking a result to the paper painted in the reader.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::Locator;
+use lectern::bench::corpus::Corpus;
+use lectern_e2e::App;
+use serde_json::Value;
+
+struct Args {
+    papers: u64,
+    seed: u64,
+    queries: usize,
+    opens: usize,
+    library: Option<PathBuf>,
+    profile: String,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut a = Args {
+        papers: 100_000,
+        seed: 1,
+        queries: 12,
+        opens: 30,
+        library: None,
+        profile: "release".into(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--papers" => a.papers = value()?.parse()?,
+            "--seed" => a.seed = value()?.parse()?,
+            "--queries" => a.queries = value()?.parse()?,
+            "--opens" => a.opens = value()?.parse()?,
+            "--library" => a.library = Some(PathBuf::from(value()?)),
+            "--debug" => a.profile = "debug".into(),
+            "--help" | "-h" => {
+                println!(
+                    "ui-bench [--papers N] [--seed S] [--queries Q] [--opens O] [--library DIR] [--debug]"
+                );
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other}"),
+        }
+    }
+    Ok(a)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn summary(name: &str, mut v: Vec<f64>) {
+    v.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+        v.len(),
+        percentile(&v, 0.5),
+        percentile(&v, 0.95),
+        v.last().copied().unwrap_or(f64::NAN)
+    );
+}
+
+async fn metric(app: &App, name: &str) -> Result<Vec<f64>> {
+    let v = app
+        .js(&format!("return window.__lectern.{name}"), vec![])
+        .await?;
+    Ok(v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = parse_args()?;
+    let target = lectern_e2e::target_dir().join(&args.profile);
+    let library = args.library.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("lectern-ui-bench-{}-{}", args.papers, args.seed))
+    });
+    if !library.join(".lectern").exists() {
+        eprintln!(
+            "building a {}-paper library in {} …",
+            args.papers,
+            library.display()
+        );
+        let status = Command::new(target.join("lectern"))
+            .args([
+                "bench",
+                "--papers",
+                &args.papers.to_string(),
+                "--seed",
+                &args.seed.to_string(),
+            ])
+            .args(["--queries", "5", "--related-samples", "5", "--out"])
+            .arg(&library)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("running lectern bench")?;
+        if !status.success() {
+            bail!("lectern bench failed");
+        }
+    }
+    let app_binary = target.join("lectern-desktop");
+    let asked = Instant::now();
+    let app = App::start_binary_on(&app_binary, library.clone(), None).await?;
+    let start_ms = asked.elapsed().as_secs_f64() * 1000.0;
+    let ready_in_page = app.js("return window.__lectern.ready", vec![]).await?;
+
+    let corpus = Corpus::new(args.seed, 300);
+    let queries = corpus.queries(args.queries);
+    let mut typed = Vec::new();
+    for q in queries.terms.iter().take(args.queries) {
+        app.search("").await?;
+        let box_ = app.find("#search").await?;
+        let mut prefix = String::new();
+        for ch in q.chars() {
+            prefix.push(ch);
+            box_.send_keys(&ch.to_string()).await?;
+            if ch != ' ' {
+                app.wait_results(&prefix).await?;
+            }
+        }
+        typed.push(q.clone());
+    }
+    let keystrokes = metric(&app, "keystroke").await?;
+
+    // Open papers from a broad query's results.
+    app.search("").await?;
+    let mut opened = 0;
+    while opened < args.opens {
+        let hits = app
+            .client
+            .find_all(Locator::Css("#result-list .hit"))
+            .await?;
+        if hits.is_empty() {
+            bail!("no results to open");
+        }
+        let hit = &hits[opened % hits.len()];
+        let id = hit.attr("data-id").await?.unwrap_or_default();
+        hit.click().await?;
+        let started = Instant::now();
+        loop {
+            let shown = app
+                .js(
+                    "return document.getElementById('paper')?.dataset.id ?? null",
+                    vec![],
+                )
+                .await?;
+            if shown == Value::String(id.clone()) {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                bail!("paper {id} never opened");
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        opened += 1;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let opens = metric(&app, "open").await?;
+    let _ = app.close().await?;
+
+    println!(
+        "\nLectern desktop, {} papers ({} build), queries typed: {}\n",
+        args.papers,
+        args.profile,
+        typed.join(", ")
+    );
+    println!("| measure | n | median ms | p95 ms | max ms |");
+    println!("|---|---|---|---|---|");
+    summary("keystroke → results painted", keystrokes);
+    // The first open includes loading the note editor; all are counted.
+    summary("click → paper painted", opens.into_iter().skip(1).collect());
+    println!("| start → first results painted (WebDriver session incl.) | 1 | {start_ms:.0} | | |");
+    println!("| page load → first results painted (in page) | 1 | {ready_in_page} | | |");
+    Ok(())
+}
