@@ -780,3 +780,57 @@ fn write_ignore_files(root: &Path, private: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn papers(n: usize) -> Vec<NewPaper> {
+        (0..n)
+            .map(|i| NewPaper {
+                title: format!("Paper number {i} about cancellable imports"),
+                abstract_text: format!("Abstract {i} of a paper that tests cancelling."),
+                source: format!("test:{i}"),
+                ..NewPaper::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cancelled_import_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        lib.import_papers(papers(3), Vec::new()).unwrap();
+        let mut calls = Vec::new();
+        let err = lib
+            .import_papers_with_progress(papers(600), Vec::new(), &mut |done, total| {
+                calls.push((done, total));
+                done < 500
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err}");
+        assert_eq!(calls, vec![(0, 600), (250, 600), (500, 600)]);
+        assert_eq!(lib.count().unwrap(), 3);
+        assert_eq!(lib.search("cancellable", 1000).unwrap().len(), 3);
+        // Reopening agrees: the index holds no ghost of the cancelled papers.
+        drop(lib);
+        let lib = Library::open(dir.path()).unwrap();
+        assert_eq!(lib.count().unwrap(), 3);
+        assert_eq!(lib.search("cancellable", 1000).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn progress_reaches_the_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let mut last = (0, 0);
+        let report = lib
+            .import_papers_with_progress(papers(300), Vec::new(), &mut |d, t| {
+                last = (d, t);
+                true
+            })
+            .unwrap();
+        assert_eq!(report.added, 300);
+        assert_eq!(last, (300, 300));
+    }
+}

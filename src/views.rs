@@ -406,9 +406,9 @@ mod tests {
     fn find_applies_filters_to_queries() {
         let (_d, mut lib) = library();
         let mae = key(&lib, "Masked");
-        lib.tag(&mae, &["my list".into()]).unwrap();
+        lib.tag(&mae, &["my-list".into()]).unwrap();
         let f = Filter {
-            tag: Some("my list".into()),
+            tag: Some("my-list".into()),
             ..Filter::default()
         };
         let hits = lib.find("autoenc", &f, 10).unwrap();

@@ -50,7 +50,10 @@ async function loadLibrary(next: Promise<LibraryInfo | null>): Promise<void> {
   const got = await next;
   if (!got) return;
   info = got;
-  byId("library-path").textContent = info.root;
+  // The folder's name; the full path is in the tooltip.
+  const pathLabel = byId("library-path");
+  pathLabel.textContent = `Library: ${info.root.split("/").filter(Boolean).pop() ?? info.root}`;
+  pathLabel.title = info.root;
   byId("readonly").hidden = info.writable || !!info.problem;
   if (info.problem) {
     clear(list);

@@ -218,7 +218,7 @@ export class Reader {
           }, s),
         ),
       ),
-      h("div", { class: "tags", id: "paper-tags" },
+      h("div", { class: "paper-tags", id: "paper-tags" },
         ...p.tags.map((t) =>
           h("span", { class: "chip", "data-tag": t }, t,
             h("button", { type: "button", class: "remove", title: `Remove tag ${t}`, "aria-label": `Remove tag ${t}`, onclick: () => void this.mutate(() => api.untag(p.id, [t])) }, "×"),
