@@ -16,12 +16,30 @@ use tauri_specta::Event;
 /// The seed listing, bundled so an empty library can be tried at once.
 pub const SAMPLE_LISTING: &str = include_str!("../../tests/fixtures/trending-papers.txt");
 
+/// Keeps the window on the app's own pages: a link that would navigate the
+/// web view elsewhere is refused (web links open in the system browser
+/// through the `open_url` command instead).
+fn navigation_guard() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| is_app_url(url))
+        .build()
+}
+
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => true,
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
 fn main() {
     let builder = bindings::builder();
     let shared = state::Shared::start();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
         .manage(shared)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
@@ -47,4 +65,27 @@ fn main() {
             eprintln!("lectern-desktop: error: {e}");
             std::process::exit(1);
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_app_url;
+
+    #[test]
+    fn only_the_apps_own_pages_may_load() {
+        let ok = ["tauri://localhost/", "http://tauri.localhost/index.html"];
+        let refused = [
+            "https://example.com/",
+            "http://localhost:1420/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://tauri.localhost.evil.com/",
+        ];
+        for u in ok {
+            assert!(is_app_url(&u.parse().unwrap()), "{u}");
+        }
+        for u in refused {
+            assert!(!is_app_url(&u.parse().unwrap()), "{u}");
+        }
+    }
 }

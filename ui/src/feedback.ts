@@ -36,6 +36,8 @@ export function busy<T>(work: Promise<T>): Promise<T> {
 export const metrics = {
   ready: -1,
   keystroke: [] as number[],
+  /** The search call alone (engine + IPC), per keystroke. */
+  search: [] as number[],
   open: [] as number[],
 };
 (window as unknown as { __lectern: typeof metrics }).__lectern = metrics;

@@ -2,14 +2,14 @@
 // reader, dialogs and keyboard together.
 
 import { api, type Facets, type Filter, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
-import { h, html, byId, clear } from "./dom";
+import { h, byId, clear } from "./dom";
 import { afterPaint, busy, metrics, showError } from "./feedback";
 import { Latest, moveIndex } from "./flow";
 import { drawGraph } from "./graph";
 import { closeModal, modalOpen, openModal } from "./modal";
 import { loadPrefs, savePrefs } from "./prefs";
 import { Reader } from "./reader";
-import { sanitizeSnippet } from "./sanitize";
+import { snippetFragment } from "./snippet";
 import { importDropped, importFromDialog, importSample, openExportDialog, openImportDialog, type TransferHooks } from "./transfer";
 
 const RESULT_LIMIT = 50;
@@ -136,7 +136,9 @@ async function runSearch(resetSelection = true, since = performance.now()): Prom
   const ticket = searches.next();
   const query = searchBox.value;
   try {
+    const asked = performance.now();
     const found = await api.search(query, filter, RESULT_LIMIT);
+    if (query) metrics.search.push(performance.now() - asked);
     if (!searches.isCurrent(ticket)) return;
     const keep = !resetSelection && selected >= 0 ? hits[selected]?.id : undefined;
     hits = found;
@@ -153,9 +155,9 @@ async function runSearch(resetSelection = true, since = performance.now()): Prom
 function renderResults(query: string): void {
   const items = hits.map((hit, i) =>
     h("li", { class: i === selected ? "hit selected" : "hit", "data-id": hit.id, "data-index": i, "aria-selected": String(i === selected) },
-      html("div", { class: "hit-title" }, sanitizeSnippet(hit.title_html)),
+      h("div", { class: "hit-title" }, snippetFragment(hit.title_html)),
       h("div", { class: "hit-key" }, hit.citekey),
-      html("div", { class: "hit-snippet" }, sanitizeSnippet(hit.snippet)),
+      h("div", { class: "hit-snippet" }, snippetFragment(hit.snippet)),
     ),
   );
   list.replaceChildren(...items);

@@ -1,15 +1,10 @@
 // Everything that came from a paper or a note reaches the page through
 // here. Paper text is set as text (never as HTML); the engine's snippets
-// and the Markdown preview are HTML, so they pass through DOMPurify with a
-// short allow-list first.
+// become text nodes and <b> elements (snippet.ts); the Markdown preview is
+// HTML, so it passes through DOMPurify with a short allow-list first.
 
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
-
-/** Snippets and highlighted titles: only <b> survives. */
-export function sanitizeSnippet(html: string): string {
-  return DOMPurify.sanitize(html, { ALLOWED_TAGS: ["b"], ALLOWED_ATTR: [] });
-}
 
 const NOTE_TAGS = [
   "a", "p", "br", "hr", "strong", "em", "b", "i", "del", "code", "pre", "blockquote",

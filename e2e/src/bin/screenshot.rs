@@ -92,6 +92,19 @@ async fn main() -> Result<()> {
         std::fs::create_dir_all(out.parent().context("docs folder")?)?;
         app.screenshot(&out).await?;
         println!("wrote {}", out.display());
+        if let Ok(extra) = std::env::var("LECTERN_SCREENSHOT_TABS") {
+            // Also pictures of each tab, scrolled into view, for review.
+            for tab in ["notes", "highlights", "related"] {
+                app.click(&format!("#tab-{tab}")).await?;
+                tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+                app.js("const r = document.getElementById('reader'); r.scrollTop = r.scrollHeight; return true", vec![])
+                    .await?;
+                app.screenshot(&Path::new(&extra).join(format!("tab-{tab}.png"))).await?;
+            }
+            app.click("#btn-graph").await?;
+            tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+            app.screenshot(&Path::new(&extra).join("graph.png")).await?;
+        }
         anyhow::Ok(())
     }
     .await;

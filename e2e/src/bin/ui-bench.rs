@@ -144,6 +144,7 @@ async fn main() -> Result<()> {
         typed.push(q.clone());
     }
     let keystrokes = metric(&app, "keystroke").await?;
+    let search_calls = metric(&app, "search").await?;
 
     // Open papers from a broad query's results.
     app.search("").await?;
@@ -190,6 +191,7 @@ async fn main() -> Result<()> {
     println!("| measure | n | median ms | p95 ms | max ms |");
     println!("|---|---|---|---|---|");
     summary("keystroke → results painted", keystrokes);
+    summary("  of which the search call (engine + IPC)", search_calls);
     // The first open includes loading the note editor; all are counted.
     summary("click → paper painted", opens.into_iter().skip(1).collect());
     println!("| start → first results painted (WebDriver session incl.) | 1 | {start_ms:.0} | | |");
