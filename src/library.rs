@@ -198,10 +198,8 @@ impl Library {
 
     /// Imports a file (format detected from its content).
     pub fn import_file(&mut self, path: &Path) -> Result<ImportReport> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let name = path.display().to_string();
-        let text = crate::import::decode(&bytes, &name)?;
-        self.import_text(&text, &name)
+        let parsed = crate::import::read_file(path)?;
+        self.import_papers(parsed.papers, parsed.problems)
     }
 
     /// Adds papers in one transaction, merging those already present

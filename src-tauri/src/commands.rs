@@ -349,42 +349,19 @@ pub async fn import_files(
     let shared = state.inner().clone();
     shared.cancel.store(false, Ordering::SeqCst);
     blocking(move || {
-        let mut papers = Vec::new();
-        let mut problems = Vec::new();
-        let total = paths.len() as u32;
-        for (done, path) in paths.iter().enumerate() {
-            if shared.cancel.load(Ordering::SeqCst) {
-                return Err(lectern::Error::Cancelled.into());
-            }
+        let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+        let parsed = lectern::import::read_files_lenient(&paths, &mut |done, total, path| {
             let _ = progress.send(ImportProgress::Reading {
-                file: path.clone(),
+                file: path.display().to_string(),
                 done: done as u32,
-                total,
+                total: total as u32,
             });
-            match read_file(Path::new(path)) {
-                Ok(parsed) => {
-                    papers.extend(parsed.papers);
-                    problems.extend(parsed.problems);
-                }
-                Err(e) => problems.push(Problem {
-                    location: path.clone(),
-                    message: e.to_string(),
-                }),
-            }
-        }
-        import_parsed(&shared, papers, problems, &progress)
+            !shared.cancel.load(Ordering::SeqCst)
+        })
+        .ok_or(lectern::Error::Cancelled)?;
+        import_parsed(&shared, parsed.papers, parsed.problems, &progress)
     })
     .await?
-}
-
-fn read_file(path: &Path) -> lectern::Result<lectern::import::Parsed> {
-    let bytes = std::fs::read(path).map_err(|e| lectern::Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let name = path.display().to_string();
-    let text = lectern::import::decode(&bytes, &name)?;
-    lectern::import::parse(&text, &name)
 }
 
 #[tauri::command]

@@ -44,6 +44,42 @@ fn binary(bytes: &[u8], pos: usize, source: &str) -> Error {
     }
 }
 
+/// Reads and parses one file.
+pub fn read_file(path: &std::path::Path) -> Result<Parsed> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path.display().to_string();
+    let text = decode(&bytes, &name)?;
+    parse(&text, &name)
+}
+
+/// Reads and parses several files for one import, calling `progress(done,
+/// total, path)` before each. A file that cannot be read or parsed becomes
+/// a problem of the import, and the other files still count (the desktop's
+/// drop-many-files case; the CLI instead refuses the whole import).
+/// Returns `None` if `progress` asked to stop.
+pub fn read_files_lenient(
+    paths: &[std::path::PathBuf],
+    progress: &mut dyn FnMut(usize, usize, &std::path::Path) -> bool,
+) -> Option<Parsed> {
+    let mut all = Parsed::default();
+    for (done, path) in paths.iter().enumerate() {
+        if !progress(done, paths.len(), path) {
+            return None;
+        }
+        match read_file(path) {
+            Ok(parsed) => {
+                all.papers.extend(parsed.papers);
+                all.problems.extend(parsed.problems);
+            }
+            Err(e) => all.problems.push(Problem {
+                location: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    Some(all)
+}
+
 /// Parses a text in the format its content shows. A text in which no paper
 /// is found is an error.
 pub fn parse(text: &str, source: &str) -> Result<Parsed> {
@@ -73,6 +109,33 @@ mod tests {
         assert!(e.starts_with("x.bin:2: not a text file"), "{e}");
         let e = decode(b"ok\n\xff\xfe", "y.bin").unwrap_err().to_string();
         assert!(e.starts_with("y.bin:2: not a text file"), "{e}");
+    }
+
+    #[test]
+    fn lenient_reading_reports_bad_files_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.txt");
+        std::fs::write(
+            &good,
+            "A Good Title\n\nAn abstract long enough to be prose, with more words than a title has. It ends here.\n",
+        )
+        .unwrap();
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        let missing = dir.path().join("missing.txt");
+        let paths = vec![empty.clone(), good, missing.clone()];
+        let mut seen = Vec::new();
+        let parsed = read_files_lenient(&paths, &mut |d, t, _| {
+            seen.push((d, t));
+            true
+        })
+        .unwrap();
+        assert_eq!(seen, vec![(0, 3), (1, 3), (2, 3)]);
+        assert_eq!(parsed.papers.len(), 1);
+        assert_eq!(parsed.problems.len(), 2);
+        assert!(parsed.problems[0].message.contains("file is empty"));
+        assert_eq!(parsed.problems[1].location, missing.display().to_string());
+        assert!(read_files_lenient(&paths, &mut |d, _, _| d < 1).is_none());
     }
 
     #[test]
