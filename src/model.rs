@@ -184,6 +184,18 @@ pub struct NewPaper {
     pub tags: Vec<String>,
     /// Where the paper came from, `file:line`, for reports.
     pub source: String,
+    /// Journal, proceedings or other container title.
+    pub venue: Option<String>,
+    /// Kind of work in BibTeX's words (`article`, `inproceedings`, `misc`, …).
+    pub entry_type: Option<String>,
+    /// The key the source gave the entry; it becomes the citekey when free.
+    pub citekey: Option<String>,
+    /// A note that came with the entry (BibTeX `note`, RIS `N1`, a Markdown
+    /// body); it becomes a note on the paper.
+    pub note: Option<String>,
+    /// Other fields, kept so nothing is lost, under BibTeX field names
+    /// (`volume`, `number`, `pages`, `publisher`, `month`, `url`, `file`, …).
+    pub extra: Vec<(String, String)>,
 }
 
 /// A paper with everything the user attached to it.

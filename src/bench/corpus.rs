@@ -437,6 +437,7 @@ impl Corpus {
                     push_number(&mut source, i, 1);
                     source
                 },
+                ..NewPaper::default()
             },
             topic: topic_id,
             note,
