@@ -113,6 +113,17 @@ impl Allocator {
         self.allocate_from(&base)
     }
 
+    /// Takes `key` as it is if it is free and usable as a citekey (letters,
+    /// digits and `_:.-/`, no spaces); returns whether it did.
+    pub fn try_take(&mut self, key: &str) -> bool {
+        let usable = !key.is_empty()
+            && key.len() <= 100
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | ':' | '.' | '-' | '/'));
+        usable && self.taken.insert(key.to_string())
+    }
+
     /// A free key starting with `base` (used when an import brings its own key).
     pub fn allocate_from(&mut self, base: &str) -> String {
         let mut n = 0;

@@ -41,6 +41,21 @@ pub const PRIVATE_DIR: &str = ".lectern";
 /// into memory instead of looking each paper up.
 const BULK_IMPORT: usize = 1000;
 
+/// Removes the `wikilinks` field an importer may add (space-separated
+/// citekeys) and returns the keys.
+fn take_wikilinks(extra: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut keys = Vec::new();
+    extra.retain(|(name, value)| {
+        if name == "wikilinks" {
+            keys.extend(value.split_whitespace().map(str::to_string));
+            false
+        } else {
+            true
+        }
+    });
+    keys
+}
+
 /// How often (in papers) a long import reports progress and checks for
 /// cancellation.
 const PROGRESS_EVERY: usize = 250;
@@ -241,10 +256,14 @@ impl Library {
             } else {
                 None
             };
-            for (done, p) in papers.into_iter().enumerate() {
+            // `[[wikilinks]]` an importer found, made relations at the end
+            // so papers later in the same import can be their targets.
+            let mut wikilinks: Vec<(String, String)> = Vec::new();
+            for (done, mut p) in papers.into_iter().enumerate() {
                 if done % PROGRESS_EVERY == 0 && !progress(done, total) {
                     return Err(Error::Cancelled);
                 }
+                let links_to = take_wikilinks(&mut p.extra);
                 if p.title.trim().is_empty() {
                     report.skipped += 1;
                     report.problems.push(Problem {
@@ -257,19 +276,27 @@ impl Library {
                     Some(d) => d.find(&p),
                     None => store::papers::find_duplicate(&tx, &p)?,
                 };
-                match existing {
+                let paper_id = match existing {
                     Some(existing) => {
+                        let source = p.source.clone();
                         if store::papers::merge_missing(&tx, &existing, &p, &now)? {
+                            let citekey = store::papers::row(&tx, &existing)?.citekey;
+                            report.merges.push(crate::model::Merge { source, citekey });
                             store::pending::mark(&tx, &existing)?;
                             report.merged += 1;
-                            merged_ids.push(existing);
+                            merged_ids.push(existing.clone());
                         } else {
                             report.skipped += 1;
                         }
+                        existing
                     }
                     None => {
                         let id = store::new_id();
-                        let citekey = alloc.allocate(&p.authors, &p.title, p.year);
+                        // The source's own key when it is free, else ours.
+                        let citekey = match p.citekey.as_deref() {
+                            Some(key) if alloc.try_take(key) => key.to_string(),
+                            _ => alloc.allocate(&p.authors, &p.title, p.year),
+                        };
                         store::papers::insert(&tx, &id, &citekey, &p, &now)?;
                         if report.added == 0 {
                             // One row covers every paper this import adds.
@@ -283,15 +310,25 @@ impl Library {
                             title: p.title,
                             authors: p.authors,
                             abstract_text: p.abstract_text,
-                            notes: Vec::new(),
+                            notes: p.note.into_iter().collect(),
                             annotations: Vec::new(),
                             tags: p.tags,
                             status: Status::Unread.as_str().to_string(),
                             year: p.year,
                         })?;
                         report.added += 1;
-                        report.added_ids.push(id);
+                        report.added_ids.push(id.clone());
+                        id
                     }
+                };
+                wikilinks.extend(links_to.into_iter().map(|key| (paper_id.clone(), key)));
+            }
+            for (from, key) in wikilinks {
+                // A link to a paper the library does not have is left out.
+                if let Ok(to) = store::papers::resolve(&tx, &key)
+                    && to != from
+                {
+                    store::relations::insert(&tx, &from, &to, "related", &now)?;
                 }
             }
             if !progress(total, total) {
@@ -643,6 +680,41 @@ impl Library {
             .map(|k| self.resolve(k))
             .collect::<Result<Vec<_>>>()?;
         crate::export::markdown::export(&self.conn, dir, Some(&ids))
+    }
+
+    /// Ids of every paper a search finds, best first.
+    pub fn search_ids(&self, query: &str) -> Result<Vec<String>> {
+        let limit = usize::try_from(self.count()?).unwrap_or(usize::MAX).max(1);
+        Ok(self
+            .search(query, limit)?
+            .into_iter()
+            .map(|h| h.id)
+            .collect())
+    }
+
+    /// Papers to export: those `query` finds, or all in import order.
+    fn papers_for_export(&self, query: Option<&str>) -> Result<Vec<Paper>> {
+        let ids = match query {
+            Some(q) => self.search_ids(q)?,
+            None => store::papers::all_ids(&self.conn)?,
+        };
+        ids.iter()
+            .map(|id| store::papers::load(&self.conn, id))
+            .collect()
+    }
+
+    /// The library (or a search's results) as BibTeX.
+    pub fn export_bibtex(&self, query: Option<&str>) -> Result<String> {
+        let papers = self.papers_for_export(query)?;
+        let entries: Vec<_> = papers.iter().map(crate::export::bib_entry).collect();
+        Ok(crate::export::bibtex::render(&entries))
+    }
+
+    /// The library (or a search's results) as CSL-JSON.
+    pub fn export_csl_json(&self, query: Option<&str>) -> Result<String> {
+        let papers = self.papers_for_export(query)?;
+        let items: Vec<_> = papers.iter().map(crate::export::csl_entry).collect();
+        Ok(crate::export::csl::render(&items))
     }
 
     // ----- views for front ends -----------------------------------------

@@ -218,6 +218,10 @@ pub struct Paper {
     pub notes: Vec<Note>,
     pub annotations: Vec<Annotation>,
     pub relations: Vec<Relation>,
+    pub venue: Option<String>,
+    pub entry_type: Option<String>,
+    /// Fields from reference managers kept as they came (BibTeX names).
+    pub extra: Vec<(String, String)>,
     pub added: String,
     pub updated: String,
 }
@@ -331,6 +335,16 @@ pub struct Problem {
     pub message: String,
 }
 
+/// An imported entry that was merged into a paper already in the library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Merge {
+    /// Where the entry came from, `file:line`.
+    pub source: String,
+    /// The paper it was merged into.
+    pub citekey: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -341,6 +355,8 @@ pub struct ImportReport {
     pub problems: Vec<Problem>,
     /// Ids of papers added, in order.
     pub added_ids: Vec<String>,
+    /// Entries merged into papers already in the library.
+    pub merges: Vec<Merge>,
 }
 
 #[cfg(test)]

@@ -377,7 +377,10 @@ pub async fn pick_import_files(app: AppHandle) -> CommandResult<Vec<String>> {
         app.dialog()
             .file()
             .set_title("Import papers")
-            .add_filter("Paper listings and references", &["txt", "md", "text"])
+            .add_filter(
+                "Listings and references",
+                &["txt", "text", "bib", "ris", "json", "xml", "atom", "md"],
+            )
             .blocking_pick_files()
             .unwrap_or_default()
             .into_iter()

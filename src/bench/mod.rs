@@ -7,6 +7,7 @@
 //! papers latency and precision@10 against the known topics.
 
 pub mod corpus;
+pub mod formats;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -36,6 +37,10 @@ pub struct BenchArgs {
     /// Keep the library here (default: a temporary folder, removed after).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Instead, time importing BibTeX and CSL-JSON files of this many
+    /// entries.
+    #[arg(long, value_name = "ENTRIES")]
+    pub formats: Option<u64>,
 }
 
 /// Latency percentiles in milliseconds.

@@ -6,7 +6,7 @@
 
 mod output;
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,10 +35,20 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Import papers from files (a copied papers listing), or `-` for stdin.
+    /// Import papers from files, or `-` for stdin. The format (papers
+    /// listing, BibTeX, RIS, CSL-JSON, arXiv Atom, Hugging Face JSON,
+    /// Markdown with front matter) is detected from the content.
     Import {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(value_name = "FILE", required_unless_present = "ids")]
         files: Vec<String>,
+        /// Read every file as this format: listing, bibtex, ris, csl-json,
+        /// arxiv, hf, markdown.
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<crate::import::Format>,
+        /// Record a DOI or arXiv id (no network): matches the paper that has
+        /// it, or creates a placeholder a later import fills in.
+        #[arg(long = "id", value_name = "ID")]
+        ids: Vec<String>,
     },
     /// List papers in import order.
     List {
@@ -136,7 +146,43 @@ enum ExportCommand {
     Markdown {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
     },
+    /// BibTeX, for LaTeX, biber, JabRef, Zotero.
+    Bibtex {
+        /// Write to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+    },
+    /// CSL-JSON, for Zotero, Pandoc and citation processors.
+    CslJson {
+        /// Write to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+    },
+}
+
+/// Writes an export to a file (atomically) or to standard output.
+fn write_export(out: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            crate::fsutil::write_atomic(path, text.as_bytes())?;
+            eprintln!("Exported to {}", path.display());
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// Entry point of the binary.
@@ -166,7 +212,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let json = cli.json;
     let out = output::Output::new(json, std::io::stdout().is_terminal());
     match cli.command {
-        Command::Import { files } => {
+        Command::Import { files, format, ids } => {
             // Read and parse everything first: a bad file leaves the
             // library untouched.
             let mut papers = Vec::new();
@@ -185,9 +231,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let bytes = std::fs::read(f).with_context(|| f.clone())?;
                     (crate::import::decode(&bytes, f)?, f.clone())
                 };
-                let parsed = crate::import::parse(&text, &name)?;
+                let parsed = crate::import::parse_as(&text, &name, format)?;
                 papers.extend(parsed.papers);
                 problems.extend(parsed.problems);
+            }
+            for (i, id) in ids.iter().enumerate() {
+                let ident = crate::import::identifier::parse_identifier(id)?;
+                papers.push(crate::import::identifier::record(
+                    &ident,
+                    &format!("--id:{}", i + 1),
+                ));
             }
             let mut lib = Library::open(&root)?;
             let report = lib.import_papers(papers, problems)?;
@@ -280,9 +333,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &format!("{paper} is now {status}"),
             )?;
         }
-        Command::Export(ExportCommand::Markdown { out: dir }) => {
+        Command::Export(ExportCommand::Bibtex { out, query }) => {
             let lib = Library::open_for_reading(&root)?;
-            let report = lib.export_markdown(&dir)?;
+            let text = lib.export_bibtex(query.as_deref())?;
+            write_export(out.as_deref(), &text)?;
+        }
+        Command::Export(ExportCommand::CslJson { out, query }) => {
+            let lib = Library::open_for_reading(&root)?;
+            let text = lib.export_csl_json(query.as_deref())?;
+            write_export(out.as_deref(), &text)?;
+        }
+        Command::Export(ExportCommand::Markdown { out: dir, query }) => {
+            let lib = Library::open_for_reading(&root)?;
+            let report = match query {
+                Some(q) => {
+                    let ids = lib.search_ids(&q)?;
+                    lib.export_markdown_of(&dir, &ids)?
+                }
+                None => lib.export_markdown(&dir)?,
+            };
             let mut text = format!(
                 "Exported to {}: {} written, {} unchanged",
                 dir.display(),
@@ -302,9 +371,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &format!("Indexed {n} papers"),
             )?;
         }
-        Command::Bench(args) => {
-            crate::bench::run(&args, json)?;
-        }
+        Command::Bench(args) => match args.formats {
+            Some(entries) => {
+                let rows = crate::bench::formats::run(entries, args.seed, args.topics)?;
+                if json {
+                    output::print_json(&rows)?;
+                } else {
+                    print!("{}", crate::bench::formats::table(&rows));
+                }
+            }
+            None => {
+                crate::bench::run(&args, json)?;
+            }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,7 @@ pub struct Output {
     color: bool,
 }
 
-fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
+pub fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, v)?;
     writeln!(out)?;
@@ -64,6 +64,9 @@ impl Output {
             "Imported: {} added, {} merged, {} skipped",
             r.added, r.merged, r.skipped
         );
+        for m in &r.merges {
+            println!("merged {} into {}", m.source, m.citekey);
+        }
         for p in &r.problems {
             eprintln!("warning: {}: {}", p.location, p.message);
         }

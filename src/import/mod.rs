@@ -5,7 +5,14 @@
 //! the papers listing (a copied trending-papers page); more formats plug in
 //! here.
 
+pub mod arxiv;
+pub mod bibtex;
+pub mod csl;
+pub mod hf;
+pub mod identifier;
 pub mod listing;
+pub mod markdown;
+pub mod ris;
 pub mod urls;
 
 use crate::error::{Error, Result};
@@ -80,9 +87,121 @@ pub fn read_files_lenient(
     Some(all)
 }
 
+/// The input formats Lectern reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Listing,
+    Bibtex,
+    Ris,
+    CslJson,
+    Arxiv,
+    HuggingFace,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Listing,
+        Format::Bibtex,
+        Format::Ris,
+        Format::CslJson,
+        Format::Arxiv,
+        Format::HuggingFace,
+        Format::Markdown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Listing => "listing",
+            Format::Bibtex => "bibtex",
+            Format::Ris => "ris",
+            Format::CslJson => "csl-json",
+            Format::Arxiv => "arxiv",
+            Format::HuggingFace => "hf",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The format a text's content shows; a papers listing when nothing
+    /// more specific matches.
+    pub fn detect(text: &str) -> Format {
+        let text = text.trim_start_matches('\u{feff}');
+        if markdown::looks_like(text) {
+            Format::Markdown
+        } else if bibtex::looks_like(text) {
+            Format::Bibtex
+        } else if ris::looks_like(text) {
+            Format::Ris
+        } else if arxiv::looks_like(text) {
+            Format::Arxiv
+        } else if hf::looks_like(text) {
+            Format::HuggingFace
+        } else if csl::looks_like(text) {
+            Format::CslJson
+        } else {
+            Format::Listing
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let s = s.to_ascii_lowercase();
+        let alias = match s.as_str() {
+            "bib" | "biblatex" => "bibtex",
+            "csl" | "json" => "csl-json",
+            "huggingface" | "hugging-face" => "hf",
+            "md" => "markdown",
+            "txt" | "text" => "listing",
+            other => other,
+        };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == alias)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown format `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
 /// Parses a text in the format its content shows. A text in which no paper
 /// is found is an error.
 pub fn parse(text: &str, source: &str) -> Result<Parsed> {
+    parse_as(text, source, None)
+}
+
+/// Parses a text as `format`, or as detected when `None`.
+pub fn parse_as(text: &str, source: &str, format: Option<Format>) -> Result<Parsed> {
+    let format = format.unwrap_or_else(|| Format::detect(text));
+    let parsed = match format {
+        Format::Listing => return parse_listing(text, source),
+        Format::Bibtex => bibtex::parse(text, source),
+        Format::Ris => ris::parse(text, source),
+        Format::CslJson => csl::parse(text, source),
+        Format::Arxiv => arxiv::parse(text, source),
+        Format::HuggingFace => hf::parse(text, source),
+        Format::Markdown => markdown::parse(text, source),
+    };
+    if parsed.papers.is_empty() {
+        // The first problem says best why nothing was found.
+        let (location, message) = match parsed.problems.first() {
+            Some(p) => (p.location.clone(), p.message.clone()),
+            None => (
+                format!("{source}:1"),
+                format!("no papers found in this {} file", format.name()),
+            ),
+        };
+        return Err(Error::Parse { location, message });
+    }
+    Ok(parsed)
+}
+
+fn parse_listing(text: &str, source: &str) -> Result<Parsed> {
     let listing = listing::parse_listing(text, source);
     if listing.papers.is_empty() {
         let first = text.lines().position(|l| !l.trim().is_empty()).unwrap_or(0) + 1;

@@ -102,6 +102,18 @@ const MIGRATIONS: &[&str] = &[
         after_seq INTEGER,
         CHECK (paper_id IS NOT NULL OR after_seq IS NOT NULL)
     );",
+    // 2: what the reference-manager formats carry besides the basics.
+    "ALTER TABLE papers ADD COLUMN venue TEXT;
+    ALTER TABLE papers ADD COLUMN entry_type TEXT;
+    -- Normalized family name of the first author, for duplicate matching.
+    ALTER TABLE papers ADD COLUMN first_author TEXT;
+    CREATE TABLE fields (
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name     TEXT NOT NULL,
+        value    TEXT NOT NULL,
+        PRIMARY KEY (paper_id, position)
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.
@@ -125,13 +137,67 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         .inspect_err(|_| {
             let _ = conn.execute_batch("ROLLBACK");
         })?;
+        if version == 2 {
+            backfill_first_authors(conn)?;
+        }
     }
+    Ok(())
+}
+
+/// Fills `papers.first_author` for papers stored before migration 2.
+fn backfill_first_authors(conn: &Connection) -> Result<()> {
+    let rows: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT p.id, a.name FROM papers p JOIN authors a ON a.paper_id = p.id AND a.position = 0",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let mut update = conn.prepare("UPDATE papers SET first_author = ?2 WHERE id = ?1")?;
+    for (id, name) in rows {
+        update
+            .execute(rusqlite::params![id, super::papers::author_key(&name)])
+            .inspect_err(|_| {
+                let _ = conn.execute_batch("ROLLBACK");
+            })?;
+    }
+    conn.execute_batch("COMMIT")?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_1_library_upgrades_with_first_authors_filled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO papers (id, citekey, title, norm_title, added, updated)
+                   VALUES ('p1', 'k1', 'T', 't', 'now', 'now'), ('p2', 'k2', 'U', 'u', 'now', 'now');
+                 INSERT INTO authors VALUES ('p1', 0, 'Piotr Dollár'), ('p1', 1, 'Ross Girshick');",
+            )
+            .unwrap();
+        }
+        let conn = crate::store::open(&path).unwrap();
+        let first: Vec<Option<String>> = conn
+            .prepare("SELECT first_author FROM papers ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(first, vec![Some("dollar".to_string()), None]);
+        let fields: i64 = conn
+            .query_row("SELECT count(*) FROM fields", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fields, 0);
+    }
 
     #[test]
     fn migrates_and_refuses_newer() {

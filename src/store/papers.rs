@@ -7,6 +7,8 @@ use crate::model::{Link, LinkKind, NewPaper, Paper, Status};
 
 /// The stored columns of a paper, before notes and the rest are attached.
 pub struct PaperRow {
+    pub venue: Option<String>,
+    pub entry_type: Option<String>,
     pub id: String,
     pub citekey: String,
     pub title: String,
@@ -21,10 +23,27 @@ pub struct PaperRow {
 }
 
 /// Inserts a new paper with its authors, links and tags.
+/// The normalized family name of an author, for duplicate matching.
+pub fn author_key(name: &str) -> String {
+    deunicode::deunicode(crate::citekey::family_name(name))
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn first_author_key(p: &NewPaper) -> Option<String> {
+    p.authors
+        .first()
+        .map(|a| author_key(a))
+        .filter(|k| !k.is_empty())
+}
+
 pub fn insert(conn: &Connection, id: &str, citekey: &str, p: &NewPaper, now: &str) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO papers (id, citekey, title, norm_title, abstract, year, doi, arxiv, source, added, updated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        "INSERT INTO papers (id, citekey, title, norm_title, abstract, year, doi, arxiv, source, added, updated,
+                             venue, entry_type, first_author)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13)",
     )?;
     stmt.execute(params![
         id,
@@ -36,8 +55,15 @@ pub fn insert(conn: &Connection, id: &str, citekey: &str, p: &NewPaper, now: &st
         p.doi.as_deref().map(normalize_doi),
         p.arxiv,
         p.source,
-        now
+        now,
+        p.venue,
+        p.entry_type,
+        first_author_key(p),
     ])?;
+    set_fields(conn, id, &p.extra)?;
+    if let Some(note) = p.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        super::notes::insert(conn, &super::new_id(), id, note, now)?;
+    }
     let mut author =
         conn.prepare_cached("INSERT INTO authors (paper_id, position, name) VALUES (?1, ?2, ?3)")?;
     for (i, name) in p.authors.iter().enumerate() {
@@ -97,10 +123,35 @@ pub fn find_duplicate(conn: &Connection, p: &NewPaper) -> Result<Option<String>>
         }
     }
     let norm = crate::text::normalize_title(&p.title);
+    // Same title, and the same first author when both name one.
     Ok(conn
-        .prepare_cached("SELECT id FROM papers WHERE norm_title = ?1 ORDER BY seq LIMIT 1")?
-        .query_row([norm], |r| r.get(0))
+        .prepare_cached(
+            "SELECT id FROM papers WHERE norm_title = ?1
+               AND (?2 IS NULL OR first_author IS NULL OR first_author = ?2)
+             ORDER BY seq LIMIT 1",
+        )?
+        .query_row(params![norm, first_author_key(p)], |r| r.get(0))
         .optional()?)
+}
+
+/// Replaces a paper's extra fields.
+pub fn set_fields(conn: &Connection, id: &str, fields: &[(String, String)]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM fields WHERE paper_id = ?1")?
+        .execute([id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO fields (paper_id, position, name, value) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, (name, value)) in fields.iter().enumerate() {
+        stmt.execute(params![id, i as i64, name, value])?;
+    }
+    Ok(())
+}
+
+pub fn fields(conn: &Connection, id: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT name, value FROM fields WHERE paper_id = ?1 ORDER BY position")?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// The identifying keys of every stored paper, held in memory so a large
@@ -109,28 +160,36 @@ pub fn find_duplicate(conn: &Connection, p: &NewPaper) -> Result<Option<String>>
 pub struct DedupIndex {
     doi: std::collections::HashMap<String, String>,
     arxiv: std::collections::HashMap<String, String>,
-    title: std::collections::HashMap<String, String>,
+    /// Normalized title → papers with it, and their first author's key.
+    title: std::collections::HashMap<String, Vec<(String, Option<String>)>>,
 }
 
 impl DedupIndex {
     /// Reads the keys of all papers.
     pub fn load(conn: &Connection) -> Result<DedupIndex> {
         let mut me = DedupIndex::default();
-        let mut stmt =
-            conn.prepare("SELECT id, norm_title, doi, arxiv FROM papers ORDER BY seq")?;
+        let mut stmt = conn
+            .prepare("SELECT id, norm_title, doi, arxiv, first_author FROM papers ORDER BY seq")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            let title: String = r.get(1)?;
-            let doi: Option<String> = r.get(2)?;
-            let arxiv: Option<String> = r.get(3)?;
-            me.remember(&id, title, doi, arxiv);
+            me.remember(&id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
         }
         Ok(me)
     }
 
-    fn remember(&mut self, id: &str, title: String, doi: Option<String>, arxiv: Option<String>) {
-        self.title.entry(title).or_insert_with(|| id.to_string());
+    fn remember(
+        &mut self,
+        id: &str,
+        title: String,
+        doi: Option<String>,
+        arxiv: Option<String>,
+        author: Option<String>,
+    ) {
+        self.title
+            .entry(title)
+            .or_default()
+            .push((id.to_string(), author));
         if let Some(d) = doi {
             self.doi.entry(d).or_insert_with(|| id.to_string());
         }
@@ -146,17 +205,29 @@ impl DedupIndex {
             crate::text::normalize_title(&p.title),
             p.doi.as_deref().map(normalize_doi),
             p.arxiv.clone(),
+            first_author_key(p),
         );
     }
 
     /// Same rules as [`find_duplicate`].
     pub fn find(&self, p: &NewPaper) -> Option<String> {
-        p.doi
+        if let Some(id) = p
+            .doi
             .as_deref()
             .and_then(|d| self.doi.get(&normalize_doi(d)))
             .or_else(|| p.arxiv.as_ref().and_then(|a| self.arxiv.get(a)))
-            .or_else(|| self.title.get(&crate::text::normalize_title(&p.title)))
-            .cloned()
+        {
+            return Some(id.clone());
+        }
+        let author = first_author_key(p);
+        self.title
+            .get(&crate::text::normalize_title(&p.title))?
+            .iter()
+            .find(|(_, a)| match (&author, a) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            })
+            .map(|(id, _)| id.clone())
     }
 }
 
@@ -166,6 +237,22 @@ impl DedupIndex {
 pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Result<bool> {
     let row = row(conn, id)?;
     let mut changed = false;
+    // A record made from a bare identifier takes the real title.
+    let placeholder = row.doi.as_deref().map(|d| format!("doi:{d}")).as_deref()
+        == Some(row.title.as_str())
+        || row
+            .arxiv
+            .as_deref()
+            .map(|a| format!("arXiv:{a}"))
+            .as_deref()
+            == Some(row.title.as_str());
+    if placeholder && !p.title.trim().is_empty() && p.title != row.title {
+        conn.execute(
+            "UPDATE papers SET title = ?2, norm_title = ?3 WHERE id = ?1",
+            params![id, p.title, crate::text::normalize_title(&p.title)],
+        )?;
+        changed = true;
+    }
     if row.abstract_text.is_empty() && !p.abstract_text.is_empty() {
         conn.execute(
             "UPDATE papers SET abstract = ?2 WHERE id = ?1",
@@ -216,6 +303,36 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
     for tag in &p.tags {
         changed |= add_tag(conn, id, tag)?;
     }
+    let filled = conn
+        .prepare_cached(
+            "UPDATE papers SET venue = coalesce(venue, ?2), entry_type = coalesce(entry_type, ?3),
+                               first_author = coalesce(first_author, ?4)
+             WHERE id = ?1 AND ((venue IS NULL AND ?2 IS NOT NULL)
+                                OR (entry_type IS NULL AND ?3 IS NOT NULL)
+                                OR (first_author IS NULL AND ?4 IS NOT NULL))",
+        )?
+        .execute(params![id, p.venue, p.entry_type, first_author_key(p)])?;
+    changed |= filled > 0;
+    let mut extra = fields(conn, id)?;
+    let before = extra.len();
+    for (name, value) in &p.extra {
+        if !extra.iter().any(|(n, _)| n == name) {
+            extra.push((name.clone(), value.clone()));
+        }
+    }
+    if extra.len() != before {
+        set_fields(conn, id, &extra)?;
+        changed = true;
+    }
+    if let Some(note) = p.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        let known = super::notes::for_paper(conn, id)?
+            .iter()
+            .any(|n| n.body.trim() == note.trim());
+        if !known {
+            super::notes::insert(conn, &super::new_id(), id, note, now)?;
+            changed = true;
+        }
+    }
     if changed {
         touch(conn, id, now)?;
     }
@@ -249,7 +366,8 @@ pub fn citekeys(conn: &Connection) -> Result<Vec<String>> {
 
 pub fn row(conn: &Connection, id: &str) -> Result<PaperRow> {
     conn.prepare_cached(
-        "SELECT id, citekey, title, abstract, year, doi, arxiv, status, starred, added, updated
+        "SELECT id, citekey, title, abstract, year, doi, arxiv, status, starred, added, updated,
+                venue, entry_type
          FROM papers WHERE id = ?1",
     )?
     .query_row([id], |r| {
@@ -266,6 +384,8 @@ pub fn row(conn: &Connection, id: &str) -> Result<PaperRow> {
             starred: r.get(8)?,
             added: r.get(9)?,
             updated: r.get(10)?,
+            venue: r.get(11)?,
+            entry_type: r.get(12)?,
         })
     })
     .optional()?
@@ -369,6 +489,9 @@ pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
         notes: super::notes::for_paper(conn, id)?,
         annotations: super::annotations::for_paper(conn, id)?,
         relations: super::relations::for_paper(conn, id)?,
+        extra: fields(conn, id)?,
+        venue: row.venue,
+        entry_type: row.entry_type,
         id: row.id,
         citekey: row.citekey,
         title: row.title,

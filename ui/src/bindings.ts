@@ -176,6 +176,8 @@ export type ImportReport = {
 	problems: Problem[],
 	/**  Ids of papers added, in order. */
 	added_ids: string[],
+	/**  Entries merged into papers already in the library. */
+	merges: Merge[],
 };
 
 /**  Which library is open and what it holds. */
@@ -207,6 +209,14 @@ export type Link = {
 
 /**  What a link of a paper points at. */
 export type LinkKind = "code" | "dataset" | "project" | "pdf" | "other";
+
+/**  An imported entry that was merged into a paper already in the library. */
+export type Merge = {
+	/**  Where the entry came from, `file:line`. */
+	source: string,
+	/**  The paper it was merged into. */
+	citekey: string,
+};
 
 /**  A Markdown note attached to a paper. */
 export type Note = {
@@ -244,6 +254,10 @@ export type Paper_Deserialize = {
 	notes: Note[],
 	annotations: Annotation_Deserialize[],
 	relations: Relation[],
+	venue?: string | null,
+	entry_type?: string | null,
+	/**  Fields from reference managers kept as they came (BibTeX names). */
+	extra: ([string, string])[],
 	added: string,
 	updated: string,
 };
@@ -265,6 +279,10 @@ export type Paper_Serialize = {
 	notes: Note[],
 	annotations: Annotation_Serialize[],
 	relations: Relation[],
+	venue: string | null,
+	entry_type: string | null,
+	/**  Fields from reference managers kept as they came (BibTeX names). */
+	extra: ([string, string])[],
 	added: string,
 	updated: string,
 };

@@ -114,7 +114,7 @@ export class Reader {
     if (!p) return;
     this.hideToolbar();
     clear(this.root);
-    const meta = [p.authors.join(", "), p.year ? String(p.year) : null].filter(Boolean).join(" · ");
+    const meta = [p.authors.join("; "), p.venue, p.year ? String(p.year) : null].filter(Boolean).join(" · ");
     const links = h(
       "div",
       { class: "links" },

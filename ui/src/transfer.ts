@@ -58,6 +58,13 @@ export async function runImport(
 }
 
 function showSummary(r: ImportReport): void {
+  const merges = r.merges.length
+    ? h(
+        "ul",
+        { class: "merges" },
+        ...r.merges.slice(0, 200).map((m) => h("li", {}, h("code", {}, m.source), " merged into ", h("code", {}, m.citekey))),
+      )
+    : null;
   const problems = r.problems.length
     ? h(
         "ul",
@@ -79,6 +86,7 @@ function showSummary(r: ImportReport): void {
       " skipped",
       r.problems.length ? `, ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}:` : ".",
     ),
+    merges,
     problems,
     h("div", { class: "actions" }, h("button", { type: "button", id: "summary-close", onclick: () => closeModal() }, "Close")),
   );

@@ -1,0 +1,138 @@
+//! `lectern import --id …`: a record from a bare identifier (a DOI or an
+//! arXiv id), with no network. It either matches a paper the library has
+//! (and changes nothing) or creates a placeholder titled with the
+//! identifier, which a later import of the real entry fills in.
+
+use crate::error::{Error, Result};
+use crate::model::NewPaper;
+
+/// A paper identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identifier {
+    Doi(String),
+    Arxiv(String),
+}
+
+impl Identifier {
+    /// The title a placeholder record gets.
+    pub fn placeholder_title(&self) -> String {
+        match self {
+            Identifier::Doi(d) => format!("doi:{d}"),
+            Identifier::Arxiv(a) => format!("arXiv:{a}"),
+        }
+    }
+}
+
+/// Reads `10.1145/…`, `doi:10.…`, `https://doi.org/10.…`, `arXiv:2303.16727`,
+/// `2303.16727v2`, `https://arxiv.org/abs/2303.16727v2`, `hep-th/9901001`.
+pub fn parse_identifier(input: &str) -> Result<Identifier> {
+    let s = input.trim();
+    let lower = s.to_ascii_lowercase();
+    let doi_body = [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "doi:",
+    ]
+    .iter()
+    .find_map(|p| lower.starts_with(p).then(|| &s[p.len()..]))
+    .unwrap_or(s);
+    if doi_body.starts_with("10.") && doi_body.contains('/') && !doi_body.contains(' ') {
+        return Ok(Identifier::Doi(doi_body.to_string()));
+    }
+    let arxiv_body = [
+        "https://arxiv.org/abs/",
+        "http://arxiv.org/abs/",
+        "https://arxiv.org/pdf/",
+        "http://arxiv.org/pdf/",
+        "arxiv:",
+    ]
+    .iter()
+    .find_map(|p| lower.starts_with(p).then(|| &s[p.len()..]))
+    .unwrap_or(s);
+    let arxiv_body = arxiv_body.trim_end_matches(".pdf");
+    if let Some(id) = arxiv_id(arxiv_body) {
+        return Ok(Identifier::Arxiv(id));
+    }
+    Err(Error::Invalid(format!(
+        "`{s}` is not a DOI (10.xxxx/…) or an arXiv id (2303.16727, arXiv:2303.16727v2)"
+    )))
+}
+
+/// An arXiv id without its version, if `s` is one.
+fn arxiv_id(s: &str) -> Option<String> {
+    let base = match s.rfind('v') {
+        Some(i) if i > 0 && s[i + 1..].chars().all(|c| c.is_ascii_digit()) && i + 1 < s.len() => {
+            &s[..i]
+        }
+        _ => s,
+    };
+    let new_style = base.len() >= 9
+        && base.split_once('.').is_some_and(|(a, b)| {
+            a.len() == 4
+                && a.chars().all(|c| c.is_ascii_digit())
+                && (4..=5).contains(&b.len())
+                && b.chars().all(|c| c.is_ascii_digit())
+        });
+    let old_style = base.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '.')
+            && b.len() == 7
+            && b.chars().all(|c| c.is_ascii_digit())
+    });
+    (new_style || old_style).then(|| base.to_string())
+}
+
+/// The placeholder record for an identifier.
+pub fn record(id: &Identifier, source: &str) -> NewPaper {
+    let mut p = NewPaper {
+        title: id.placeholder_title(),
+        source: source.to_string(),
+        ..NewPaper::default()
+    };
+    match id {
+        Identifier::Doi(d) => p.doi = Some(d.clone()),
+        Identifier::Arxiv(a) => p.arxiv = Some(a.clone()),
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_usual_spellings() {
+        let doi = Identifier::Doi("10.1145/3292500.3330701".into());
+        for s in [
+            "10.1145/3292500.3330701",
+            "doi:10.1145/3292500.3330701",
+            "https://doi.org/10.1145/3292500.3330701",
+        ] {
+            assert_eq!(parse_identifier(s).unwrap(), doi, "{s}");
+        }
+        let ax = Identifier::Arxiv("2303.16727".into());
+        for s in [
+            "2303.16727",
+            "2303.16727v2",
+            "arXiv:2303.16727",
+            "arXiv:2303.16727v12",
+            "https://arxiv.org/abs/2303.16727v2",
+            "https://arxiv.org/pdf/2303.16727v1.pdf",
+        ] {
+            assert_eq!(parse_identifier(s).unwrap(), ax, "{s}");
+        }
+        assert_eq!(
+            parse_identifier("hep-th/9901001v1").unwrap(),
+            Identifier::Arxiv("hep-th/9901001".into())
+        );
+    }
+
+    #[test]
+    fn refuses_other_text() {
+        for s in ["", "hello", "2303.1", "v2", "10.1145", "arXiv:abc"] {
+            assert!(parse_identifier(s).is_err(), "{s}");
+        }
+    }
+}
