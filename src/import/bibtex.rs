@@ -52,10 +52,12 @@
 //! - Abstracts and notes keep paragraph breaks (a blank line in the source).
 //!
 //! Limits: math (`$x^2$`) stays as LaTeX source in the text; unknown
-//! commands are kept as written (`\cite{x}`); a quoted value containing a
-//! `"` inside braces (`"a {"} b"`) is not read; when a field is repeated
-//! only the first one is kept; BibTeX's `and others` stays as an author
-//! called "others".
+//! commands are kept as written (`\cite{x}`) and `@preamble` definitions are
+//! not applied; a quoted value containing a `"` inside braces (`"a {"} b"`)
+//! is not read; when a field is repeated only the first one is kept;
+//! `note`, `annote` and `annotation` are merged into the note; BibTeX's
+//! `and others` stays as an author called "others"; only the title keeps
+//! its raw form (`title_raw`), other fields lose protective braces.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -71,8 +73,8 @@ use crate::model::{Link, LinkKind, NewPaper, Problem};
 /// command arguments recursively, and no real entry comes near this.
 const MAX_DEPTH: usize = 64;
 
-/// A field (after `@string` expansion) longer than this is refused, which
-/// stops macros that double themselves from eating all memory.
+/// A macro or field growing past this through `@string` expansion is
+/// refused, which stops macros that double themselves from eating memory.
 const MAX_FIELD_LEN: usize = 1 << 20;
 
 /// Stands for a paragraph break while a field passes through `biblatex`,
@@ -638,17 +640,15 @@ fn read_raw_text<'a>(
             continue;
         }
         let mut pieces = Vec::with_capacity(pair.value.v.len());
-        let mut len = 0;
+        // Bytes added by macros: a value written out is bounded by the file.
+        let mut expanded = 0;
         for chunk in pair.value.v {
             match chunk.v {
-                RawChunk::Normal(s) => {
-                    len += s.len();
-                    pieces.push(Cow::Borrowed(s));
-                }
+                RawChunk::Normal(s) => pieces.push(Cow::Borrowed(s)),
                 RawChunk::Abbreviation(m) => {
                     if let Some(found) = macros.lookup(m, idx) {
                         for p in found {
-                            len += p.len();
+                            expanded += p.len();
                             pieces.push(Cow::Borrowed(p.as_str()));
                         }
                     } else if let Some(month) = month_name(m) {
@@ -660,9 +660,9 @@ fn read_raw_text<'a>(
                     }
                 }
             }
-            if len > MAX_FIELD_LEN {
+            if expanded > MAX_FIELD_LEN {
                 return Err(format!(
-                    "entry{key_hint}: field `{name}` is longer than {MAX_FIELD_LEN} bytes; skipped"
+                    "entry{key_hint}: field `{name}` grows past {MAX_FIELD_LEN} bytes through @string macros; skipped"
                 ));
             }
         }
@@ -706,7 +706,6 @@ const NOT_INHERITED: &[&str] = &[
     "label",
     "shorthand",
     "sortkey",
-    "isbn",
 ];
 
 fn strip_braces(s: &str) -> String {
@@ -1102,7 +1101,6 @@ fn escape_literal(s: &str) -> String {
             '\\' => out.push_str("\\textbackslash{}"),
             '{' => out.push_str("\\textbraceleft{}"),
             '}' => out.push_str("\\textbraceright{}"),
-            '~' => out.push_str("\\textasciitilde{}"),
             '$' => out.push_str("\\$"),
             '-' if prev_hyphen => out.push_str("{}-"),
             c => out.push(c),
@@ -1458,6 +1456,8 @@ fn percent_decode(s: &str) -> String {
 fn arxiv_id(s: &str) -> Option<String> {
     let t = s.trim();
     let t = strip_prefix_ci(t, "arxiv:").unwrap_or(t).trim();
+    // "2303.16727 [cs.CL]": the id is the first word.
+    let t = t.split_whitespace().next().unwrap_or("");
     let t = match t.rfind('v') {
         Some(pos) if pos + 1 < t.len() && t[pos + 1..].bytes().all(|c| c.is_ascii_digit()) => {
             &t[..pos]
@@ -1933,7 +1933,7 @@ mod tests {
 
     #[test]
     fn arxiv_from_eprinttype_url_doi_and_journal() {
-        let a = one("@online{k, eprint = {hep-th/9901001}, eprinttype = {arxiv}}");
+        let a = one("@online{k, eprint = {hep-th/9901001 [hep-th]}, eprinttype = {arxiv}}");
         assert_eq!(a.arxiv.as_deref(), Some("hep-th/9901001"));
         let b = one("@misc{k, url = {https://arxiv.org/pdf/2101.00001v3.pdf}}");
         assert_eq!(b.arxiv.as_deref(), Some("2101.00001"));
@@ -2042,6 +2042,17 @@ mod tests {
         assert!(parsed.problems[0].message.contains("`bad`"));
         assert!(parsed.problems[0].message.contains("line 4"));
         assert!(parsed.problems[1].message.contains("not closed"));
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let parsed = parse(
+            "% c\r\n@misc{a,\r\n  title = {T},\r\n  abstract = {One\r\n\r\nTwo}\r\n}\r\n\r\n@misc{b, title = {U}}\r\n",
+            "t.bib",
+        );
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        assert_eq!(parsed.papers[0].abstract_text, "One\n\nTwo");
+        assert_eq!(parsed.papers[1].source, "t.bib:9");
     }
 
     #[test]

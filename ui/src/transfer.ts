@@ -106,12 +106,12 @@ export function openImportDialog(hooks: TransferHooks): void {
       return;
     }
     closeModal();
-    await runImport((p) => api.importText(text, "pasted listing", p), hooks);
+    await runImport((p) => api.importText(text, "pasted text", p), hooks);
   };
   openModal(
     "import-modal",
     "Import papers",
-    h("label", { for: "paste" }, "Paste a paper listing"),
+    h("label", { for: "paste" }, "Paste a paper listing, or BibTeX, RIS or CSL-JSON"),
     paste,
     h(
       "div",
