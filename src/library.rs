@@ -41,6 +41,55 @@ pub const PRIVATE_DIR: &str = ".lectern";
 /// into memory instead of looking each paper up.
 const BULK_IMPORT: usize = 1000;
 
+/// Folder inside a library where attached files live, one subfolder per
+/// citekey.
+pub const ATTACHMENTS_DIR: &str = "attachments";
+
+/// Gives paper `id` what a PDF import brings: its text (when the paper has
+/// none) and the file, copied to `attachments/<citekey>/` and linked.
+/// Returns whether anything changed.
+fn merge_pdf(
+    tx: &Transaction<'_>,
+    root: &Path,
+    id: &str,
+    p: &NewPaper,
+    copied: &mut Vec<PathBuf>,
+) -> Result<bool> {
+    let mut changed = false;
+    if !p.fulltext.trim().is_empty() && store::papers::fulltext(tx, id)?.is_none() {
+        store::papers::set_fulltext(tx, id, &p.fulltext)?;
+        changed = true;
+    }
+    let Some(src) = &p.attachment else {
+        return Ok(changed);
+    };
+    let citekey = store::papers::row(tx, id)?.citekey;
+    let name = src
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "attachment.pdf".into());
+    let relative = format!("{ATTACHMENTS_DIR}/{citekey}/{name}");
+    let mut links = store::papers::links(tx, id)?;
+    if links.iter().any(|l| l.url == relative) {
+        return Ok(changed);
+    }
+    let dest = root.join(&relative);
+    if !dest.exists() {
+        let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        crate::fsutil::write_atomic(&dest, &bytes)?;
+        copied.push(dest);
+    }
+    links.push(crate::model::Link {
+        url: relative,
+        kind: crate::model::LinkKind::Pdf,
+    });
+    store::papers::set_links(tx, id, &links)?;
+    Ok(true)
+}
+
 /// Removes the `wikilinks` field an importer may add (space-separated
 /// citekeys) and returns the keys.
 fn take_wikilinks(extra: &mut Vec<(String, String)>) -> Vec<String> {
@@ -246,6 +295,10 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let root = self.root.clone();
+        // Attachments copied into the library folder by this import, removed
+        // again if it does not commit.
+        let mut copied: Vec<PathBuf> = Vec::new();
         let result = (|| -> Result<Vec<String>> {
             let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
             let last_seq = store::pending::last_paper_seq(&tx)?;
@@ -279,7 +332,9 @@ impl Library {
                 let paper_id = match existing {
                     Some(existing) => {
                         let source = p.source.clone();
-                        if store::papers::merge_missing(&tx, &existing, &p, &now)? {
+                        let mut changed = store::papers::merge_missing(&tx, &existing, &p, &now)?;
+                        changed |= merge_pdf(&tx, &root, &existing, &p, &mut copied)?;
+                        if changed {
                             let citekey = store::papers::row(&tx, &existing)?.citekey;
                             report.merges.push(crate::model::Merge { source, citekey });
                             store::pending::mark(&tx, &existing)?;
@@ -298,6 +353,7 @@ impl Library {
                             _ => alloc.allocate(&p.authors, &p.title, p.year),
                         };
                         store::papers::insert(&tx, &id, &citekey, &p, &now)?;
+                        merge_pdf(&tx, &root, &id, &p, &mut copied)?;
                         if report.added == 0 {
                             // One row covers every paper this import adds.
                             store::pending::mark_added_after(&tx, last_seq)?;
@@ -311,6 +367,7 @@ impl Library {
                             authors: p.authors,
                             abstract_text: p.abstract_text,
                             notes: p.note.into_iter().collect(),
+                            fulltext: p.fulltext,
                             annotations: Vec::new(),
                             tags: p.tags,
                             status: Status::Unread.as_str().to_string(),
@@ -354,6 +411,9 @@ impl Library {
         let merged_ids = match committed {
             Ok(m) => m,
             Err(e) => {
+                for file in &copied {
+                    let _ = std::fs::remove_file(file);
+                }
                 if indexed.is_ok() {
                     for id in &report.added_ids {
                         let _ = self.index.remove(id);
@@ -715,6 +775,25 @@ impl Library {
         let papers = self.papers_for_export(query)?;
         let items: Vec<_> = papers.iter().map(crate::export::csl_entry).collect();
         Ok(crate::export::csl::render(&items))
+    }
+
+    /// The absolute path of an attachment named by its link
+    /// (`attachments/<citekey>/<file>`); refuses anything outside the
+    /// library's attachments folder.
+    pub fn attachment_path(&self, relative: &str) -> Result<PathBuf> {
+        let base = self.root.join(ATTACHMENTS_DIR);
+        let outside = || Error::Invalid(format!("{relative}: not an attachment of this library"));
+        let base = base.canonicalize().map_err(|_| outside())?;
+        let file = self
+            .root
+            .join(relative)
+            .canonicalize()
+            .map_err(|e| Error::io(self.root.join(relative), e))?;
+        if file.starts_with(&base) && file.is_file() {
+            Ok(file)
+        } else {
+            Err(outside())
+        }
     }
 
     // ----- views for front ends -----------------------------------------

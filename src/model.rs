@@ -193,6 +193,11 @@ pub struct NewPaper {
     /// A note that came with the entry (BibTeX `note`, RIS `N1`, a Markdown
     /// body); it becomes a note on the paper.
     pub note: Option<String>,
+    /// Text extracted from the paper's PDF; stored and searchable.
+    pub fulltext: String,
+    /// A file (the PDF) to copy into the library's `attachments/<citekey>/`
+    /// folder and link from the paper.
+    pub attachment: Option<std::path::PathBuf>,
     /// Other fields, kept so nothing is lost, under BibTeX field names
     /// (`volume`, `number`, `pages`, `publisher`, `month`, `url`, `file`, …).
     pub extra: Vec<(String, String)>,

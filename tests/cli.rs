@@ -407,11 +407,11 @@ fn bad_input_fails_cleanly_and_changes_nothing() {
     let before = lib.ok(&["--json", "list"]);
     let dir = lib.dir.path();
 
-    let binary = dir.join("paper.pdf");
-    std::fs::write(&binary, b"%PDF-1.7\n\x00\x01\x02\xff binary").expect("write");
+    let binary = dir.join("paper.bin");
+    std::fs::write(&binary, b"GIF89a\n\x00\x01\x02\xff binary").expect("write");
     let err = lib.fails(&["import", binary.to_str().expect("p")]);
     assert!(
-        err.contains("paper.pdf:2") && err.contains("not a text file"),
+        err.contains("paper.bin:2") && err.contains("not a text file"),
         "{err}"
     );
 

@@ -339,3 +339,84 @@ fn markdown_wikilinks_become_relations() {
             .contains("[[he2022mae]]")
     );
 }
+
+#[test]
+fn a_broken_pdf_imports_as_an_attachment_with_a_warning() {
+    let lib = Lib::new();
+    let pdf = write(
+        &lib,
+        "Broken Scan.pdf",
+        "%PDF-1.4\n1 0 obj << /Type /Catalog",
+    );
+    let out = lib
+        .cmd()
+        .args(["--json", "import", pdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["added"], 1, "{report}");
+    let warning = report["problems"][0]["message"].as_str().unwrap();
+    assert!(warning.contains("PDF"), "{warning}");
+    assert!(
+        report["problems"][0]["location"]
+            .as_str()
+            .unwrap()
+            .ends_with("Broken Scan.pdf:1")
+    );
+    let id = report["added_ids"][0].as_str().unwrap();
+    let p = paper(&lib, id);
+    assert_eq!(p["title"], "Broken Scan");
+    let link = p["links"][0]["url"].as_str().unwrap();
+    assert_eq!(p["links"][0]["kind"], "pdf");
+    let copied = lib.root().join(link);
+    assert_eq!(
+        std::fs::read(&copied).unwrap(),
+        std::fs::read(&pdf).unwrap()
+    );
+    assert!(link.starts_with("attachments/"), "{link}");
+
+    // Importing the same file again changes nothing.
+    let again = lib.json(&["import", pdf.to_str().unwrap()]);
+    assert_eq!(
+        (again["added"].as_u64(), again["merged"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
+
+#[test]
+fn a_text_pdf_brings_its_metadata_and_searchable_full_text() {
+    let fixture = common::fixture("formats/pdf-paper.pdf");
+    let lib = Lib::new();
+    let report = lib.json(&["import", fixture.to_str().unwrap()]);
+    assert_eq!(report["added"], 1, "{report}");
+    assert!(
+        report["problems"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+    let id = report["added_ids"][0].as_str().unwrap().to_string();
+    let p = paper(&lib, &id);
+    assert!(!p["title"].as_str().unwrap().is_empty());
+    assert!(!p["abstract"].as_str().unwrap().is_empty(), "{p}");
+    assert!(
+        p["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["kind"] == "pdf")
+    );
+    // Words from the body (not the abstract) find the paper.
+    let words = lib.json(&["search", "text:introduction"]);
+    assert!(
+        words
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == id.as_str()),
+        "{words}"
+    );
+}

@@ -40,6 +40,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::pick_folder,
             commands::export_markdown,
             commands::open_url,
+            commands::open_attachment,
         ])
         .events(collect_events![commands::DropEvent])
         .dangerously_cast_bigints_to_number()

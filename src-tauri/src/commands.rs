@@ -436,6 +436,21 @@ pub fn open_url(app: AppHandle, url: String) -> CommandResult<()> {
         .map_err(|e| CommandError::new("io", e.to_string()))
 }
 
+/// Opens a file attached to a paper (`attachments/<citekey>/…` inside the
+/// library) with the system's viewer. Nothing outside that folder opens.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_attachment(
+    app: AppHandle,
+    state: AppState<'_>,
+    path: String,
+) -> CommandResult<()> {
+    let file = run(&state, move |lib| lib.attachment_path(&path)).await?;
+    app.opener()
+        .open_path(file.display().to_string(), None::<&str>)
+        .map_err(|e| CommandError::new("io", e.to_string()))
+}
+
 /// Files entering, leaving or dropped on the window.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 #[serde(tag = "kind", rename_all = "camelCase")]

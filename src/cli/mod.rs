@@ -218,20 +218,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut papers = Vec::new();
             let mut problems = Vec::new();
             for f in &files {
-                let (text, name) = if f == "-" {
+                let parsed = if f == "-" {
                     let mut buf = Vec::new();
                     std::io::stdin()
                         .read_to_end(&mut buf)
                         .context("reading standard input")?;
-                    (
-                        crate::import::decode(&buf, "<stdin>")?,
-                        "<stdin>".to_string(),
-                    )
+                    crate::import::read_bytes(buf, "<stdin>", None, format)?
                 } else {
-                    let bytes = std::fs::read(f).with_context(|| f.clone())?;
-                    (crate::import::decode(&bytes, f)?, f.clone())
+                    let path = std::path::Path::new(f);
+                    let bytes = std::fs::read(path).with_context(|| f.clone())?;
+                    crate::import::read_bytes(bytes, f, Some(path), format)?
                 };
-                let parsed = crate::import::parse_as(&text, &name, format)?;
                 papers.extend(parsed.papers);
                 problems.extend(parsed.problems);
             }

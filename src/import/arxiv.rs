@@ -365,6 +365,7 @@ impl Entry {
             citekey: None,
             note: self.comment,
             extra,
+            ..NewPaper::default()
         });
     }
 }

@@ -265,6 +265,7 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
         citekey: None,
         note: None,
         extra,
+        ..NewPaper::default()
     });
 }
 

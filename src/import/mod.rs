@@ -12,6 +12,7 @@ pub mod hf;
 pub mod identifier;
 pub mod listing;
 pub mod markdown;
+pub mod pdf;
 pub mod ris;
 pub mod urls;
 
@@ -23,6 +24,32 @@ use crate::model::{NewPaper, Problem};
 pub struct Parsed {
     pub papers: Vec<NewPaper>,
     pub problems: Vec<Problem>,
+}
+
+/// [`decode`] without copying: a large file is held once, not twice.
+pub fn decode_owned(mut bytes: Vec<u8>, source: &str) -> Result<String> {
+    check_text(&bytes, source)?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let pos = e.utf8_error().valid_up_to();
+        binary(e.as_bytes(), pos, source)
+    })
+}
+
+fn check_text(bytes: &[u8], source: &str) -> Result<()> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Parse {
+            location: format!("{source}:1"),
+            message: "file is empty".into(),
+        });
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(binary(bytes, pos, source));
+    }
+    Ok(())
 }
 
 /// Decodes file bytes as UTF-8 text, refusing empty and binary files.
@@ -47,16 +74,51 @@ fn binary(bytes: &[u8], pos: usize, source: &str) -> Error {
     let line = bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1;
     Error::Parse {
         location: format!("{source}:{line}"),
-        message: format!("not a text file (binary data at byte {pos}); expected a papers listing"),
+        message: format!(
+            "not a text file (binary data at byte {pos}); expected a PDF or a text format (listing, BibTeX, RIS, CSL-JSON, arXiv Atom, Hugging Face JSON, Markdown)"
+        ),
     }
 }
 
-/// Reads and parses one file.
+/// Reads and parses one file (format detected).
 pub fn read_file(path: &std::path::Path) -> Result<Parsed> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let name = path.display().to_string();
-    let text = decode(&bytes, &name)?;
-    parse(&text, &name)
+    read_bytes(bytes, &path.display().to_string(), Some(path), None)
+}
+
+/// Parses the bytes of an input named `name`. A PDF becomes one paper with
+/// its text (and, when `path` is given, the file as its attachment); other
+/// input must be text in a known format (`format`, or detected).
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    name: &str,
+    path: Option<&std::path::Path>,
+    format: Option<Format>,
+) -> Result<Parsed> {
+    if pdf::is_pdf(&bytes) {
+        let stem = path
+            .and_then(|p| p.file_stem())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_string());
+        let read = pdf::read_pdf(&bytes, name, &stem);
+        let mut paper = read.paper;
+        paper.fulltext = read.full_text;
+        paper.attachment = path.map(std::path::Path::to_path_buf);
+        let problems = read
+            .warning
+            .map(|message| Problem {
+                location: format!("{name}:1"),
+                message,
+            })
+            .into_iter()
+            .collect();
+        return Ok(Parsed {
+            papers: vec![paper],
+            problems,
+        });
+    }
+    let text = decode_owned(bytes, name)?;
+    parse_as(&text, name, format)
 }
 
 /// Reads and parses several files for one import, calling `progress(done,

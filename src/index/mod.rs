@@ -41,6 +41,8 @@ pub struct IndexDoc {
     pub notes: Vec<String>,
     /// Quotes and comments of the paper's highlights.
     pub annotations: Vec<String>,
+    /// Text extracted from the paper's PDF, if any.
+    pub fulltext: String,
     pub tags: Vec<String>,
     pub status: String,
     pub year: Option<i32>,
@@ -69,6 +71,7 @@ impl IndexDoc {
             abstract_text: row.abstract_text,
             notes,
             annotations,
+            fulltext: store::papers::fulltext(conn, id)?.unwrap_or_default(),
             tags: store::papers::tags(conn, id)?,
             status: row.status.as_str().to_string(),
             year: row.year,
@@ -186,6 +189,9 @@ impl SearchIndex {
         doc.add_text(f.abstract_text, &d.abstract_text);
         for n in &d.notes {
             doc.add_text(f.notes, n);
+        }
+        if !d.fulltext.is_empty() {
+            doc.add_text(f.fulltext, &d.fulltext);
         }
         for a in &d.annotations {
             doc.add_text(f.annotations, a);

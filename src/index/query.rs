@@ -115,6 +115,8 @@ const FIELD_NAMES: &[&str] = &[
     "notes",
     "highlight",
     "annotation",
+    "text",
+    "fulltext",
     "tag",
     "tags",
     "status",
@@ -250,6 +252,8 @@ impl QueryBuilder {
                     (f.abstract_text, 1.0, long_prefix, true),
                     (f.notes, 1.0, long_prefix, false),
                     (f.annotations, 1.0, long_prefix, false),
+                    // Full text: whole words only, weighed low.
+                    (f.fulltext, 0.4, false, false),
                 ];
                 let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for (field, boost, allow_prefix, allow_fuzzy) in targets {
@@ -268,6 +272,7 @@ impl QueryBuilder {
                     (f.abstract_text, 1.0),
                     (f.notes, 1.0),
                     (f.annotations, 1.0),
+                    (f.fulltext, 0.4),
                 ] {
                     if let Some(q) = self.phrase(field, text, highlight) {
                         shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
@@ -322,6 +327,7 @@ impl QueryBuilder {
             "abstract" => f.abstract_text,
             "note" | "notes" => f.notes,
             "highlight" | "annotation" => f.annotations,
+            "text" | "fulltext" => f.fulltext,
             _ => f.tag,
         }
     }

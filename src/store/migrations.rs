@@ -114,6 +114,11 @@ const MIGRATIONS: &[&str] = &[
         value    TEXT NOT NULL,
         PRIMARY KEY (paper_id, position)
     ) WITHOUT ROWID;",
+    // 3: text extracted from attached PDFs.
+    "CREATE TABLE fulltext (
+        paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+        text     TEXT NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.

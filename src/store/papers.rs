@@ -134,6 +134,29 @@ pub fn find_duplicate(conn: &Connection, p: &NewPaper) -> Result<Option<String>>
         .optional()?)
 }
 
+/// The text extracted from a paper's PDF.
+pub fn fulltext(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT text FROM fulltext WHERE paper_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Sets a paper's extracted text (empty text removes it).
+pub fn set_fulltext(conn: &Connection, id: &str, text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        conn.prepare_cached("DELETE FROM fulltext WHERE paper_id = ?1")?
+            .execute([id])?;
+    } else {
+        conn.prepare_cached(
+            "INSERT INTO fulltext (paper_id, text) VALUES (?1, ?2)
+             ON CONFLICT (paper_id) DO UPDATE SET text = excluded.text",
+        )?
+        .execute(params![id, text])?;
+    }
+    Ok(())
+}
+
 /// Replaces a paper's extra fields.
 pub fn set_fields(conn: &Connection, id: &str, fields: &[(String, String)]) -> Result<()> {
     conn.prepare_cached("DELETE FROM fields WHERE paper_id = ?1")?

@@ -101,5 +101,6 @@ export const api = {
   pickFolder: (title: string) => unwrap(commands.pickFolder(title)),
   exportMarkdown: (dir: string, keys: string[] | null) => unwrap(commands.exportMarkdown(dir, keys)),
   openUrl: (url: string) => unwrap(commands.openUrl(url)),
+  openAttachment: (path: string) => unwrap(commands.openAttachment(path)),
   onDrop: (cb: (e: DropEvent) => void) => events.dropEvent.listen((e) => cb(e.payload)),
 };

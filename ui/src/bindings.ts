@@ -45,6 +45,11 @@ export const commands = {
 	 *  URLs are opened; the app itself never navigates away from its UI.
 	 */
 	openUrl: (url: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_url", { url })),
+	/**
+	 *  Opens a file attached to a paper (`attachments/<citekey>/…` inside the
+	 *  library) with the system's viewer. Nothing outside that folder opens.
+	 */
+	openAttachment: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_attachment", { path })),
 };
 
 /** Events */

@@ -119,7 +119,13 @@ export class Reader {
       "div",
       { class: "links" },
       ...p.links.map((l) =>
-        h("button", { type: "button", class: `link ${l.kind}`, title: l.url, "data-url": l.url, onclick: () => void api.openUrl(l.url).catch(showError) }, l.kind, " ↗"),
+        h("button", {
+          type: "button",
+          class: `link ${l.kind}`,
+          title: l.url,
+          "data-url": l.url,
+          onclick: () => void (/^https?:/i.test(l.url) ? api.openUrl(l.url) : api.openAttachment(l.url)).catch(showError),
+        }, l.kind, " ↗"),
       ),
       p.doi ? h("span", { class: "ident" }, "doi:", p.doi) : null,
       p.arxiv ? h("span", { class: "ident" }, "arXiv:", p.arxiv) : null,
