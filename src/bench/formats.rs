@@ -33,6 +33,7 @@ pub fn run(entries: u64, seed: u64, topics: u32) -> anyhow::Result<Vec<FormatTim
     ];
     drop(lib);
     let mut out = Vec::new();
+    out.push(time_pdfs(dir.path(), &corpus, PDF_COUNT, PDF_PAGES)?);
     for (format, name, text) in files {
         let path = dir.path().join(name);
         std::fs::write(&path, &text)?;
@@ -61,6 +62,81 @@ pub fn run(entries: u64, seed: u64, topics: u32) -> anyhow::Result<Vec<FormatTim
         });
     }
     Ok(out)
+}
+
+/// How many PDFs the PDF stage imports, and their pages.
+const PDF_COUNT: usize = 100;
+const PDF_PAGES: usize = 20;
+
+/// Imports `count` generated PDFs of `pages` pages (about 3,000 characters
+/// each) in one `lectern import`-style call.
+fn time_pdfs(
+    dir: &std::path::Path,
+    corpus: &Corpus,
+    count: usize,
+    pages: usize,
+) -> anyhow::Result<FormatTiming> {
+    let folder = dir.join("pdfs");
+    std::fs::create_dir_all(&folder)?;
+    let mut bytes_total = 0;
+    let mut paths = Vec::new();
+    for i in 0..count {
+        let cp = corpus.paper(i as u64);
+        let words: Vec<&str> = cp.paper.abstract_text.split_whitespace().collect();
+        let mut body = Vec::new();
+        for page in 0..pages {
+            let mut lines = Vec::new();
+            if page == 0 {
+                lines.push(cp.paper.title.clone());
+                lines.push("Abstract".to_string());
+            }
+            // About 3,000 characters a page, 90 per line.
+            let mut line = String::new();
+            let mut k = page * 7;
+            while lines.len() < 34 {
+                let w = words.get(k % words.len().max(1)).copied().unwrap_or("text");
+                k += 1;
+                if line.len() + w.len() + 1 > 90 {
+                    lines.push(std::mem::take(&mut line));
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(w);
+            }
+            body.push(lines);
+        }
+        let bytes = super::pdfgen::pdf(&cp.paper.title, &cp.paper.authors.join(", "), &body);
+        bytes_total += bytes.len();
+        let path = folder.join(format!("paper-{i:03}.pdf"));
+        std::fs::write(&path, bytes)?;
+        paths.push(path);
+    }
+    let mut runs = Vec::new();
+    for run in 0..3 {
+        let root = dir.join(format!("pdf-{run}"));
+        let t = Instant::now();
+        let mut papers = Vec::new();
+        for path in &paths {
+            papers.extend(crate::import::read_file(path)?.papers);
+        }
+        let mut lib = Library::open(&root)?;
+        let report = lib.import_papers(papers, Vec::new())?;
+        runs.push(t.elapsed().as_secs_f64());
+        anyhow::ensure!(
+            report.added == count,
+            "pdf: {} of {count} imported",
+            report.added
+        );
+    }
+    runs.sort_by(f64::total_cmp);
+    Ok(FormatTiming {
+        format: format!("pdf ({pages} pages each)"),
+        entries: count,
+        file_mib: bytes_total as f64 / (1024.0 * 1024.0),
+        median_s: runs[1],
+        entries_per_s: count as f64 / runs[1],
+    })
 }
 
 /// The table `lectern bench --formats` prints.

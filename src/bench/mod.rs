@@ -8,6 +8,7 @@
 
 pub mod corpus;
 pub mod formats;
+pub mod pdfgen;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -641,11 +641,8 @@ const FOOTNOTE_MARKS: &[char] = &['*', '∗', '†', '‡', '§', '¶', '⋆'];
 fn is_header_line(line: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "arxiv:",
-        "published as",
-        "published in",
         "preprint",
         "under review",
-        "accepted",
         "to appear",
         "proceedings of",
         "in proceedings",
@@ -653,13 +650,14 @@ fn is_header_line(line: &str) -> bool {
         "journal of",
         "vol.",
         "volume ",
-        "doi",
+        "doi:",
+        "doi ",
+        "doi.org",
         "http://",
         "https://",
         "www.",
         "copyright",
         "©",
-        "received",
         "technical report",
         "research article",
         "original article",
@@ -700,6 +698,7 @@ fn is_header_line(line: &str) -> bool {
         || letters < 3
         || PREFIXES.iter().any(|p| lower.starts_with(p))
         || lower.contains("://")
+        || HEADER_DATE_RE.is_match(line)
         || DOI_RE.is_match(line)
         || !line.chars().any(char::is_lowercase)
             && words.iter().all(|w| {
@@ -707,6 +706,15 @@ fn is_header_line(line: &str) -> bool {
                 w.is_empty() || LABELS.contains(&w)
             })
 }
+
+/// `Received 12 May 2020`, `Accepted at ICML`, `Published as a conference
+/// paper`: editorial lines above a title.
+static HEADER_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:received|revised|accepted|published)\b[:\s]*(?:\d|(?:on|in|at|as|for|to|by)\b)",
+    )
+    .expect("header regex is valid")
+});
 
 /// Affiliation words that end the title block.
 static AFFILIATION_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -1778,6 +1786,19 @@ References
             (
                 "ATTENTION IS ALL YOU NEED\n\nAnn Lee",
                 Some("ATTENTION IS ALL YOU NEED"),
+            ),
+            // Words that only start like a header.
+            (
+                "Doing More with Less\n\nAnn Lee",
+                Some("Doing More with Less"),
+            ),
+            (
+                "Received Wisdom Revisited\n\nAnn Lee",
+                Some("Received Wisdom Revisited"),
+            ),
+            (
+                "Received: 1 May 2020 / Accepted: 2 June 2020\nAccepted at ICML\nDeep Nets\n\nAnn Lee",
+                Some("Deep Nets"),
             ),
             // Single words above the title (journal section labels).
             (
