@@ -420,3 +420,28 @@ fn a_text_pdf_brings_its_metadata_and_searchable_full_text() {
         "{words}"
     );
 }
+
+#[test]
+fn real_world_bibtex_files_import_completely_and_round_trip() {
+    for (name, entries) in [("gral", 83), ("polaritons", 38), ("libra", 35)] {
+        let file = common::fixture(&format!("formats/third-party/{name}.bib"));
+        let lib = Lib::new();
+        let report = lib.json(&["import", file.to_str().unwrap()]);
+        assert_eq!(report["added"], entries, "{name}: {report}");
+        let first = lib.ok(&["export", "bibtex"]);
+        let again = Lib::new();
+        let exported = write(&again, "exported.bib", &first);
+        let report = again.json(&["import", exported.to_str().unwrap()]);
+        assert_eq!(report["added"], entries, "{name} re-import: {report}");
+        assert_eq!(first, again.ok(&["export", "bibtex"]), "{name} round trip");
+    }
+    let broken = common::fixture("formats/third-party/incorrect_syntax.bib");
+    let lib = Lib::new();
+    let out = lib
+        .cmd()
+        .args(["import", broken.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("incorrect_syntax.bib:11"));
+}

@@ -257,6 +257,7 @@ fn person_name(n: &str) -> String {
     if !n.contains(',') && is_organization(n) {
         return format!("{{{}}}", escape(n, true));
     }
+    let n = family_first(n);
     n.split(' ')
         .map(|word| {
             if word.eq_ignore_ascii_case("and") {
@@ -267,6 +268,28 @@ fn person_name(n: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A person written "Given Family" (as listings, arXiv and Hugging Face
+/// give names) as "Family, Given", so the name reads back the same way it
+/// is stored after an import: lowercase particles ("van der") start the
+/// family name, otherwise the last word is the family name. Names that
+/// already have a comma, and single words, stay as they are.
+fn family_first(n: &str) -> String {
+    if n.contains(',') {
+        return n.to_string();
+    }
+    let words: Vec<&str> = n.split_whitespace().collect();
+    if words.len() < 2 {
+        return n.to_string();
+    }
+    let start = words[1..]
+        .iter()
+        .position(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .map(|i| i + 1)
+        .filter(|&i| i < words.len() - 1)
+        .unwrap_or(words.len() - 1);
+    format!("{}, {}", words[start..].join(" "), words[..start].join(" "))
 }
 
 /// Words that mark a corporate author.
@@ -307,6 +330,27 @@ const ORGANIZATION_WORDS: &[&str] = &[
     "ltd.",
     "llc",
     "gmbh",
+    "research",
+    "union",
+    "alliance",
+    "network",
+    "federation",
+    "forum",
+    "bank",
+    "office",
+    "board",
+    "commission",
+    "services",
+    "initiative",
+    "press",
+    "bureau",
+    "authority",
+    "school",
+    "college",
+    "academy",
+    "hospital",
+    "program",
+    "programme",
 ];
 
 fn is_organization(n: &str) -> bool {
@@ -574,8 +618,11 @@ mod tests {
         );
         assert_eq!(
             person_name("Laurens van der Maaten"),
-            "Laurens van der Maaten"
+            "van der Maaten, Laurens"
         );
+        assert_eq!(person_name("Yanwei Wang"), "Wang, Yanwei");
+        assert_eq!(person_name("Aristotle"), "Aristotle");
+        assert_eq!(person_name("BitMEX Research"), "{BitMEX Research}");
         assert_eq!(person_name("Smith, John"), "Smith, John");
         assert_eq!(person_name("AT&T Labs"), "{AT\\&T Labs}");
     }
