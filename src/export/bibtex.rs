@@ -776,7 +776,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::default())]
 
         #[test]
         fn text_fields_survive(title in text(), note in text(), abstract_text in text()) {

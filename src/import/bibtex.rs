@@ -2269,7 +2269,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::default())]
 
         #[test]
         fn arbitrary_text_never_panics(s in "\\PC{0,300}") {

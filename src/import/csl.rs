@@ -1628,7 +1628,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::default())]
 
         #[test]
         fn never_panics_on_json_like_text(text in r#"([\[\]{}:,"\\ \n]|"title"|"issued"|"date-parts"|"author"|"id"|-?[0-9]{1,6}|[a-zé]{1,5}){0,80}"#) {

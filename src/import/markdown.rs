@@ -989,7 +989,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::default())]
         #[test]
         fn never_panics(s in "\\PC{0,300}") {
             let _ = looks_like(&s);

@@ -1144,7 +1144,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::default())]
 
         #[test]
         fn never_panics(text in "(TY  - |ER  -|AU  - |PY  - |SP  - |EP  - |UR  - |N1  - <|KW  - |\r|\n|[ -~]{0,12}|[é€\u{2013}/,-]){0,60}") {
