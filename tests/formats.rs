@@ -445,3 +445,19 @@ fn real_world_bibtex_files_import_completely_and_round_trip() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("incorrect_syntax.bib:11"));
 }
+
+#[test]
+fn a_pdf_that_makes_the_extractor_panic_gives_one_warning_line() {
+    // Found by fuzzing: pdf-extract panics on this file.
+    let fixture = common::fixture("formats/pdf-extract-panics.pdf");
+    let lib = Lib::new();
+    let out = lib
+        .cmd()
+        .args(["import", fixture.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+}

@@ -170,6 +170,17 @@ enum ExportCommand {
     },
 }
 
+/// Runs `f` without printing panic messages: the PDF libraries panic on
+/// malformed files, the reader catches that and reports a one-line
+/// warning, and the panic's own message would only be noise.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = f();
+    std::panic::set_hook(previous);
+    out
+}
+
 /// Writes an export to a file (atomically) or to standard output.
 fn write_export(out: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
     match out {
@@ -227,7 +238,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 } else {
                     let path = std::path::Path::new(f);
                     let bytes = std::fs::read(path).with_context(|| f.clone())?;
-                    crate::import::read_bytes(bytes, f, Some(path), format)?
+                    quietly(|| crate::import::read_bytes(bytes, f, Some(path), format))?
                 };
                 papers.extend(parsed.papers);
                 problems.extend(parsed.problems);
