@@ -2,8 +2,8 @@
 //! problem must name a line of the input.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lectern::import::{self, Format};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

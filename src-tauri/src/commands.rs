@@ -379,7 +379,9 @@ pub async fn pick_import_files(app: AppHandle) -> CommandResult<Vec<String>> {
             .set_title("Import papers")
             .add_filter(
                 "Listings and references",
-                &["txt", "text", "bib", "ris", "json", "xml", "atom", "md"],
+                &[
+                    "txt", "text", "bib", "ris", "json", "xml", "atom", "md", "pdf",
+                ],
             )
             .blocking_pick_files()
             .unwrap_or_default()
