@@ -766,14 +766,14 @@ impl Library {
     /// The library (or a search's results) as BibTeX.
     pub fn export_bibtex(&self, query: Option<&str>) -> Result<String> {
         let papers = self.papers_for_export(query)?;
-        let entries: Vec<_> = papers.iter().map(crate::export::bib_entry).collect();
+        let entries: Vec<_> = papers.iter().map(crate::export::record).collect();
         Ok(crate::export::bibtex::render(&entries))
     }
 
     /// The library (or a search's results) as CSL-JSON.
     pub fn export_csl_json(&self, query: Option<&str>) -> Result<String> {
         let papers = self.papers_for_export(query)?;
-        let items: Vec<_> = papers.iter().map(crate::export::csl_entry).collect();
+        let items: Vec<_> = papers.iter().map(crate::export::record).collect();
         Ok(crate::export::csl::render(&items))
     }
 

@@ -38,23 +38,8 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-/// One reference to write.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BibEntry {
-    pub citekey: String,
-    pub entry_type: Option<String>,
-    pub title: String,
-    pub authors: Vec<String>,
-    pub year: Option<i32>,
-    pub doi: Option<String>,
-    pub arxiv: Option<String>,
-    pub urls: Vec<String>,
-    pub venue: Option<String>,
-    pub abstract_text: String,
-    pub tags: Vec<String>,
-    pub note: Option<String>,
-    pub extra: Vec<(String, String)>,
-}
+/// One reference to write (the shared export record).
+pub use super::Record as BibEntry;
 
 /// Renders the entries as a BibTeX file, one blank line between entries.
 pub fn render(entries: &[BibEntry]) -> String {

@@ -55,27 +55,8 @@ use crate::import::csl::{
     normalize_text, paragraphs,
 };
 
-/// One paper as the CSL exporter needs it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CslEntry {
-    pub citekey: String,
-    /// Kind of work in BibTeX's words (`article`, `inproceedings`, …).
-    pub entry_type: Option<String>,
-    pub title: String,
-    /// "Family, Given", or an organization's name as written.
-    pub authors: Vec<String>,
-    pub year: Option<i32>,
-    pub doi: Option<String>,
-    pub arxiv: Option<String>,
-    pub urls: Vec<String>,
-    pub venue: Option<String>,
-    pub abstract_text: String,
-    pub tags: Vec<String>,
-    pub note: Option<String>,
-    /// Other fields under BibTeX names, and `csl_<name>` fields kept by the
-    /// CSL importer.
-    pub extra: Vec<(String, String)>,
-}
+/// One paper as the CSL exporter needs it (the shared export record).
+pub use super::Record as CslEntry;
 
 /// Renders entries as a pretty-printed CSL-JSON array, ending with a newline.
 pub fn render(items: &[CslEntry]) -> String {

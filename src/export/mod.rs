@@ -20,28 +20,31 @@ fn note_of(p: &Paper) -> Option<String> {
     (!bodies.is_empty()).then(|| bodies.join("\n\n"))
 }
 
-/// A paper as a BibTeX record.
-pub fn bib_entry(p: &Paper) -> bibtex::BibEntry {
-    bibtex::BibEntry {
-        citekey: p.citekey.clone(),
-        entry_type: p.entry_type.clone(),
-        title: p.title.clone(),
-        authors: p.authors.clone(),
-        year: p.year,
-        doi: p.doi.clone(),
-        arxiv: p.arxiv.clone(),
-        urls: p.links.iter().map(|l| l.url.clone()).collect(),
-        venue: p.venue.clone(),
-        abstract_text: p.abstract_text.clone(),
-        tags: p.tags.clone(),
-        note: note_of(p),
-        extra: p.extra.clone(),
-    }
+/// One paper as the reference exporters (BibTeX, CSL-JSON) write it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    pub citekey: String,
+    /// Kind of work in BibTeX's words (`article`, `inproceedings`, …).
+    pub entry_type: Option<String>,
+    pub title: String,
+    /// "Family, Given", or an organization's name as written.
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub doi: Option<String>,
+    pub arxiv: Option<String>,
+    pub urls: Vec<String>,
+    pub venue: Option<String>,
+    pub abstract_text: String,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+    /// Other fields under BibTeX names (and `csl_<name>` fields kept by the
+    /// CSL importer).
+    pub extra: Vec<(String, String)>,
 }
 
-/// A paper as a CSL-JSON item.
-pub fn csl_entry(p: &Paper) -> csl::CslEntry {
-    csl::CslEntry {
+/// A stored paper as an export record.
+pub fn record(p: &Paper) -> Record {
+    Record {
         citekey: p.citekey.clone(),
         entry_type: p.entry_type.clone(),
         title: p.title.clone(),
