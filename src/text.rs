@@ -27,6 +27,31 @@ pub fn fold_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Folds whitespace inside paragraphs and joins them with "\n\n"; blank
+/// lines (LF, CRLF or lone CR line ends) separate paragraphs.
+pub fn fold_paragraphs(s: &str) -> String {
+    let mut paras: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let lines = s
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .flat_map(|l| l.split('\r'));
+    for line in lines {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paras.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.extend(line.split_whitespace());
+        }
+    }
+    if !current.is_empty() {
+        paras.push(current.join(" "));
+    }
+    paras.join("\n\n")
+}
+
 /// Levenshtein distance between two short strings, by characters.
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -70,6 +95,14 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folds_paragraphs_with_any_line_end() {
+        assert_eq!(fold_paragraphs("  a  b\n c \n\n\n d\te "), "a b c\n\nd e");
+        assert_eq!(fold_paragraphs("a\r\nb\r\n\r\nc"), "a b\n\nc");
+        assert_eq!(fold_paragraphs("a\rb\r\rc"), "a b\n\nc");
+        assert_eq!(fold_paragraphs(" \n "), "");
+    }
 
     #[test]
     fn levenshtein_works() {

@@ -35,6 +35,7 @@
 //! ("Hugging Face") cannot be told from "Given Family" and is written
 //! unbraced.
 
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 use std::collections::HashSet;
 use std::fmt::Write;
 
@@ -345,31 +346,6 @@ fn is_organization(n: &str) -> bool {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
             ORGANIZATION_WORDS.contains(&w.to_lowercase().as_str())
         })
-}
-
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Folds whitespace inside paragraphs, keeping "\n\n" between them.
-fn paragraphs(s: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in s.lines() {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(fold(&current));
-                current.clear();
-            }
-        } else {
-            current.push(' ');
-            current.push_str(line);
-        }
-    }
-    if !current.trim().is_empty() {
-        out.push(fold(&current));
-    }
-    out.join("\n\n")
 }
 
 /// Escapes text for a braced BibTeX value. With `hyphens`, a hyphen

@@ -61,6 +61,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::import::Parsed;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// How many bytes [`looks_like`] examines.
 const SNIFF_BYTES: usize = 4096;
@@ -438,36 +439,8 @@ fn head(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn non_empty(s: String) -> Option<String> {
     if s.is_empty() { None } else { Some(s) }
-}
-
-/// Folds whitespace but keeps blank-line paragraph breaks as `"\n\n"`.
-fn paragraphs(s: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for line in s.lines() {
-        if line.trim().is_empty() {
-            if !cur.is_empty() {
-                paras.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        for word in line.split_whitespace() {
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(word);
-        }
-    }
-    if !cur.is_empty() {
-        paras.push(cur);
-    }
-    paras.join("\n\n")
 }
 
 /// `YYYY-MM-DD…` (month and day optional) as numbers.

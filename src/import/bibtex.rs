@@ -68,6 +68,7 @@ use biblatex::{
 
 use super::Parsed;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
+use crate::text::fold_whitespace as fold;
 
 /// Braces nested deeper than this are refused: `biblatex` reads nested
 /// command arguments recursively, and no real entry comes near this.
@@ -1227,10 +1228,6 @@ fn escape_dollars(s: &str) -> String {
 
 // ---------------------------------------------------------------------------
 // Building the paper.
-
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// Folds whitespace but keeps the paragraph breaks marked by [`PARA`].
 fn fold_paragraphs(s: &str) -> String {

@@ -68,6 +68,7 @@ use serde_json::Value;
 
 use super::Parsed;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
+pub(crate) use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// How much of the text [`looks_like`] examines, in bytes.
 const SNIFF_BYTES: usize = 4096;
@@ -1058,34 +1059,6 @@ pub(crate) fn month_name(t: &str) -> Option<u32> {
         .iter()
         .position(|m| *m == t || (t.len() == 3 || t == "sept") && m.starts_with(&t))
         .and_then(|i| u32::try_from(i + 1).ok())
-}
-
-/// Trims and folds runs of whitespace, newlines included, to one space.
-pub(crate) fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Folds whitespace but keeps paragraph breaks (blank lines) as `"\n\n"`.
-pub(crate) fn paragraphs(s: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let lines = s.split('\n').flat_map(|l| l.split('\r'));
-    for line in lines {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(&fold(line));
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out.join("\n\n")
 }
 
 /// A tag as one lowercase word: inner whitespace becomes `-`, a leading `#`

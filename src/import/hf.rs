@@ -34,6 +34,7 @@ use serde_json::{Map, Value};
 
 use crate::import::Parsed;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// How many bytes [`looks_like`] examines.
 const SNIFF_BYTES: usize = 4096;
@@ -355,30 +356,6 @@ fn head(text: &str, max: usize) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Folds whitespace but keeps blank-line paragraph breaks as `"\n\n"`.
-fn paragraphs(s: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    let mut cur: Vec<&str> = Vec::new();
-    for line in s.lines() {
-        if line.trim().is_empty() {
-            if !cur.is_empty() {
-                paras.push(cur.join(" "));
-                cur.clear();
-            }
-        } else {
-            cur.extend(line.split_whitespace());
-        }
-    }
-    if !cur.is_empty() {
-        paras.push(cur.join(" "));
-    }
-    paras.join("\n\n")
 }
 
 /// `YYYY-MM-DD…` (month and day optional) as numbers.

@@ -52,6 +52,7 @@ use serde_yaml_ng::{Mapping, Value};
 
 use crate::import::Parsed;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// How many lines [`looks_like`] searches for the closing `---`.
 const SNIFF_LINES: usize = 200;
@@ -661,30 +662,6 @@ fn trim_blank_lines(s: &str) -> &str {
         start += line.len();
     }
     &s[start..]
-}
-
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Folds whitespace but keeps blank-line paragraph breaks as `"\n\n"`.
-fn paragraphs(s: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    let mut cur: Vec<&str> = Vec::new();
-    for line in s.lines() {
-        if line.trim().is_empty() {
-            if !cur.is_empty() {
-                paras.push(cur.join(" "));
-                cur.clear();
-            }
-        } else {
-            cur.extend(line.split_whitespace());
-        }
-    }
-    if !cur.is_empty() {
-        paras.push(cur.join(" "));
-    }
-    paras.join("\n\n")
 }
 
 /// The year at the start of `2023`, `2023-03-29`, `2023/03`.

@@ -96,6 +96,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use regex::Regex;
 
 use crate::model::NewPaper;
+use crate::text::fold_whitespace as fold;
 
 /// What Lectern could read from one PDF.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -460,11 +461,6 @@ fn paper_from_info(info: &Info) -> NewPaper {
 // ---------------------------------------------------------------------------
 // Text cleaning
 // ---------------------------------------------------------------------------
-
-/// Folds runs of whitespace into one space and trims.
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// Cleans one page: line breaks normalized, form feeds removed, ligatures
 /// spelled out, whitespace in lines folded, blank-line runs made single.

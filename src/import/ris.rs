@@ -62,6 +62,7 @@ use std::collections::HashSet;
 
 use super::Parsed;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// How many non-blank lines [`looks_like`] examines.
 const SNIFF_LINES: usize = 5;
@@ -465,33 +466,6 @@ fn set_at(extra: &mut Vec<(String, String)>, at: &mut Option<usize>, name: &str,
             extra.push((name.to_string(), value));
         }
     }
-}
-
-/// Trims and folds runs of whitespace, newlines included, to one space.
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Folds whitespace but keeps paragraph breaks (blank lines) as `"\n\n"`.
-fn paragraphs(s: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in lines(s) {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(&fold(line));
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out.join("\n\n")
 }
 
 /// An RIS name as "Family, Given": `Family, Given, Suffix` moves the suffix
