@@ -16,6 +16,7 @@ pub mod index;
 pub mod library;
 pub mod model;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod views;
 

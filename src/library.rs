@@ -33,6 +33,7 @@ use crate::model::{
     TextPosition, TextQuote,
 };
 use crate::store::{self, now};
+use crate::sync::{self as folder, SyncReport};
 
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";
@@ -122,6 +123,13 @@ pub struct Library {
     /// The last failure to bring the index up to date after a committed
     /// write; the pending queue keeps the work for the next open.
     index_lag: Option<String>,
+    /// Whether writes are written out to the library folder's files.
+    mirror: bool,
+    /// What write-outs and syncs since the last [`Library::take_folder_report`] did.
+    folder_report: SyncReport,
+    /// The last failure to write the library folder; the owed files stay
+    /// recorded for the next sync.
+    folder_lag: Option<String>,
 }
 
 impl Library {
@@ -131,6 +139,18 @@ impl Library {
     pub fn open(root: impl AsRef<Path>) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
         let private = root.join(PRIVATE_DIR);
+        let mut lib = Library::open_unsynced(&root, &private)?;
+        // Reconcile what changed in the folder while nothing watched it.
+        match lib.sync() {
+            Ok(report) => lib.folder_report = report,
+            Err(e) => lib.folder_lag = Some(e.to_string()),
+        }
+        Ok(lib)
+    }
+
+    fn open_unsynced(root: &Path, private: &Path) -> Result<Library> {
+        let root = root.to_path_buf();
+        let private = private.to_path_buf();
         if root.exists() && !root.is_dir() {
             return Err(Error::Invalid(format!(
                 "{}: library path is not a folder",
@@ -173,7 +193,22 @@ impl Library {
             index,
             lock: Some(lock),
             index_lag: None,
+            mirror: true,
+            folder_report: SyncReport::default(),
+            folder_lag: None,
         })
+    }
+
+    /// Opens for writing without reading or writing the library folder's
+    /// files: writes only record what the folder is owed, and the next
+    /// [`Library::sync`] writes it out. For benchmarks and bulk loads.
+    pub fn open_without_folder(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        // A plain open would sync; take the same steps without it.
+        let mut lib = Library::open_unsynced(&root, &private)?;
+        lib.mirror = false;
+        Ok(lib)
     }
 
     /// Opens for writing if possible, else read-only when another process
@@ -204,6 +239,9 @@ impl Library {
             index,
             lock: None,
             index_lag: None,
+            mirror: false,
+            folder_report: SyncReport::default(),
+            folder_lag: None,
         })
     }
 
@@ -245,7 +283,23 @@ impl Library {
         let out = f(&tx)?;
         tx.commit()?;
         self.catch_up_index();
+        self.write_out();
         Ok(out)
+    }
+
+    /// Writes what the library folder is owed, when mirroring. A failure
+    /// (a full disk) does not undo the committed change: the owed files
+    /// stay recorded and the next write or sync retries.
+    fn write_out(&mut self) {
+        if !self.mirror {
+            return;
+        }
+        let mut report = SyncReport::default();
+        match folder::flush(&mut self.conn, &self.root, &mut report) {
+            Ok(()) => self.folder_lag = None,
+            Err(e) => self.folder_lag = Some(e.to_string()),
+        }
+        merge_reports(&mut self.folder_report, report);
     }
 
     fn catch_up_index(&mut self) {
@@ -441,6 +495,7 @@ impl Library {
             store::pending::clear(&self.conn, seq)
         });
         self.index_lag = finish.err().map(|e| e.to_string());
+        self.write_out();
         Ok(report)
     }
 
@@ -715,6 +770,156 @@ impl Library {
         })
     }
 
+    // ----- the library folder ---------------------------------------------
+
+    /// Reconciles the library with its folder: applies files changed
+    /// outside Lectern, imports the inbox, writes what the folder is owed
+    /// and forgets trash older than 30 days. See [`crate::sync`].
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        self.ensure_writable()?;
+        let mut report = SyncReport::default();
+        folder::scan(&mut self.conn, &self.root, &mut report)?;
+        self.catch_up_index();
+        let was = std::mem::replace(&mut self.mirror, true);
+        let inbox = self.import_inbox(&mut report);
+        self.mirror = was;
+        inbox?;
+        folder::flush(&mut self.conn, &self.root, &mut report)?;
+        let cutoff = (chrono::Utc::now() - chrono::Duration::days(folder::TRASH_DAYS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        folder::state::trash_purge(&self.conn, &cutoff)?;
+        self.folder_lag = None;
+        let written = std::mem::take(&mut self.folder_report);
+        merge_reports(&mut report, written);
+        Ok(report)
+    }
+
+    /// Imports the files waiting in `inbox/`, a few hundred per transaction.
+    fn import_inbox(&mut self, report: &mut SyncReport) -> Result<()> {
+        let (files, waiting) = folder::inbox::ready(&self.root)?;
+        report.inbox_waiting = waiting;
+        for chunk in files.chunks(500) {
+            let mut papers = Vec::new();
+            let mut problems = Vec::new();
+            let mut imported: Vec<(&PathBuf, bool, String)> = Vec::new();
+            for file in chunk {
+                let name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match crate::import::read_file(file) {
+                    Ok(parsed) if !parsed.papers.is_empty() => {
+                        let is_pdf = parsed.papers.iter().any(|p| p.attachment.is_some());
+                        let mut note = format!(
+                            "{name}: {} entr{} imported {}\n",
+                            parsed.papers.len(),
+                            if parsed.papers.len() == 1 { "y" } else { "ies" },
+                            now()
+                        );
+                        for p in &parsed.problems {
+                            note.push_str(&format!("{}: {}\n", p.location, p.message));
+                        }
+                        imported.push((file, is_pdf, note));
+                        papers.extend(parsed.papers);
+                        problems.extend(parsed.problems);
+                    }
+                    Ok(parsed) => {
+                        let why = parsed
+                            .problems
+                            .first()
+                            .map(|p| format!("{}: {}", p.location, p.message))
+                            .unwrap_or_else(|| format!("{name}: no papers found"));
+                        folder::inbox::failed(&self.root, file, &why)?;
+                        report.inbox_failed += 1;
+                        report.problems.push(why);
+                    }
+                    Err(e) => {
+                        folder::inbox::failed(&self.root, file, &e.to_string())?;
+                        report.inbox_failed += 1;
+                        report.problems.push(e.to_string());
+                    }
+                }
+            }
+            if papers.is_empty() {
+                continue;
+            }
+            // On failure the files stay in the inbox for the next sync.
+            let result = self.import_papers(papers, problems)?;
+            for p in &result.problems {
+                report
+                    .problems
+                    .push(format!("{}: {}", p.location, p.message));
+            }
+            for (file, is_pdf, note) in imported {
+                folder::inbox::done(&self.root, file, is_pdf, &note)?;
+                report.inbox_imported += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what the library folder is owed now (also when this library
+    /// was opened without the folder).
+    pub fn write_folder(&mut self) -> Result<SyncReport> {
+        self.ensure_writable()?;
+        let mut report = SyncReport::default();
+        folder::flush(&mut self.conn, &self.root, &mut report)?;
+        Ok(report)
+    }
+
+    /// Whether writes go to the library folder's files right away.
+    pub fn set_folder_mirror(&mut self, on: bool) {
+        self.mirror = on;
+    }
+
+    /// What write-outs and syncs did since the last call.
+    pub fn take_folder_report(&mut self) -> SyncReport {
+        std::mem::take(&mut self.folder_report)
+    }
+
+    /// Why the library folder is behind the store, if it is.
+    pub fn folder_lag(&self) -> Option<&str> {
+        self.folder_lag.as_deref()
+    }
+
+    /// Where the folder disagrees with the store (empty when they agree).
+    pub fn check_folder(&self) -> Result<Vec<String>> {
+        folder::check_folder(&self.conn, &self.root)
+    }
+
+    /// Deletes a paper: it moves to the trash, where
+    /// [`Library::restore_paper`] can bring it back for 30 days.
+    pub fn delete_paper(&mut self, key: &str) -> Result<folder::state::TrashEntry> {
+        let id = self.resolve(key)?;
+        self.write(|tx| folder::trash(tx, &id, &now()))
+    }
+
+    /// The trash, newest first.
+    pub fn trash(&self) -> Result<Vec<folder::state::TrashEntry>> {
+        folder::state::trash_list(&self.conn)
+    }
+
+    /// Brings a paper back from the trash (by id or citekey) with its
+    /// notes, highlights and links to papers still in the library.
+    /// Returns its citekey.
+    pub fn restore_paper(&mut self, key: &str) -> Result<String> {
+        let Some((entry, content)) = folder::state::trash_take(&self.conn, key.trim())? else {
+            return Err(Error::NotFound {
+                what: "paper in the trash",
+                id: key.to_string(),
+            });
+        };
+        let f = folder::file::parse(&content, &format!("trash/{}.md", entry.citekey))
+            .map_err(|p| Error::Invalid(format!("{}: {}", p.location, p.message)))?;
+        self.write(|tx| {
+            let now = now();
+            let id = folder::apply::create(tx, &f, &now)?;
+            folder::apply::apply_relations(tx, &id, &f.relations, &now)?;
+            folder::state::trash_remove(tx, &entry.paper_id)?;
+            Ok(store::papers::row(tx, &id)?.citekey)
+        })
+    }
+
     /// Rebuilds the full-text index from SQLite.
     pub fn reindex(&mut self) -> Result<u64> {
         self.ensure_writable()?;
@@ -918,6 +1123,22 @@ fn normalize_tags(tags: &[String]) -> Result<Vec<String>> {
 }
 
 /// Keeps `.lectern/` out of git and Syncthing.
+/// Adds what `more` did to `into`.
+pub(crate) fn merge_reports(into: &mut SyncReport, more: SyncReport) {
+    into.written += more.written;
+    into.removed += more.removed;
+    into.applied += more.applied;
+    into.created += more.created;
+    into.renamed += more.renamed;
+    into.trashed += more.trashed;
+    into.notes += more.notes;
+    into.inbox_imported += more.inbox_imported;
+    into.inbox_failed += more.inbox_failed;
+    into.inbox_waiting |= more.inbox_waiting;
+    into.conflicts.extend(more.conflicts);
+    into.problems.extend(more.problems);
+}
+
 fn write_ignore_files(root: &Path, private: &Path) -> Result<()> {
     let gitignore = private.join(".gitignore");
     if !gitignore.exists() {
@@ -925,7 +1146,7 @@ fn write_ignore_files(root: &Path, private: &Path) -> Result<()> {
     }
     let stignore = root.join(".stignore");
     if !stignore.exists() {
-        crate::fsutil::write_atomic(&stignore, b".lectern\n")?;
+        crate::fsutil::write_atomic(&stignore, b".lectern\n.lectern-tmp-*\n")?;
     }
     Ok(())
 }

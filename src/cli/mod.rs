@@ -119,8 +119,31 @@ enum Command {
     Export(ExportCommand),
     /// Rebuild the full-text index from the database.
     Reindex,
+    /// Reconcile the library with its folder (papers/, notes/, inbox/).
+    Sync {
+        /// Keep watching the folder and sync on every change.
+        #[arg(long)]
+        watch: bool,
+        /// Only report where the folder and the library disagree (exit 1 if
+        /// they do).
+        #[arg(long, conflicts_with = "watch")]
+        check: bool,
+    },
+    /// Delete a paper (it goes to the trash for 30 days).
+    Delete { paper: String },
+    /// Papers deleted in the last 30 days.
+    #[command(subcommand)]
+    Trash(TrashCommand),
     /// Benchmark the engine on a synthetic library.
     Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrashCommand {
+    /// List the trash, newest first.
+    List,
+    /// Bring a paper back (by citekey or id).
+    Restore { paper: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +219,70 @@ fn write_export(out: Option<&std::path::Path>, text: &str) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Opens the library for writing and warns (on stderr) about what the
+/// folder reconciliation on opening found.
+fn open_writer(root: &std::path::Path) -> anyhow::Result<Library> {
+    let mut lib = Library::open(root)?;
+    warn_folder(&mut lib);
+    Ok(lib)
+}
+
+/// [`Library::open_for_reading`], with the same warnings.
+fn open_reader(root: &std::path::Path) -> anyhow::Result<Library> {
+    let mut lib = Library::open_for_reading(root)?;
+    warn_folder(&mut lib);
+    Ok(lib)
+}
+
+fn warn_folder(lib: &mut Library) {
+    let report = lib.take_folder_report();
+    if !report.conflicts.is_empty() {
+        eprintln!(
+            "lectern: warning: {} conflict(s) in the library folder: {} (see `lectern sync`)",
+            report.conflicts.len(),
+            report.conflicts.join(", ")
+        );
+    }
+    for p in &report.problems {
+        eprintln!("lectern: warning: {p}");
+    }
+    if let Some(lag) = lib.folder_lag() {
+        eprintln!("lectern: warning: the library folder is behind: {lag}");
+    }
+}
+
+/// One line per thing a sync did, for people.
+fn describe_sync(r: &crate::sync::SyncReport) -> String {
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (r.applied, "file change(s) applied"),
+        (r.created, "paper(s) created from new files"),
+        (r.renamed, "renamed file(s) followed"),
+        (r.trashed, "paper(s) moved to the trash (file deleted)"),
+        (r.notes, "free-standing note change(s)"),
+        (r.inbox_imported, "inbox file(s) imported"),
+        (r.inbox_failed, "inbox file(s) failed (see inbox/failed/)"),
+        (r.written, "paper file(s) written"),
+        (r.removed, "paper file(s) removed"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let mut text = if parts.is_empty() {
+        "The library and its folder agree; nothing to do.".to_string()
+    } else {
+        format!("Synced: {}.", parts.join(", "))
+    };
+    for c in &r.conflicts {
+        text.push_str(&format!("\nconflict: {c}"));
+    }
+    for p in &r.problems {
+        text.push_str(&format!("\nproblem: {p}"));
+    }
+    text
+}
+
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -250,25 +337,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     &format!("--id:{}", i + 1),
                 ));
             }
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let report = lib.import_papers(papers, problems)?;
             out.import(&report)?;
         }
         Command::List { tag, status } => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             out.list(&lib.list(tag.as_deref(), status)?)?;
         }
         Command::Show { paper } => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             out.paper(&lib.paper(&paper)?)?;
         }
         Command::Search { query, limit } => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             let q = query.join(" ");
             out.search(&lib.search(&q, limit)?)?;
         }
         Command::Related { paper, limit } => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             out.related(&lib.related(&paper, limit)?)?;
         }
         Command::Note(NoteCommand::Add(add)) => {
@@ -280,11 +367,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 (None, None) => bail!("give --text or --file"),
             };
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             out.note(&lib.add_note(&add.paper, &body)?)?;
         }
         Command::Note(NoteCommand::List { paper }) => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             out.notes(&lib.notes(&paper)?)?;
         }
         Command::Annotate {
@@ -293,12 +380,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             comment,
             color,
         } => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let a = lib.annotate(&paper, &quote, comment.as_deref(), color.as_deref())?;
             out.annotation(&a)?;
         }
         Command::Link { from, to, kind } => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let new = lib.link(&from, &to, &kind)?;
             out.done(
                 &serde_json::json!({"linked": true, "new": new, "kind": kind}),
@@ -310,7 +397,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Unlink { a, b, kind } => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let n = lib.unlink(&a, &b, kind.as_deref())?;
             out.done(
                 &serde_json::json!({"removed": n}),
@@ -318,7 +405,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Tag { paper, tags } => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let now = lib.tag(&paper, &tags)?;
             out.done(
                 &serde_json::json!({"tags": now}),
@@ -326,7 +413,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Untag { paper, tags } => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let now = lib.untag(&paper, &tags)?;
             out.done(
                 &serde_json::json!({"tags": now}),
@@ -334,7 +421,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Status { paper, status } => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             lib.set_status(&paper, status)?;
             out.done(
                 &serde_json::json!({"status": status}),
@@ -342,17 +429,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Export(ExportCommand::Bibtex { out, query }) => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             let text = lib.export_bibtex(query.as_deref())?;
             write_export(out.as_deref(), &text)?;
         }
         Command::Export(ExportCommand::CslJson { out, query }) => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             let text = lib.export_csl_json(query.as_deref())?;
             write_export(out.as_deref(), &text)?;
         }
         Command::Export(ExportCommand::Markdown { out: dir, query }) => {
-            let lib = Library::open_for_reading(&root)?;
+            let lib = open_reader(&root)?;
             let report = match query {
                 Some(q) => {
                     let ids = lib.search_ids(&q)?;
@@ -372,11 +459,95 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.done(&report, &text)?;
         }
         Command::Reindex => {
-            let mut lib = Library::open(&root)?;
+            let mut lib = open_writer(&root)?;
             let n = lib.reindex()?;
             out.done(
                 &serde_json::json!({"indexed": n}),
                 &format!("Indexed {n} papers"),
+            )?;
+        }
+        Command::Sync { watch, check } => {
+            let mut lib = Library::open(&root)?;
+            let mut report = lib.take_folder_report();
+            if let Some(lag) = lib.folder_lag() {
+                bail!("{lag}");
+            }
+            if check {
+                let problems = lib.check_folder()?;
+                out.done(
+                    &serde_json::json!({"agree": problems.is_empty(), "differences": problems}),
+                    &if problems.is_empty() {
+                        "The library and its folder agree.".to_string()
+                    } else {
+                        problems.join("\n")
+                    },
+                )?;
+                return Ok(if problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                });
+            }
+            // Opening reconciled already; a second pass takes what opening
+            // itself wrote (and any inbox file that was still settling).
+            let more = lib.sync()?;
+            report = crate::sync::merged(report, more);
+            out.done(&report, &describe_sync(&report))?;
+            if watch {
+                let mut watcher = crate::sync::watch::FolderWatcher::new(lib.root())?;
+                eprintln!("Watching {} (Ctrl+C stops)…", lib.root().display());
+                loop {
+                    let timeout = if report.inbox_waiting {
+                        crate::sync::inbox::SETTLE
+                    } else {
+                        std::time::Duration::from_secs(3600)
+                    };
+                    match watcher.wait(timeout) {
+                        crate::sync::watch::Wait::Closed => break,
+                        crate::sync::watch::Wait::TimedOut if !report.inbox_waiting => continue,
+                        _ => {}
+                    }
+                    report = lib.sync()?;
+                    if report.changed()
+                        || !report.conflicts.is_empty()
+                        || !report.problems.is_empty()
+                    {
+                        out.done(&report, &describe_sync(&report))?;
+                    }
+                }
+            }
+        }
+        Command::Delete { paper } => {
+            let mut lib = open_writer(&root)?;
+            let entry = lib.delete_paper(&paper)?;
+            out.done(
+                &entry,
+                &format!(
+                    "Moved {} to the trash (`lectern trash restore {}` brings it back)",
+                    entry.citekey, entry.citekey
+                ),
+            )?;
+        }
+        Command::Trash(TrashCommand::List) => {
+            let lib = open_reader(&root)?;
+            let entries = lib.trash()?;
+            let text = if entries.is_empty() {
+                "The trash is empty.".to_string()
+            } else {
+                entries
+                    .iter()
+                    .map(|e| format!("{}  {}  {}", e.deleted, e.citekey, e.title))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            out.done(&entries, &text)?;
+        }
+        Command::Trash(TrashCommand::Restore { paper }) => {
+            let mut lib = open_writer(&root)?;
+            let citekey = lib.restore_paper(&paper)?;
+            out.done(
+                &serde_json::json!({"citekey": citekey}),
+                &format!("Restored {citekey}"),
             )?;
         }
         Command::Bench(args) => match args.formats {

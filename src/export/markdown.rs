@@ -1,12 +1,9 @@
 //! Markdown export: one `<citekey>.md` per paper, a folder Obsidian opens as
 //! a vault.
 //!
-//! A file is YAML front matter (`id`, `citekey`, `title`, `authors`, `year`,
-//! `doi`, `arxiv`, `url`, `links`, `tags`, `status`, `starred`, `related` as
-//! `"[[citekey]]"`, `added`, `updated`), the title, the abstract,
-//! `## Highlights` (blockquotes, each followed by a comment line that keeps
-//! its anchor and color, then the user's comment), `## Related` wikilinks and
-//! `## Notes`. Then comes an end marker:
+//! A file is the library folder's paper file ([`crate::sync::file`]: YAML
+//! front matter, the title, the abstract, `## Highlights`, `## Related` and
+//! `## Notes`), then an end marker:
 //!
 //! ```text
 //! <!-- lectern:end 3f2a… Lectern rewrites the part above on export; write below this line. -->
@@ -26,7 +23,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Direction, Paper};
+use crate::model::Paper;
 use crate::store;
 
 const MARKER_PREFIX: &str = "<!-- lectern:end ";
@@ -151,120 +148,10 @@ pub fn merge(generated: &str, old: Option<&str>) -> (String, bool) {
     }
 }
 
-fn yaml_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
-
-fn yaml_list(out: &mut String, key: &str, items: &[String]) {
-    if items.is_empty() {
-        let _ = writeln!(out, "{key}: []");
-    } else {
-        let _ = writeln!(out, "{key}:");
-        for i in items {
-            let _ = writeln!(out, "  - {}", yaml_str(i));
-        }
-    }
-}
-
-/// The generated part of a paper's file (everything above the marker).
+/// The generated part of a paper's file (everything above the marker): the
+/// library folder's paper file ([`crate::sync::file::render`]).
 pub fn render(p: &Paper) -> String {
-    let mut out = String::with_capacity(p.abstract_text.len() + 1024);
-    out.push_str("---\n");
-    let _ = writeln!(out, "id: {}", yaml_str(&p.id));
-    let _ = writeln!(out, "citekey: {}", yaml_str(&p.citekey));
-    let _ = writeln!(out, "title: {}", yaml_str(&p.title));
-    yaml_list(&mut out, "authors", &p.authors);
-    if let Some(y) = p.year {
-        let _ = writeln!(out, "year: {y}");
-    }
-    if let Some(d) = &p.doi {
-        let _ = writeln!(out, "doi: {}", yaml_str(d));
-    }
-    if let Some(a) = &p.arxiv {
-        let _ = writeln!(out, "arxiv: {}", yaml_str(a));
-    }
-    if let Some(first) = p.links.first() {
-        let _ = writeln!(out, "url: {}", yaml_str(&first.url));
-    }
-    if p.links.is_empty() {
-        out.push_str("links: []\n");
-    } else {
-        out.push_str("links:\n");
-        for l in &p.links {
-            let _ = writeln!(out, "  - url: {}\n    kind: {}", yaml_str(&l.url), l.kind);
-        }
-    }
-    yaml_list(&mut out, "tags", &p.tags);
-    let _ = writeln!(out, "status: {}", p.status);
-    let _ = writeln!(out, "starred: {}", p.starred);
-    let mut related: Vec<String> = Vec::new();
-    for r in &p.relations {
-        let link = format!("[[{}]]", r.other_citekey);
-        if !related.contains(&link) {
-            related.push(link);
-        }
-    }
-    yaml_list(&mut out, "related", &related);
-    let _ = writeln!(out, "added: {}", yaml_str(&p.added));
-    let _ = writeln!(out, "updated: {}", yaml_str(&p.updated));
-    out.push_str("---\n\n");
-    let _ = writeln!(out, "# {}\n", p.title.replace('\n', " "));
-    if !p.authors.is_empty() {
-        let _ = writeln!(out, "*{}*\n", p.authors.join(", "));
-    }
-    if !p.abstract_text.is_empty() {
-        let _ = writeln!(out, "{}\n", p.abstract_text.trim_end());
-    }
-    if !p.links.is_empty() {
-        out.push_str("## Links\n\n");
-        for l in &p.links {
-            let _ = writeln!(out, "- {}: <{}>", l.kind, l.url);
-        }
-        out.push('\n');
-    }
-    if !p.annotations.is_empty() {
-        out.push_str("## Highlights\n\n");
-        for a in &p.annotations {
-            for line in a.quote.exact.lines() {
-                let _ = writeln!(out, "> {line}");
-            }
-            let _ = writeln!(
-                out,
-                "<!-- lectern:highlight id={} color={} start={} end={} -->",
-                a.id, a.color, a.position.start, a.position.end
-            );
-            match &a.comment {
-                Some(c) => {
-                    let _ = writeln!(out, "{c}\n");
-                }
-                None => out.push('\n'),
-            }
-        }
-    }
-    if !p.relations.is_empty() {
-        out.push_str("## Related\n\n");
-        for r in &p.relations {
-            let arrow = match r.direction {
-                Direction::Outgoing => r.kind.clone(),
-                Direction::Incoming => format!("{} (from)", r.kind),
-            };
-            let _ = writeln!(
-                out,
-                "- {arrow}: [[{}|{}]]",
-                r.other_citekey,
-                r.other_title.replace(['[', ']', '|'], " ")
-            );
-        }
-        out.push('\n');
-    }
-    if !p.notes.is_empty() {
-        out.push_str("## Notes\n\n");
-        for n in &p.notes {
-            let _ = writeln!(out, "<!-- lectern:note id={} -->", n.id);
-            let _ = writeln!(out, "{}\n", n.body.trim_end());
-        }
-    }
-    out
+    crate::sync::file::render(p)
 }
 
 #[cfg(test)]

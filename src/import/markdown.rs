@@ -135,7 +135,7 @@ pub fn parse(text: &str, source: &str) -> Parsed {
 
 /// Splits `text` into the front matter (without its `---` lines) and the
 /// body. No opening `---` line: no front matter, all body.
-fn split_front_matter(text: &str) -> Result<(Option<&str>, &str), String> {
+pub(crate) fn split_front_matter(text: &str) -> Result<(Option<&str>, &str), String> {
     let mut lines = text.split_inclusive('\n');
     match lines.next() {
         Some(first) if first.trim_end() == "---" => {}
@@ -154,7 +154,7 @@ fn split_front_matter(text: &str) -> Result<(Option<&str>, &str), String> {
 
 /// Reads the front matter as a YAML mapping; an error carries its file line
 /// (the front matter starts on line 2).
-fn read_yaml(front: &str) -> Result<Mapping, (usize, String)> {
+pub(crate) fn read_yaml(front: &str) -> Result<Mapping, (usize, String)> {
     match serde_yaml_ng::from_str::<Value>(front) {
         Ok(Value::Mapping(m)) => Ok(m),
         Ok(Value::Null) => Ok(Mapping::new()),
@@ -600,7 +600,7 @@ fn leading_heading(body: &str) -> (String, &str) {
 
 /// Adds the citekey-like targets of `[[wikilinks]]` in `text` to `out`,
 /// skipping fenced code blocks, inline code and `![[embeds]]`.
-fn find_wikilinks(text: &str, out: &mut Vec<String>) {
+pub(crate) fn find_wikilinks(text: &str, out: &mut Vec<String>) {
     let mut fence: Option<&str> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
@@ -652,7 +652,7 @@ fn wikilink_key(inner: &str) -> Option<String> {
 
 /// `s` without leading blank lines and trailing whitespace (the first
 /// line's indentation is kept).
-fn trim_blank_lines(s: &str) -> &str {
+pub(crate) fn trim_blank_lines(s: &str) -> &str {
     let s = s.trim_end();
     let mut start = 0;
     for line in s.split_inclusive('\n') {

@@ -88,3 +88,33 @@ pub fn delete(conn: &Connection, id: &str) -> Result<()> {
         .execute([id])?;
     Ok(())
 }
+
+/// Replaces a highlight's anchor, quote, color and comment.
+pub fn replace(conn: &Connection, a: &Annotation) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE annotations SET exact = ?2, prefix = ?3, suffix = ?4, start = ?5, end = ?6,
+                                color = ?7, comment = ?8, updated = ?9
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        a.id,
+        a.quote.exact,
+        a.quote.prefix,
+        a.quote.suffix,
+        a.position.start as i64,
+        a.position.end as i64,
+        a.color,
+        a.comment,
+        a.updated
+    ])?;
+    Ok(())
+}
+
+/// Whether a highlight with this id exists.
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM annotations WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

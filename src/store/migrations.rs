@@ -119,6 +119,40 @@ const MIGRATIONS: &[&str] = &[
         paper_id TEXT PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
         text     TEXT NOT NULL
     ) WITHOUT ROWID;",
+    // 4: the library folder (papers/, notes/): what each file held when
+    // Lectern last read or wrote it, what the folder still owes, and the
+    // trash.
+    "CREATE TABLE folder_files (
+        path    TEXT PRIMARY KEY,
+        kind    TEXT NOT NULL CHECK (kind IN ('paper', 'note')),
+        item_id TEXT NOT NULL,
+        size    INTEGER NOT NULL,
+        mtime   INTEGER NOT NULL,
+        hash    TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX folder_files_item ON folder_files(item_id);
+
+    -- Papers whose file must be rewritten (or removed), filled by triggers
+    -- in the same transaction as the change. Papers added after
+    -- folder_meta.written_seq are owed too.
+    CREATE TABLE folder_pending (paper_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TRIGGER papers_folder_update AFTER UPDATE ON papers BEGIN
+        INSERT OR IGNORE INTO folder_pending (paper_id) VALUES (NEW.id);
+    END;
+    CREATE TRIGGER papers_folder_delete AFTER DELETE ON papers BEGIN
+        INSERT OR IGNORE INTO folder_pending (paper_id) VALUES (OLD.id);
+    END;
+    CREATE TABLE folder_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO folder_meta (key, value) VALUES ('written_seq', '0');
+
+    -- Deleted papers, restorable for 30 days: the paper file as it was.
+    CREATE TABLE trash (
+        paper_id TEXT PRIMARY KEY,
+        citekey  TEXT NOT NULL,
+        title    TEXT NOT NULL,
+        deleted  TEXT NOT NULL,
+        content  TEXT NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.

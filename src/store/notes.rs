@@ -54,3 +54,21 @@ pub fn delete(conn: &Connection, id: &str) -> Result<()> {
         .execute([id])?;
     Ok(())
 }
+
+/// Adds a free-standing note (one of the library folder's `notes/*.md`).
+pub fn insert_free(conn: &Connection, id: &str, body: &str, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO notes (id, paper_id, body, created, updated) VALUES (?1, NULL, ?2, ?3, ?3)",
+    )?
+    .execute(params![id, body, now])?;
+    Ok(())
+}
+
+/// Whether a note with this id exists.
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM notes WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

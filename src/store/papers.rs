@@ -528,3 +528,73 @@ pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
         updated: row.updated,
     })
 }
+
+/// Replaces a paper's metadata (what a paper file's front matter and
+/// abstract say): title, abstract, year, venue, type, DOI, arXiv id,
+/// authors, links, tags and extra fields. Notes, highlights and relations
+/// are not touched.
+pub fn replace_metadata(conn: &Connection, id: &str, p: &NewPaper) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE papers SET title = ?2, norm_title = ?3, abstract = ?4, year = ?5, doi = ?6,
+                           arxiv = ?7, venue = ?8, entry_type = ?9, first_author = ?10
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        p.title,
+        crate::text::normalize_title(&p.title),
+        p.abstract_text,
+        p.year,
+        p.doi.as_deref().map(normalize_doi),
+        p.arxiv,
+        p.venue,
+        p.entry_type,
+        first_author_key(p),
+    ])?;
+    conn.prepare_cached("DELETE FROM authors WHERE paper_id = ?1")?
+        .execute([id])?;
+    let mut author =
+        conn.prepare_cached("INSERT INTO authors (paper_id, position, name) VALUES (?1, ?2, ?3)")?;
+    for (i, name) in p.authors.iter().enumerate() {
+        author.execute(params![id, i as i64, name])?;
+    }
+    set_links(conn, id, &p.links)?;
+    conn.prepare_cached("DELETE FROM tags WHERE paper_id = ?1")?
+        .execute([id])?;
+    for tag in &p.tags {
+        add_tag(conn, id, tag)?;
+    }
+    set_fields(conn, id, &p.extra)
+}
+
+/// Changes a paper's citekey (the caller checked it is free).
+pub fn set_citekey(conn: &Connection, id: &str, citekey: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE papers SET citekey = ?2 WHERE id = ?1")?
+        .execute(params![id, citekey])?;
+    Ok(())
+}
+
+/// Sets when a paper was added (a paper restored from its file keeps the
+/// date it had).
+pub fn set_added(conn: &Connection, id: &str, added: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE papers SET added = ?2 WHERE id = ?1")?
+        .execute(params![id, added])?;
+    Ok(())
+}
+
+/// Whether a paper with this id exists.
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM papers WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Deletes a paper; its notes, highlights, relations and the rest go with
+/// it.
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM papers WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}

@@ -57,3 +57,30 @@ pub fn for_paper(conn: &Connection, id: &str) -> Result<Vec<Relation>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
 }
+
+/// A paper's outgoing relations as `(kind, dst id)`.
+pub fn outgoing(conn: &Connection, src: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT kind, dst FROM relations WHERE src = ?1")?;
+    let v = stmt
+        .query_map([src], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
+/// Removes one relation `src -kind-> dst`.
+pub fn delete_one(conn: &Connection, src: &str, dst: &str, kind: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM relations WHERE src = ?1 AND dst = ?2 AND kind = ?3")?
+        .execute(params![src, dst, kind])?;
+    Ok(())
+}
+
+/// The papers linked with `id` in either direction.
+pub fn neighbours(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT dst FROM relations WHERE src = ?1 UNION SELECT src FROM relations WHERE dst = ?1",
+    )?;
+    let v = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
+}

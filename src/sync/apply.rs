@@ -1,0 +1,225 @@
+//! Applies what a paper file says to the store, inside the caller's
+//! transaction: metadata, status, star, notes and highlights. Relations are
+//! applied in a second pass ([`apply_relations`]) once every file of a scan
+//! has its paper, so a file may link to a paper that arrives with it.
+
+use rusqlite::Connection;
+
+use crate::citekey::Allocator;
+use crate::error::Result;
+use crate::model::{Annotation, TextPosition, TextQuote};
+use crate::store;
+use crate::sync::file::{FileHighlight, PaperFile};
+
+/// How much context a highlight keeps on each side of its quote.
+const QUOTE_CONTEXT_CHARS: usize = 32;
+
+/// Creates the paper a new file describes, with the file's id when it has a
+/// usable one. Returns the id.
+pub fn create(conn: &Connection, f: &PaperFile, now: &str) -> Result<String> {
+    let id = match &f.id {
+        Some(id) if !store::papers::exists(conn, id)? => id.clone(),
+        _ => store::new_id(),
+    };
+    let mut alloc = Allocator::new(store::papers::citekeys(conn)?);
+    let citekey = match f.paper.citekey.as_deref() {
+        Some(key) if alloc.try_take(key) => key.to_string(),
+        _ => alloc.allocate(&f.paper.authors, &f.paper.title, f.paper.year),
+    };
+    let mut p = f.paper.clone();
+    p.note = None;
+    store::papers::insert(conn, &id, &citekey, &p, now)?;
+    if let Some(added) = &f.added {
+        store::papers::set_added(conn, &id, added)?;
+    }
+    store::papers::set_status(conn, &id, f.status)?;
+    store::papers::set_starred(conn, &id, f.starred)?;
+    apply_notes(conn, &id, f, now)?;
+    apply_highlights(conn, &id, &p.abstract_text, &f.highlights, now)?;
+    store::pending::mark(conn, &id)?;
+    Ok(id)
+}
+
+/// Updates paper `id` to what its file says.
+pub fn update(conn: &Connection, id: &str, f: &PaperFile, now: &str) -> Result<()> {
+    store::papers::replace_metadata(conn, id, &f.paper)?;
+    if let Some(key) = f.paper.citekey.as_deref() {
+        let row = store::papers::row(conn, id)?;
+        if row.citekey != key {
+            let mut alloc = Allocator::new(store::papers::citekeys(conn)?);
+            if alloc.try_take(key) {
+                store::papers::set_citekey(conn, id, key)?;
+            }
+        }
+    }
+    store::papers::set_status(conn, id, f.status)?;
+    store::papers::set_starred(conn, id, f.starred)?;
+    apply_notes(conn, id, f, now)?;
+    apply_highlights(conn, id, &f.paper.abstract_text, &f.highlights, now)?;
+    store::papers::touch(conn, id, now)?;
+    store::pending::mark(conn, id)
+}
+
+fn apply_notes(conn: &Connection, paper_id: &str, f: &PaperFile, now: &str) -> Result<()> {
+    let stored = store::notes::for_paper(conn, paper_id)?;
+    let mut kept = Vec::new();
+    for n in &f.notes {
+        match n
+            .id
+            .as_deref()
+            .and_then(|id| stored.iter().find(|s| s.id == id))
+        {
+            Some(s) => {
+                if crate::import::markdown::trim_blank_lines(&s.body) != n.body {
+                    store::notes::update(conn, &s.id, &n.body, now)?;
+                }
+                kept.push(s.id.clone());
+            }
+            None => {
+                let id = match &n.id {
+                    Some(id) if !store::notes::exists(conn, id)? => id.clone(),
+                    _ => store::new_id(),
+                };
+                store::notes::insert(conn, &id, paper_id, &n.body, now)?;
+                kept.push(id);
+            }
+        }
+    }
+    for s in stored {
+        if !kept.contains(&s.id) {
+            store::notes::delete(conn, &s.id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Anchors a highlight in `text`: its recorded range when the quote is
+/// still there, else the first occurrence of the quote, else the recorded
+/// range as it was (the quote is kept either way).
+fn anchor(text: &str, h: &FileHighlight) -> (usize, usize) {
+    let chars: Vec<char> = text.chars().collect();
+    let exact: Vec<char> = h.exact.chars().collect();
+    if h.end <= chars.len() && h.start < h.end && chars[h.start..h.end] == exact[..] {
+        return (h.start, h.end);
+    }
+    if let Some(byte) = text.find(&h.exact) {
+        let start = text[..byte].chars().count();
+        return (start, start + exact.len());
+    }
+    (h.start, h.end)
+}
+
+fn apply_highlights(
+    conn: &Connection,
+    paper_id: &str,
+    text: &str,
+    highlights: &[FileHighlight],
+    now: &str,
+) -> Result<()> {
+    let stored = store::annotations::for_paper(conn, paper_id)?;
+    let len = text.chars().count();
+    let b = |c: usize| crate::text::char_to_byte(text, c.min(len));
+    let mut kept = Vec::new();
+    for h in highlights {
+        let (start, end) = anchor(text, h);
+        let quote = TextQuote {
+            exact: h.exact.clone(),
+            prefix: text[b(start.saturating_sub(QUOTE_CONTEXT_CHARS))..b(start)].to_string(),
+            suffix: text[b(end)..b(end + QUOTE_CONTEXT_CHARS)].to_string(),
+        };
+        let existing =
+            h.id.as_deref()
+                .and_then(|id| stored.iter().find(|s| s.id == id));
+        match existing {
+            Some(s) => {
+                let next = Annotation {
+                    quote,
+                    position: TextPosition { start, end },
+                    color: h.color.clone(),
+                    comment: h.comment.clone(),
+                    updated: now.to_string(),
+                    ..s.clone()
+                };
+                let same = next.quote.exact == s.quote.exact
+                    && next.position == s.position
+                    && next.color == s.color
+                    && next.comment == s.comment;
+                if !same {
+                    store::annotations::replace(conn, &next)?;
+                }
+                kept.push(s.id.clone());
+            }
+            None => {
+                let id = match &h.id {
+                    Some(id) if !store::annotations::exists(conn, id)? => id.clone(),
+                    _ => store::new_id(),
+                };
+                store::annotations::insert(
+                    conn,
+                    &Annotation {
+                        id: id.clone(),
+                        paper_id: paper_id.to_string(),
+                        quote,
+                        position: TextPosition { start, end },
+                        color: h.color.clone(),
+                        comment: h.comment.clone(),
+                        created: now.to_string(),
+                        updated: now.to_string(),
+                    },
+                )?;
+                kept.push(id);
+            }
+        }
+    }
+    for s in stored {
+        if !kept.contains(&s.id) {
+            store::annotations::delete(conn, &s.id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes paper `id`'s outgoing relations exactly `relations` (`(kind,
+/// citekey or id)`). Links to papers the library does not have are left
+/// out and returned, so the caller can report them. Papers that gained or
+/// lost an incoming relation are touched: their files show it.
+pub fn apply_relations(
+    conn: &Connection,
+    id: &str,
+    relations: &[(String, String)],
+    now: &str,
+) -> Result<Vec<String>> {
+    let mut missing = Vec::new();
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for (kind, key) in relations {
+        match store::papers::resolve(conn, key) {
+            Ok(dst) if dst != id => {
+                if !wanted.contains(&(kind.clone(), dst.clone())) {
+                    wanted.push((kind.clone(), dst));
+                }
+            }
+            Ok(_) => {}
+            Err(_) => missing.push(key.clone()),
+        }
+    }
+    let current = store::relations::outgoing(conn, id)?;
+    let mut changed = false;
+    for (kind, dst) in &current {
+        if !wanted.contains(&(kind.clone(), dst.clone())) {
+            store::relations::delete_one(conn, id, dst, kind)?;
+            store::papers::touch(conn, dst, now)?;
+            changed = true;
+        }
+    }
+    for (kind, dst) in &wanted {
+        if !current.contains(&(kind.clone(), dst.clone())) {
+            store::relations::insert(conn, id, dst, kind, now)?;
+            store::papers::touch(conn, dst, now)?;
+            changed = true;
+        }
+    }
+    if changed {
+        store::papers::touch(conn, id, now)?;
+    }
+    Ok(missing)
+}

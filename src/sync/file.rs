@@ -1,0 +1,966 @@
+//! The paper file: `papers/<citekey>.md`, written by [`render`] and read
+//! back by [`parse`].
+//!
+//! One file holds everything a person authored about one paper, so the
+//! library can be rebuilt from the folder. Its shape (see
+//! `docs/library-folder.md` for the full description):
+//!
+//! ```text
+//! ---
+//! id: "0190c6…"            stable identity; a renamed file keeps its paper
+//! citekey: "heMaskedAutoencoders2021"
+//! title: "…"
+//! authors: [...]           year, venue, type, doi, arxiv, url, links
+//! tags: [...]
+//! status: unread           unread | reading | read
+//! starred: false
+//! related: ["[[key]]"]     outgoing `related` links
+//! relations: {extends: ["[[key]]"]}   outgoing links of other kinds
+//! fields: [["publisher", "ACM"]]      other reference-manager fields
+//! added: "2026-11-27T01:00:00Z"
+//! ---
+//!
+//! # Title
+//!
+//! *Author One, Author Two*
+//!
+//! The abstract.
+//!
+//! ## Links                 (generated from `links`, read-only)
+//! ## Highlights
+//! <!-- lectern:highlight id=… color=yellow start=10 end=42 -->
+//! > the highlighted words
+//!
+//! The comment.
+//! ## Related               (generated from relations, read-only)
+//! ## Notes
+//! <!-- lectern:note id=… -->
+//! A note in Markdown, to the next note marker or the end of the file.
+//! ```
+//!
+//! Reading is forgiving where a person edits by hand: text after `## Notes`
+//! without a marker is a new note, a new file without an `id` is a new
+//! paper, and text in a section Lectern does not know is kept as a note
+//! rather than dropped.
+//!
+//! ```
+//! use lectern::sync::file::{parse, render_new};
+//! let text = render_new("id1", "key1", "A Title", "An abstract.");
+//! let f = parse(&text, "papers/key1.md").unwrap();
+//! assert_eq!(f.id.as_deref(), Some("id1"));
+//! assert_eq!(f.paper.title, "A Title");
+//! assert_eq!(f.paper.abstract_text, "An abstract.");
+//! ```
+
+use std::fmt::Write as _;
+
+use serde_yaml_ng::Value;
+
+use crate::import::markdown::{read_yaml, split_front_matter, trim_blank_lines};
+use crate::model::{Direction, NewPaper, Paper, Problem, Status};
+use crate::text::fold_paragraphs;
+
+/// The line before each highlight.
+pub const HIGHLIGHT_MARKER: &str = "<!-- lectern:highlight ";
+/// The line before each note.
+pub const NOTE_MARKER: &str = "<!-- lectern:note ";
+
+/// Front matter keys this module reads itself; the Markdown importer's
+/// generic reading must not turn them into extra fields.
+const OWN_KEYS: &[&str] = &[
+    "id",
+    "status",
+    "starred",
+    "added",
+    "updated",
+    "relations",
+    "fields",
+    "wikilinks",
+];
+
+/// A highlight as a paper file holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHighlight {
+    /// `None` for a highlight the file does not identify (never written by
+    /// Lectern).
+    pub id: Option<String>,
+    pub color: String,
+    pub start: usize,
+    pub end: usize,
+    pub exact: String,
+    pub comment: Option<String>,
+}
+
+/// A note as a paper file holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileNote {
+    /// `None` for text a person added without a note marker.
+    pub id: Option<String>,
+    pub body: String,
+}
+
+/// Everything a paper file says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaperFile {
+    pub id: Option<String>,
+    /// Metadata: title, authors, year, venue, entry type, DOI, arXiv id,
+    /// links, tags, citekey, abstract and extra fields.
+    pub paper: NewPaper,
+    pub status: Status,
+    pub starred: bool,
+    pub added: Option<String>,
+    /// Outgoing relations: `(kind, citekey)`.
+    pub relations: Vec<(String, String)>,
+    pub highlights: Vec<FileHighlight>,
+    pub notes: Vec<FileNote>,
+}
+
+fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn list(out: &mut String, key: &str, items: &[String]) {
+    if items.is_empty() {
+        let _ = writeln!(out, "{key}: []");
+    } else {
+        let _ = writeln!(out, "{key}:");
+        for i in items {
+            let _ = writeln!(out, "  - {}", q(i));
+        }
+    }
+}
+
+/// The file of a paper, exactly as Lectern writes it.
+pub fn render(p: &Paper) -> String {
+    let mut out = String::with_capacity(p.abstract_text.len() + 1024);
+    out.push_str("---\n");
+    let _ = writeln!(out, "id: {}", q(&p.id));
+    let _ = writeln!(out, "citekey: {}", q(&p.citekey));
+    let _ = writeln!(out, "title: {}", q(&p.title));
+    list(&mut out, "authors", &p.authors);
+    if let Some(y) = p.year {
+        let _ = writeln!(out, "year: {y}");
+    }
+    if let Some(v) = &p.venue {
+        let _ = writeln!(out, "venue: {}", q(v));
+    }
+    if let Some(t) = &p.entry_type {
+        let _ = writeln!(out, "type: {}", q(t));
+    }
+    if let Some(d) = &p.doi {
+        let _ = writeln!(out, "doi: {}", q(d));
+    }
+    if let Some(a) = &p.arxiv {
+        let _ = writeln!(out, "arxiv: {}", q(a));
+    }
+    if let Some(first) = p.links.first() {
+        let _ = writeln!(out, "url: {}", q(&first.url));
+    }
+    if p.links.is_empty() {
+        out.push_str("links: []\n");
+    } else {
+        out.push_str("links:\n");
+        for l in &p.links {
+            let _ = writeln!(out, "  - url: {}\n    kind: {}", q(&l.url), l.kind);
+        }
+    }
+    list(&mut out, "tags", &p.tags);
+    let _ = writeln!(out, "status: {}", p.status);
+    let _ = writeln!(out, "starred: {}", p.starred);
+    // Outgoing relations only: an incoming one is its source's to write.
+    let mut related: Vec<String> = Vec::new();
+    let mut typed: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in p
+        .relations
+        .iter()
+        .filter(|r| r.direction == Direction::Outgoing)
+    {
+        let link = format!("[[{}]]", r.other_citekey);
+        if r.kind == "related" {
+            if !related.contains(&link) {
+                related.push(link);
+            }
+        } else {
+            match typed.iter_mut().find(|(k, _)| *k == r.kind) {
+                Some((_, links)) => links.push(link),
+                None => typed.push((&r.kind, vec![link])),
+            }
+        }
+    }
+    list(&mut out, "related", &related);
+    if !typed.is_empty() {
+        out.push_str("relations:\n");
+        for (kind, links) in &typed {
+            let _ = writeln!(out, "  {kind}:");
+            for l in links {
+                let _ = writeln!(out, "    - {}", q(l));
+            }
+        }
+    }
+    if !p.extra.is_empty() {
+        out.push_str("fields:\n");
+        for (name, value) in &p.extra {
+            let _ = writeln!(out, "  - [{}, {}]", q(name), q(value));
+        }
+    }
+    let _ = writeln!(out, "added: {}", q(&p.added));
+    out.push_str("---\n\n");
+    let _ = writeln!(out, "# {}\n", p.title.replace('\n', " "));
+    if !p.authors.is_empty() {
+        let _ = writeln!(out, "{}\n", author_line(&p.authors));
+    }
+    if !p.abstract_text.trim().is_empty() {
+        let _ = writeln!(out, "{}\n", p.abstract_text.trim());
+    }
+    if !p.links.is_empty() {
+        out.push_str("## Links\n\n");
+        for l in &p.links {
+            let _ = writeln!(out, "- {}: <{}>", l.kind, l.url);
+        }
+        out.push('\n');
+    }
+    if !p.annotations.is_empty() {
+        out.push_str("## Highlights\n\n");
+        for a in &p.annotations {
+            let _ = writeln!(
+                out,
+                "{HIGHLIGHT_MARKER}id={} color={} start={} end={} -->",
+                a.id, a.color, a.position.start, a.position.end
+            );
+            for line in a.quote.exact.lines() {
+                let _ = writeln!(out, "> {line}");
+            }
+            out.push('\n');
+            if let Some(c) = a
+                .comment
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                let _ = writeln!(out, "{c}\n");
+            }
+        }
+    }
+    if !p.relations.is_empty() {
+        out.push_str("## Related\n\n");
+        for r in &p.relations {
+            let arrow = match r.direction {
+                Direction::Outgoing => r.kind.clone(),
+                Direction::Incoming => format!("{} (from)", r.kind),
+            };
+            let _ = writeln!(
+                out,
+                "- {arrow}: [[{}|{}]]",
+                r.other_citekey,
+                crate::text::fold_whitespace(&r.other_title.replace(['[', ']', '|'], " "))
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("## Notes\n");
+    for n in &p.notes {
+        let _ = writeln!(out, "\n{NOTE_MARKER}id={} -->", n.id);
+        let body = trim_blank_lines(&n.body);
+        if !body.is_empty() {
+            let _ = writeln!(out, "{body}");
+        }
+    }
+    out
+}
+
+/// A minimal file for a new paper (tests and examples).
+pub fn render_new(id: &str, citekey: &str, title: &str, abstract_text: &str) -> String {
+    render(&Paper {
+        id: id.into(),
+        citekey: citekey.into(),
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        authors: Vec::new(),
+        year: None,
+        doi: None,
+        arxiv: None,
+        links: Vec::new(),
+        tags: Vec::new(),
+        status: Status::Unread,
+        starred: false,
+        notes: Vec::new(),
+        annotations: Vec::new(),
+        relations: Vec::new(),
+        venue: None,
+        entry_type: None,
+        extra: Vec::new(),
+        added: String::new(),
+        updated: String::new(),
+    })
+}
+
+fn author_line(authors: &[String]) -> String {
+    format!("*{}*", authors.join(", "))
+}
+
+/// Whether `text` holds git's conflict markers (`<<<<<<<`, `=======`,
+/// `>>>>>>>` at line starts, in that order).
+pub fn has_git_conflict_markers(text: &str) -> bool {
+    let mut stage = 0;
+    for line in text.lines() {
+        match stage {
+            0 if line.starts_with("<<<<<<< ") || line == "<<<<<<<" => stage = 1,
+            1 if line.starts_with("=======") => stage = 2,
+            2 if line.starts_with(">>>>>>> ") || line == ">>>>>>>" => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn problem(source: &str, line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        location: format!("{source}:{line}"),
+        message: message.into(),
+    }
+}
+
+/// The 1-based line of the first front matter line starting with `key:`.
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar(&t.value),
+        _ => None,
+    }
+}
+
+/// `[[key]]`, `[[key|alias]]` or a bare `key` → `key`.
+fn link_target(s: &str) -> Option<String> {
+    let s = s.trim();
+    let inner = s
+        .strip_prefix("[[")
+        .and_then(|r| r.strip_suffix("]]"))
+        .unwrap_or(s);
+    let key = inner.split('|').next().unwrap_or(inner);
+    let key = key.split('#').next().unwrap_or(key).trim();
+    let key = key.strip_suffix(".md").unwrap_or(key);
+    (!key.is_empty() && !key.contains(char::is_whitespace)).then(|| key.to_string())
+}
+
+fn links_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Sequence(items) => items
+            .iter()
+            .filter_map(scalar)
+            .filter_map(|s| link_target(&s))
+            .collect(),
+        other => scalar(other)
+            .and_then(|s| link_target(&s))
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Reads a paper file. `source` names it in problems (`papers/x.md`).
+pub fn parse(text: &str, source: &str) -> Result<PaperFile, Problem> {
+    let text = text.trim_start_matches('\u{feff}');
+    if has_git_conflict_markers(text) {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("<<<<<<<"))
+            .map_or(1, |i| i + 1);
+        return Err(problem(
+            source,
+            line,
+            "the file holds git conflict markers; resolve the conflict, then sync again",
+        ));
+    }
+    let (front, body) = split_front_matter(text).map_err(|m| problem(source, 1, m))?;
+    let front = front.unwrap_or("");
+    let map = read_yaml(front).map_err(|(line, m)| problem(source, line, m))?;
+
+    // Metadata through the Markdown importer, which knows every spelling.
+    let mut parsed = crate::import::markdown::parse(text, source);
+    if let Some(p) = parsed.problems.first() {
+        return Err(p.clone());
+    }
+    let Some(mut paper) = parsed.papers.pop() else {
+        return Err(problem(source, 1, "the file holds no paper"));
+    };
+    paper.note = None;
+    paper
+        .extra
+        .retain(|(name, _)| !OWN_KEYS.contains(&name.as_str()));
+
+    let mut file = PaperFile {
+        id: None,
+        paper,
+        status: Status::Unread,
+        starred: false,
+        added: None,
+        relations: Vec::new(),
+        highlights: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut fields = Vec::new();
+    for (key, value) in &map {
+        let Some(key) = scalar(key) else { continue };
+        let line = || key_line(text, &key);
+        match key.trim().to_lowercase().as_str() {
+            "id" => {
+                let id = scalar(value).unwrap_or_default().trim().to_string();
+                if !id.is_empty() {
+                    if !is_valid_id(&id) {
+                        return Err(problem(
+                            source,
+                            line(),
+                            format!(
+                                "`id: {id}` is not an id Lectern wrote (letters, digits, - and _ only)"
+                            ),
+                        ));
+                    }
+                    file.id = Some(id);
+                }
+            }
+            "status" => {
+                let s = scalar(value).unwrap_or_default();
+                file.status = s
+                    .trim()
+                    .parse()
+                    .map_err(|m: String| problem(source, line(), m))?;
+            }
+            "starred" => {
+                file.starred = match value {
+                    Value::Bool(b) => *b,
+                    other => matches!(
+                        scalar(other).unwrap_or_default().trim(),
+                        "true" | "yes" | "1"
+                    ),
+                }
+            }
+            "added" => file.added = scalar(value).filter(|s| !s.trim().is_empty()),
+            "related" => {
+                for key in links_of(value) {
+                    file.relations.push(("related".into(), key));
+                }
+            }
+            "relations" => {
+                let Value::Mapping(kinds) = value else {
+                    if !matches!(value, Value::Null) {
+                        return Err(problem(
+                            source,
+                            line(),
+                            "`relations` must map a kind to a list of [[citekey]] links",
+                        ));
+                    }
+                    continue;
+                };
+                for (kind, targets) in kinds {
+                    let kind = scalar(kind).unwrap_or_default().trim().to_lowercase();
+                    if kind.is_empty()
+                        || !kind
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                    {
+                        return Err(problem(
+                            source,
+                            line(),
+                            format!("relation kind `{kind}` must be one word"),
+                        ));
+                    }
+                    for key in links_of(targets) {
+                        file.relations.push((kind.clone(), key));
+                    }
+                }
+            }
+            "fields" => {
+                let Value::Sequence(items) = value else {
+                    continue;
+                };
+                for item in items {
+                    let pair: Vec<String> = match item {
+                        Value::Sequence(p) => p.iter().filter_map(scalar).collect(),
+                        _ => Vec::new(),
+                    };
+                    match pair.as_slice() {
+                        [name, value] => fields.push((name.clone(), value.clone())),
+                        _ => {
+                            return Err(problem(
+                                source,
+                                line(),
+                                "each of `fields` must be a [name, value] pair",
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // `fields` first, in their order; then keys a person added by hand.
+    let by_hand = std::mem::take(&mut file.paper.extra);
+    file.paper.extra = fields;
+    for (name, value) in by_hand {
+        if !file.paper.extra.iter().any(|(n, _)| *n == name) {
+            file.paper.extra.push((name, value));
+        }
+    }
+    let front_abstract = !file.paper.abstract_text.is_empty();
+    let body_line = text[..text.len() - body.len()].lines().count() + 1;
+    read_body(body, body_line, source, &mut file, front_abstract)?;
+    Ok(file)
+}
+
+/// Which part of the body a line is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    /// `## Links` and `## Related`: generated from the front matter.
+    Generated,
+    Highlights,
+    /// A `## ` section Lectern does not know: kept as a note.
+    Other,
+    Notes,
+}
+
+fn read_body(
+    body: &str,
+    first_line: usize,
+    source: &str,
+    file: &mut PaperFile,
+    front_abstract: bool,
+) -> Result<(), Problem> {
+    let mut section = Section::Preamble;
+    let mut preamble: Vec<&str> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    let mut other: Vec<&str> = Vec::new();
+    let mut loose_highlights: Vec<&str> = Vec::new();
+    let mut highlight: Option<(FileHighlight, Vec<&str>)> = None;
+    let mut note: Option<(Option<String>, Vec<&str>)> = None;
+    let mut seen_title = false;
+
+    fn finish_highlight(h: Option<(FileHighlight, Vec<&str>)>, out: &mut Vec<FileHighlight>) {
+        let Some((mut h, lines)) = h else { return };
+        let mut quote = Vec::new();
+        let mut rest = lines.as_slice();
+        while let Some((first, tail)) = rest.split_first()
+            && first.trim().is_empty()
+        {
+            rest = tail;
+        }
+        while let Some((first, tail)) = rest.split_first() {
+            match first.strip_prefix("> ").or_else(|| first.strip_prefix('>')) {
+                Some(q) => {
+                    quote.push(q);
+                    rest = tail;
+                }
+                None => break,
+            }
+        }
+        if !quote.is_empty() {
+            h.exact = quote.join("\n");
+        }
+        let comment = trim_blank_lines(&rest.join("\n")).to_string();
+        h.comment = (!comment.is_empty()).then_some(comment);
+        out.push(h);
+    }
+    fn finish_other(other: &mut Vec<&str>, kept: &mut Vec<String>) {
+        let text = trim_blank_lines(&other.join("\n")).to_string();
+        if !text.is_empty() {
+            kept.push(text);
+        }
+        other.clear();
+    }
+
+    for (i, line) in body.lines().enumerate() {
+        let lineno = first_line + i;
+        if section == Section::Notes {
+            if let Some(rest) = line.strip_prefix(NOTE_MARKER) {
+                if let Some((id, lines)) = note.take() {
+                    push_note(&mut file.notes, id, &lines);
+                }
+                let id = attr(rest, "id").filter(|id| is_valid_id(id));
+                note = Some((id, Vec::new()));
+            } else {
+                match note.as_mut() {
+                    Some((_, lines)) => lines.push(line),
+                    None => note = Some((None, vec![line])),
+                }
+            }
+            continue;
+        }
+        if let Some(heading) = line.strip_prefix("## ") {
+            if section == Section::Highlights {
+                finish_highlight(highlight.take(), &mut file.highlights);
+            }
+            if section == Section::Other {
+                finish_other(&mut other, &mut kept);
+            }
+            section = match heading.trim_end() {
+                "Links" | "Related" => Section::Generated,
+                "Highlights" => Section::Highlights,
+                "Notes" => Section::Notes,
+                _ => {
+                    other.push(line);
+                    Section::Other
+                }
+            };
+            continue;
+        }
+        match section {
+            Section::Preamble => {
+                if !seen_title && line.trim().is_empty() {
+                    continue;
+                }
+                if !seen_title && line.starts_with("# ") {
+                    seen_title = true;
+                    continue;
+                }
+                seen_title = true;
+                preamble.push(line);
+            }
+            Section::Generated => {
+                // Lectern's own lines are `- kind: …`; keep anything else.
+                if !line.trim().is_empty() && !line.starts_with("- ") {
+                    kept.push(line.to_string());
+                }
+            }
+            Section::Highlights => {
+                if let Some(rest) = line.strip_prefix(HIGHLIGHT_MARKER) {
+                    finish_highlight(highlight.take(), &mut file.highlights);
+                    let num = |name: &str| -> Result<usize, Problem> {
+                        attr(rest, name)
+                            .and_then(|v| v.parse().ok())
+                            .ok_or_else(|| {
+                                problem(
+                                    source,
+                                    lineno,
+                                    format!("highlight marker needs a number `{name}=`"),
+                                )
+                            })
+                    };
+                    let (start, end) = (num("start")?, num("end")?);
+                    let color = attr(rest, "color")
+                        .and_then(|c| crate::model::palette_color(&c))
+                        .unwrap_or("yellow")
+                        .to_string();
+                    highlight = Some((
+                        FileHighlight {
+                            id: attr(rest, "id").filter(|id| is_valid_id(id)),
+                            color,
+                            start,
+                            end,
+                            exact: String::new(),
+                            comment: None,
+                        },
+                        Vec::new(),
+                    ));
+                } else {
+                    match highlight.as_mut() {
+                        Some((_, lines)) => lines.push(line),
+                        None => loose_highlights.push(line),
+                    }
+                }
+            }
+            Section::Other => other.push(line),
+            Section::Notes => unreachable!("handled above"),
+        }
+    }
+    finish_highlight(highlight.take(), &mut file.highlights);
+    finish_other(&mut other, &mut kept);
+    if let Some((id, lines)) = note.take() {
+        push_note(&mut file.notes, id, &lines);
+    }
+    let loose = trim_blank_lines(&loose_highlights.join("\n")).to_string();
+    if !loose.is_empty() {
+        kept.insert(0, loose);
+    }
+    // A highlight whose quote is empty was not one: keep its text.
+    file.highlights.retain(|h| {
+        if h.exact.is_empty() {
+            if let Some(c) = &h.comment {
+                kept.push(c.clone());
+            }
+            false
+        } else {
+            true
+        }
+    });
+
+    // The author line Lectern writes under the title is not abstract.
+    let mut pre: &[&str] = &preamble;
+    while let Some((first, tail)) = pre.split_first()
+        && first.trim().is_empty()
+    {
+        pre = tail;
+    }
+    if let Some((first, tail)) = pre.split_first()
+        && !file.paper.authors.is_empty()
+        && first.trim() == author_line(&file.paper.authors)
+    {
+        pre = tail;
+    }
+    let body_abstract = fold_paragraphs(&pre.join("\n"));
+    if !front_abstract {
+        file.paper.abstract_text = body_abstract;
+    } else if !body_abstract.is_empty() && body_abstract != file.paper.abstract_text {
+        kept.insert(0, body_abstract);
+    }
+    for text in kept {
+        file.notes.push(FileNote {
+            id: None,
+            body: text,
+        });
+    }
+    Ok(())
+}
+
+fn push_note(notes: &mut Vec<FileNote>, id: Option<String>, lines: &[&str]) {
+    let body = trim_blank_lines(&lines.join("\n")).to_string();
+    if id.is_some() || !body.is_empty() {
+        notes.push(FileNote { id, body });
+    }
+}
+
+/// The value of `name=value` in a marker's attributes.
+fn attr(rest: &str, name: &str) -> Option<String> {
+    rest.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Annotation, Link, LinkKind, Note, Relation, TextPosition, TextQuote};
+
+    fn paper() -> Paper {
+        Paper {
+            id: "p1".into(),
+            citekey: "heMasked2021".into(),
+            title: "Masked Autoencoders: Scalable \"Vision\" Learners".into(),
+            abstract_text: "First paragraph of the abstract.\n\nSecond paragraph.".into(),
+            authors: vec!["He, Kaiming".into(), "Chen, Xinlei".into()],
+            year: Some(2021),
+            doi: Some("10.1/abc".into()),
+            arxiv: Some("2111.06377".into()),
+            links: vec![Link {
+                url: "https://github.com/facebookresearch/mae".into(),
+                kind: LinkKind::Code,
+            }],
+            tags: vec!["vision".into(), "ssl".into()],
+            status: Status::Reading,
+            starred: true,
+            notes: vec![
+                Note {
+                    id: "n1".into(),
+                    paper_id: "p1".into(),
+                    body: "# My heading\n\nSee [[other2020]].\n\n## Sub\n\n- a list".into(),
+                    created: "t".into(),
+                    updated: "t".into(),
+                },
+                Note {
+                    id: "n2".into(),
+                    paper_id: "p1".into(),
+                    body: "Second note.".into(),
+                    created: "t".into(),
+                    updated: "t".into(),
+                },
+            ],
+            annotations: vec![Annotation {
+                id: "a1".into(),
+                paper_id: "p1".into(),
+                quote: TextQuote {
+                    exact: "paragraph".into(),
+                    prefix: "First ".into(),
+                    suffix: " of".into(),
+                },
+                position: TextPosition { start: 6, end: 15 },
+                color: "green".into(),
+                comment: Some("Nice.\n\n> quoted inside a comment? no: new lines".into()),
+                created: "t".into(),
+                updated: "t".into(),
+            }],
+            relations: vec![
+                Relation {
+                    kind: "related".into(),
+                    direction: Direction::Outgoing,
+                    other_id: "p2".into(),
+                    other_citekey: "other2020".into(),
+                    other_title: "Other".into(),
+                    created: "t".into(),
+                },
+                Relation {
+                    kind: "extends".into(),
+                    direction: Direction::Outgoing,
+                    other_id: "p3".into(),
+                    other_citekey: "third2019".into(),
+                    other_title: "Third".into(),
+                    created: "t".into(),
+                },
+                Relation {
+                    kind: "cites".into(),
+                    direction: Direction::Incoming,
+                    other_id: "p4".into(),
+                    other_citekey: "fourth2022".into(),
+                    other_title: "Fourth".into(),
+                    created: "t".into(),
+                },
+            ],
+            venue: Some("CVPR".into()),
+            entry_type: Some("inproceedings".into()),
+            extra: vec![
+                ("pages".into(), "1--10".into()),
+                ("publisher".into(), "IEEE".into()),
+            ],
+            added: "2026-11-27T00:00:00Z".into(),
+            updated: "2026-11-27T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn render_then_parse_gives_everything_back() {
+        let p = paper();
+        let text = render(&p);
+        let f = parse(&text, "papers/x.md").unwrap();
+        assert_eq!(f.id.as_deref(), Some("p1"));
+        assert_eq!(f.paper.citekey.as_deref(), Some("heMasked2021"));
+        assert_eq!(f.paper.title, p.title);
+        assert_eq!(f.paper.abstract_text, p.abstract_text);
+        assert_eq!(f.paper.authors, p.authors);
+        assert_eq!(f.paper.year, Some(2021));
+        assert_eq!(f.paper.doi.as_deref(), Some("10.1/abc"));
+        assert_eq!(f.paper.arxiv.as_deref(), Some("2111.06377"));
+        assert_eq!(f.paper.links, p.links);
+        assert_eq!(f.paper.tags, p.tags);
+        assert_eq!(f.paper.venue.as_deref(), Some("CVPR"));
+        assert_eq!(f.paper.entry_type.as_deref(), Some("inproceedings"));
+        assert_eq!(f.paper.extra, p.extra);
+        assert_eq!(f.status, Status::Reading);
+        assert!(f.starred);
+        assert_eq!(f.added.as_deref(), Some("2026-11-27T00:00:00Z"));
+        assert_eq!(
+            f.relations,
+            vec![
+                ("related".to_string(), "other2020".to_string()),
+                ("extends".to_string(), "third2019".to_string())
+            ]
+        );
+        assert_eq!(f.highlights.len(), 1);
+        let h = &f.highlights[0];
+        assert_eq!(h.id.as_deref(), Some("a1"));
+        assert_eq!((h.start, h.end), (6, 15));
+        assert_eq!(h.color, "green");
+        assert_eq!(h.exact, "paragraph");
+        assert_eq!(h.comment, p.annotations[0].comment);
+        assert_eq!(
+            f.notes,
+            vec![
+                FileNote {
+                    id: Some("n1".into()),
+                    body: p.notes[0].body.clone()
+                },
+                FileNote {
+                    id: Some("n2".into()),
+                    body: "Second note.".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn hand_edits_are_read_and_nothing_is_dropped() {
+        let text = render(&paper())
+            .replace("status: reading", "status: read")
+            .replace("  - \"ssl\"\n", "  - \"ssl\"\n  - \"to-cite\"\n")
+            .replace("Second note.", "Second note, edited in vim.")
+            .replace(
+                "## Notes\n",
+                "## My thoughts\n\nA section of my own.\n\n## Notes\n",
+            )
+            + "\nA new note typed at the end.\n";
+        let f = parse(&text, "papers/x.md").unwrap();
+        assert_eq!(f.status, Status::Read);
+        assert_eq!(f.paper.tags, ["vision", "ssl", "to-cite"]);
+        assert_eq!(
+            f.notes[1].body,
+            "Second note, edited in vim.\n\nA new note typed at the end."
+        );
+        assert!(
+            f.notes
+                .iter()
+                .any(|n| n.id.is_none() && n.body == "## My thoughts\n\nA section of my own."),
+            "{:?}",
+            f.notes
+        );
+    }
+
+    #[test]
+    fn text_after_notes_heading_without_marker_is_a_new_note() {
+        let text =
+            "---\ntitle: \"Hand made\"\n---\n\nAbstract here.\n\n## Notes\n\nFirst thoughts.\n";
+        let f = parse(text, "papers/new.md").unwrap();
+        assert_eq!(f.id, None);
+        assert_eq!(f.paper.abstract_text, "Abstract here.");
+        assert_eq!(
+            f.notes,
+            vec![FileNote {
+                id: None,
+                body: "First thoughts.".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn problems_name_the_line() {
+        let bad = render(&paper()).replace("status: reading", "status: skimmed");
+        let p = parse(&bad, "papers/x.md").unwrap_err();
+        assert!(p.location.starts_with("papers/x.md:"), "{p:?}");
+        let line: usize = p.location.rsplit(':').next().unwrap().parse().unwrap();
+        assert_eq!(bad.lines().nth(line - 1).unwrap(), "status: skimmed");
+
+        let yaml = "---\ntitle: [unclosed\n---\n";
+        assert!(
+            parse(yaml, "y.md")
+                .unwrap_err()
+                .location
+                .starts_with("y.md:")
+        );
+
+        let conflict = format!(
+            "{}<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> origin/main\n",
+            render(&paper())
+        );
+        let p = parse(&conflict, "c.md").unwrap_err();
+        assert!(p.message.contains("git conflict"), "{p:?}");
+    }
+
+    #[test]
+    fn render_is_stable_through_parse() {
+        // What a parsed file would store renders to the same text.
+        let p = paper();
+        let text = render(&p);
+        let f = parse(&text, "x").unwrap();
+        let again = Paper {
+            title: f.paper.title.clone(),
+            abstract_text: f.paper.abstract_text.clone(),
+            extra: f.paper.extra.clone(),
+            ..p
+        };
+        assert_eq!(render(&again), text);
+    }
+}

@@ -1,0 +1,149 @@
+//! The inbox: `inbox/` in the library folder. A file dropped there (a PDF,
+//! `.bib`, `.ris`, CSL-JSON, a pasted listing `.txt`, …) is imported; then
+//! a PDF is removed (it now lives in the paper's `attachments/` folder) and
+//! any other file moves to `inbox/done/` with `<name>.report.txt` beside it.
+//! A file that cannot be imported moves to `inbox/failed/` with
+//! `<name>.error.txt`.
+//!
+//! A file modified less than [`SETTLE`] ago may still be being copied in;
+//! it waits for the next sync.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::error::{Error, Result};
+
+/// Where finished files go.
+pub const DONE_DIR: &str = "done";
+/// Where files that could not be imported go.
+pub const FAILED_DIR: &str = "failed";
+/// How long a file must be left alone before it is imported.
+pub const SETTLE: Duration = Duration::from_millis(500);
+
+/// The files ready to import, in name order, and whether others are still
+/// settling.
+pub fn ready(root: &Path) -> Result<(Vec<PathBuf>, bool)> {
+    let dir = root.join(super::INBOX_DIR);
+    let mut files = Vec::new();
+    let mut waiting = false;
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((files, false)),
+        Err(e) => return Err(Error::io(&dir, e)),
+    };
+    let now = SystemTime::now();
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".part") {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let fresh = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age < SETTLE);
+        if fresh {
+            waiting = true;
+        } else {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok((files, waiting))
+}
+
+/// A free name for `name` in `dir` (`a.bib`, `a-1.bib`, …).
+fn free_name(dir: &Path, name: &str) -> PathBuf {
+    let candidate = dir.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i..]),
+        _ => (name, ""),
+    };
+    (1..)
+        .map(|n| dir.join(format!("{stem}-{n}{ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(candidate)
+}
+
+fn move_with_note(
+    root: &Path,
+    file: &Path,
+    sub: &str,
+    suffix: &str,
+    note: &str,
+) -> Result<PathBuf> {
+    let dir = root.join(super::INBOX_DIR).join(sub);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let dest = free_name(&dir, &name);
+    let dest_name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(name);
+    crate::fsutil::write_atomic(&dir.join(format!("{dest_name}{suffix}")), note.as_bytes())?;
+    std::fs::rename(file, &dest).map_err(|e| Error::io(file, e))?;
+    Ok(dest)
+}
+
+/// Finishes an imported file: a PDF (now an attachment) is removed, any
+/// other file moves to `inbox/done/` with its report.
+pub fn done(root: &Path, file: &Path, is_pdf: bool, report: &str) -> Result<()> {
+    if is_pdf {
+        std::fs::remove_file(file).map_err(|e| Error::io(file, e))?;
+        return Ok(());
+    }
+    move_with_note(root, file, DONE_DIR, ".report.txt", report).map(|_| ())
+}
+
+/// Moves a file that could not be imported to `inbox/failed/` with the
+/// error.
+pub fn failed(root: &Path, file: &Path, error: &str) -> Result<()> {
+    move_with_note(root, file, FAILED_DIR, ".error.txt", &format!("{error}\n")).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settling_files_wait_and_names_do_not_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("inbox");
+        std::fs::create_dir_all(&inbox).unwrap();
+        std::fs::write(inbox.join("a.bib"), "x").unwrap();
+        std::fs::write(inbox.join(".hidden"), "x").unwrap();
+        let (ready_now, waiting) = ready(dir.path()).unwrap();
+        assert!(ready_now.is_empty());
+        assert!(waiting);
+        std::thread::sleep(SETTLE + Duration::from_millis(50));
+        let (ready_now, waiting) = ready(dir.path()).unwrap();
+        assert_eq!(ready_now, vec![inbox.join("a.bib")]);
+        assert!(!waiting);
+        done(dir.path(), &inbox.join("a.bib"), false, "ok").unwrap();
+        std::fs::write(inbox.join("a.bib"), "y").unwrap();
+        done(dir.path(), &inbox.join("a.bib"), false, "ok again").unwrap();
+        let done_dir = inbox.join("done");
+        assert_eq!(
+            std::fs::read_to_string(done_dir.join("a.bib")).unwrap(),
+            "x"
+        );
+        assert_eq!(
+            std::fs::read_to_string(done_dir.join("a-1.bib")).unwrap(),
+            "y"
+        );
+        assert_eq!(
+            std::fs::read_to_string(done_dir.join("a-1.bib.report.txt")).unwrap(),
+            "ok again"
+        );
+    }
+}

@@ -1,0 +1,689 @@
+//! The library folder: plain files kept in step with the store, both ways.
+//!
+//! ```text
+//! <library>/
+//!   papers/<citekey>.md    one file per paper (format: `file`)
+//!   attachments/<citekey>/ PDFs and other files of a paper
+//!   notes/**/*.md          free-standing notes
+//!   inbox/                 dropped files are imported, then moved to
+//!                          done/ (with a report) or failed/ (with the error)
+//!   .lectern/              private: SQLite, index, lock (never synced)
+//! ```
+//!
+//! **Library → files** ([`flush`]): triggers on `papers` record, in the
+//! same transaction as any change, that the paper's file is owed
+//! (`folder_pending`; new papers are owed through `folder_meta.written_seq`).
+//! After each write the owed files are rendered and written atomically; the
+//! state of each file (size, mtime, content hash) is recorded.
+//!
+//! **Files → library** ([`scan`]): files whose size or mtime differ from
+//! the recorded state are read; those whose hash differs too are parsed and
+//! applied in one transaction. A file whose paper also changed in the
+//! library since the last sync is a conflict: the library keeps its
+//! version, and the file's version is saved beside it as
+//! `<name>.conflict-<UTC time>.md`. A file that went away moves its paper to
+//! the trash.
+//!
+//! Architecture invariant: after a completed sync, every paper's file holds
+//! exactly [`file::render`] of the paper, so the folder alone can rebuild
+//! the library.
+
+pub mod apply;
+pub mod file;
+pub mod inbox;
+pub mod state;
+pub mod watch;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, TransactionBehavior};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::Problem;
+use crate::store;
+use state::FileState;
+
+/// Folder of paper files.
+pub const PAPERS_DIR: &str = "papers";
+/// Folder of free-standing notes.
+pub const NOTES_DIR: &str = "notes";
+/// Folder watched for files to import.
+pub const INBOX_DIR: &str = "inbox";
+/// How long a trashed paper can be restored.
+pub const TRASH_DAYS: i64 = 30;
+/// From this many files on, a write-out makes the data durable with one
+/// file-system sync instead of one per file.
+const BATCH_DURABLE: usize = 64;
+
+/// What a sync (or a write's write-out) did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncReport {
+    /// Paper files written by the library.
+    pub written: usize,
+    /// Paper files removed because their paper was deleted.
+    pub removed: usize,
+    /// Files read whose changes were applied to the library.
+    pub applied: usize,
+    /// Papers created from new files.
+    pub created: usize,
+    /// Files that moved and kept their paper.
+    pub renamed: usize,
+    /// Papers moved to the trash because their file went away.
+    pub trashed: usize,
+    /// Free-standing notes added, changed or removed.
+    pub notes: usize,
+    /// Files in the inbox imported (moved to `inbox/done/` or attachments).
+    pub inbox_imported: usize,
+    /// Files in the inbox that failed (moved to `inbox/failed/`).
+    pub inbox_failed: usize,
+    /// Files in the inbox still being written; the next sync takes them.
+    pub inbox_waiting: bool,
+    /// Conflicts that need the user: conflict copies written now, and
+    /// conflict files found (`*.conflict-*`, `*.sync-conflict-*`, files with
+    /// git conflict markers). Library-relative paths.
+    pub conflicts: Vec<String>,
+    /// Files that could not be read, as `file:line: message`.
+    pub problems: Vec<String>,
+}
+
+impl SyncReport {
+    /// Whether the library or the folder changed.
+    pub fn changed(&self) -> bool {
+        self.written
+            + self.removed
+            + self.applied
+            + self.created
+            + self.renamed
+            + self.trashed
+            + self.notes
+            + self.inbox_imported
+            + self.inbox_failed
+            > 0
+    }
+
+    fn problem(&mut self, p: &Problem) {
+        self.problems.push(format!("{}: {}", p.location, p.message));
+    }
+}
+
+/// Both reports added up.
+pub fn merged(mut a: SyncReport, b: SyncReport) -> SyncReport {
+    crate::library::merge_reports(&mut a, b);
+    a
+}
+
+/// blake3 of `bytes`, 32 hex digits.
+pub fn hash(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..32].to_string()
+}
+
+/// Size and modification time (ns since the epoch) of a file.
+fn stat(path: &Path) -> std::io::Result<(u64, i64)> {
+    let m = std::fs::metadata(path)?;
+    Ok(stat_of(&m))
+}
+
+fn stat_of(m: &std::fs::Metadata) -> (u64, i64) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    (m.len(), mtime)
+}
+
+/// Whether a file name is a conflict copy (ours or Syncthing's).
+pub fn is_conflict_name(name: &str) -> bool {
+    name.contains(".conflict-") || name.contains(".sync-conflict-")
+}
+
+/// Whether a file name is a temporary file (ours, Syncthing's, an
+/// editor's) that a scan must not read.
+fn is_temporary_name(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".tmp") || name.ends_with(".swp")
+}
+
+/// Where the conflict copy of `rel` goes: `papers/x.conflict-20261127T010203Z.md`.
+fn conflict_path(root: &Path, rel: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let mut n = 0;
+    loop {
+        let candidate = if n == 0 {
+            format!("{stem}.conflict-{stamp}.md")
+        } else {
+            format!("{stem}.conflict-{stamp}-{n}.md")
+        };
+        let path = root.join(&candidate);
+        if !path.exists() {
+            return path;
+        }
+        n += 1;
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// A file compared with what Lectern last recorded of it.
+enum OnDisk {
+    Missing,
+    Unchanged,
+    Changed(String),
+}
+
+fn on_disk(path: &Path, st: Option<&FileState>) -> Result<OnDisk> {
+    let (size, mtime) = match stat(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if let Some(st) = st
+        && st.size == size
+        && st.mtime == mtime
+    {
+        return Ok(OnDisk::Unchanged);
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if st.is_some_and(|st| st.hash == hash(&bytes)) {
+        return Ok(OnDisk::Unchanged);
+    }
+    Ok(OnDisk::Changed(
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ))
+}
+
+/// One file to write.
+struct Write {
+    path: PathBuf,
+    rel: String,
+    content: String,
+    paper_id: String,
+}
+
+/// Writes every owed paper file. The library's version of a paper wins;
+/// a file edited outside since the last sync is kept as a conflict copy
+/// first.
+pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
+    let (ids, max_seq) = state::owed(conn)?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let papers_dir = root.join(PAPERS_DIR);
+    std::fs::create_dir_all(&papers_dir).map_err(|e| Error::io(&papers_dir, e))?;
+    let mut writes: Vec<Write> = Vec::new();
+    let mut gone: Vec<String> = Vec::new();
+    let mut recorded: Vec<FileState> = Vec::new();
+    for id in &ids {
+        let st = state::for_item(conn, id)?;
+        let paper = match store::papers::load(conn, id) {
+            Ok(p) => p,
+            Err(Error::UnknownPaper(_)) => {
+                // Deleted in the library: its file goes too, unless it was
+                // edited since; then it stays and the next scan brings the
+                // paper back rather than lose the edit.
+                if let Some(st) = st {
+                    let path = root.join(&st.path);
+                    match on_disk(&path, Some(&st))? {
+                        OnDisk::Unchanged => {
+                            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                            report.removed += 1;
+                        }
+                        OnDisk::Missing => {}
+                        OnDisk::Changed(_) => report.conflicts.push(st.path.clone()),
+                    }
+                    gone.push(st.path);
+                }
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let content = file::render(&paper);
+        let h = hash(content.as_bytes());
+        // A file keeps its name (a person may have renamed it); a new one
+        // is named after the citekey.
+        let rel = match &st {
+            Some(st) => st.path.clone(),
+            None => format!("{PAPERS_DIR}/{}.md", paper.citekey),
+        };
+        let path = root.join(&rel);
+        match on_disk(&path, st.as_ref())? {
+            OnDisk::Unchanged if st.as_ref().is_some_and(|s| s.hash == h) => continue,
+            OnDisk::Unchanged | OnDisk::Missing => {}
+            OnDisk::Changed(theirs) if hash(theirs.as_bytes()) == h => {
+                // Already holds our text (an interrupted earlier write).
+                let (size, mtime) = stat(&path).map_err(|e| Error::io(&path, e))?;
+                recorded.push(FileState {
+                    path: rel.clone(),
+                    kind: "paper".into(),
+                    item_id: id.clone(),
+                    size,
+                    mtime,
+                    hash: h,
+                });
+                continue;
+            }
+            OnDisk::Changed(theirs) => {
+                let copy = conflict_path(root, &rel);
+                crate::fsutil::write_atomic(&copy, theirs.as_bytes())?;
+                report.conflicts.push(relative(root, &copy));
+            }
+        }
+        writes.push(Write {
+            path,
+            rel: rel.clone(),
+            content,
+            paper_id: id.clone(),
+        });
+    }
+    write_all(&writes)?;
+    for w in &writes {
+        let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
+        recorded.push(FileState {
+            path: w.rel.clone(),
+            kind: "paper".into(),
+            item_id: w.paper_id.clone(),
+            size,
+            mtime,
+            hash: hash(w.content.as_bytes()),
+        });
+    }
+    report.written += writes.len();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for g in &gone {
+        state::remove(&tx, g)?;
+    }
+    for s in &recorded {
+        state::put(&tx, s)?;
+    }
+    state::paid(&tx, &ids, max_seq)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Writes files atomically. Many files are written as temporary files
+/// first, made durable with one file-system sync, then renamed into place.
+fn write_all(writes: &[Write]) -> Result<()> {
+    if writes.len() < BATCH_DURABLE {
+        for w in writes {
+            crate::fsutil::write_atomic(&w.path, w.content.as_bytes())?;
+        }
+        return Ok(());
+    }
+    let mut temps = Vec::with_capacity(writes.len());
+    for w in writes {
+        let dir = w.path.parent().unwrap_or(Path::new("."));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".lectern-tmp-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        tmp.write_all(w.content.as_bytes())
+            .map_err(|e| Error::io(&w.path, e))?;
+        temps.push(tmp);
+    }
+    if let Some(first) = temps.first() {
+        crate::fsutil::sync_filesystem(first.as_file())
+            .map_err(|e| Error::io(&writes[0].path, e))?;
+    }
+    for (tmp, w) in temps.into_iter().zip(writes) {
+        tmp.persist(&w.path)
+            .map_err(|e| Error::io(&w.path, e.error))?;
+    }
+    if let Some(dir) = writes.first().and_then(|w| w.path.parent()) {
+        crate::fsutil::sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// A changed file found by a scan.
+struct Changed {
+    rel: String,
+    content: String,
+    size: u64,
+    mtime: i64,
+}
+
+/// Reads the folder and applies what changed since the last sync.
+pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
+    let states = state::all(conn)?;
+    let owed_before: HashSet<String> = state::owed(conn)?.0.into_iter().collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut restat: Vec<FileState> = Vec::new();
+    let mut changed_papers: Vec<Changed> = Vec::new();
+    let mut changed_notes: Vec<Changed> = Vec::new();
+
+    let papers_dir = root.join(PAPERS_DIR);
+    let papers_present = papers_dir.is_dir();
+    if papers_present {
+        list_files(&papers_dir, false, &mut |path, meta| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let Some(name) = name else { return Ok(()) };
+            if name.starts_with(".lectern-tmp-") {
+                // Left by a write that was interrupted; we hold the lock.
+                let _ = std::fs::remove_file(path);
+                return Ok(());
+            }
+            if is_temporary_name(&name) || !name.ends_with(".md") {
+                return Ok(());
+            }
+            let rel = relative(root, path);
+            if is_conflict_name(&name) {
+                report.conflicts.push(rel);
+                return Ok(());
+            }
+            seen.insert(rel.clone());
+            check(path, rel, meta, &states, &mut restat, &mut changed_papers)
+        })?;
+    }
+    let notes_dir = root.join(NOTES_DIR);
+    let notes_present = notes_dir.is_dir();
+    if notes_present {
+        list_files(&notes_dir, true, &mut |path, meta| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let Some(name) = name else { return Ok(()) };
+            if is_temporary_name(&name) || !name.ends_with(".md") {
+                return Ok(());
+            }
+            let rel = relative(root, path);
+            if is_conflict_name(&name) {
+                report.conflicts.push(rel);
+                return Ok(());
+            }
+            seen.insert(rel.clone());
+            check(path, rel, meta, &states, &mut restat, &mut changed_notes)
+        })?;
+    }
+
+    let now = store::now();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for s in &restat {
+        state::put(&tx, s)?;
+    }
+    // Paper files, parsed; the relations wait for the second pass.
+    let mut relations: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    let mut claimed: HashSet<String> = HashSet::new();
+    for c in &changed_papers {
+        let f = match file::parse(&c.content, &c.rel) {
+            Ok(f) => f,
+            Err(p) => {
+                if file::has_git_conflict_markers(&c.content) {
+                    report.conflicts.push(c.rel.clone());
+                }
+                report.problem(&p);
+                continue;
+            }
+        };
+        let known = match &f.id {
+            Some(id) if store::papers::exists(&tx, id)? => Some(id.clone()),
+            _ => None,
+        };
+        let record = |tx: &Connection, id: &str| {
+            state::put(
+                tx,
+                &FileState {
+                    path: c.rel.clone(),
+                    kind: "paper".into(),
+                    item_id: id.to_string(),
+                    size: c.size,
+                    mtime: c.mtime,
+                    hash: hash(c.content.as_bytes()),
+                },
+            )
+        };
+        let id = match known {
+            Some(id) => {
+                if claimed.contains(&id) {
+                    report.conflicts.push(c.rel.clone());
+                    report.problems.push(format!(
+                        "{}:1: another file in this folder has the same `id: {id}`; give this one a new id or delete it",
+                        c.rel
+                    ));
+                    continue;
+                }
+                if let Some(old) = state::for_item(&tx, &id)?
+                    && old.path != c.rel
+                {
+                    if root.join(&old.path).exists() {
+                        report.conflicts.push(c.rel.clone());
+                        report.problems.push(format!(
+                            "{}:1: has the same `id: {id}` as {}; give it a new id or delete it",
+                            c.rel, old.path
+                        ));
+                        continue;
+                    }
+                    state::remove(&tx, &old.path)?;
+                    report.renamed += 1;
+                }
+                if owed_before.contains(&id) {
+                    let ours = file::render(&store::papers::load(&tx, &id)?);
+                    if ours != c.content {
+                        // Changed on both sides: the library keeps its
+                        // version, the file's is kept beside it.
+                        let copy = conflict_path(root, &c.rel);
+                        crate::fsutil::write_atomic(&copy, c.content.as_bytes())?;
+                        report.conflicts.push(relative(root, &copy));
+                        claimed.insert(id.clone());
+                        // The write-out replaces the file with ours.
+                        continue;
+                    }
+                }
+                apply::update(&tx, &id, &f, &now)?;
+                report.applied += 1;
+                id
+            }
+            None => {
+                if let Some(id) = &f.id {
+                    state::trash_remove(&tx, id)?;
+                }
+                let id = apply::create(&tx, &f, &now)?;
+                report.created += 1;
+                id
+            }
+        };
+        claimed.insert(id.clone());
+        record(&tx, &id)?;
+        relations.push((id, f.relations.clone(), c.rel.clone()));
+    }
+    for (id, rels, rel) in &relations {
+        let missing = apply::apply_relations(&tx, id, rels, &now)?;
+        for key in missing {
+            report.problems.push(format!(
+                "{rel}:1: links to `[[{key}]]`, which is not in the library; the link is dropped"
+            ));
+        }
+    }
+    // Files that went away: their papers go to the trash.
+    if papers_present {
+        for (path, st) in &states {
+            if st.kind != "paper" || seen.contains(path) || claimed.contains(&st.item_id) {
+                continue;
+            }
+            if root.join(path).exists() {
+                continue;
+            }
+            state::remove(&tx, path)?;
+            if store::papers::exists(&tx, &st.item_id)? {
+                trash(&tx, &st.item_id, &now)?;
+                report.trashed += 1;
+            }
+        }
+    }
+    // Free-standing notes.
+    for c in &changed_notes {
+        let body = c.content.trim_start_matches('\u{feff}');
+        let id = match states.get(&c.rel) {
+            Some(st) if store::notes::exists(&tx, &st.item_id)? => {
+                store::notes::update(&tx, &st.item_id, body, &now)?;
+                st.item_id.clone()
+            }
+            _ => {
+                let id = store::new_id();
+                store::notes::insert_free(&tx, &id, body, &now)?;
+                id
+            }
+        };
+        report.notes += 1;
+        state::put(
+            &tx,
+            &FileState {
+                path: c.rel.clone(),
+                kind: "note".into(),
+                item_id: id,
+                size: c.size,
+                mtime: c.mtime,
+                hash: hash(c.content.as_bytes()),
+            },
+        )?;
+    }
+    if notes_present {
+        for (path, st) in &states {
+            if st.kind == "note" && !seen.contains(path) && !root.join(path).exists() {
+                state::remove(&tx, path)?;
+                store::notes::delete(&tx, &st.item_id)?;
+                report.notes += 1;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Compares a file against its recorded state; a file that changed is
+/// read into `changed`, one whose content is as recorded only gets its
+/// new size and mtime recorded.
+fn check(
+    path: &Path,
+    rel: String,
+    meta: &std::fs::Metadata,
+    states: &HashMap<String, FileState>,
+    restat: &mut Vec<FileState>,
+    changed: &mut Vec<Changed>,
+) -> Result<()> {
+    let (size, mtime) = stat_of(meta);
+    let st = states.get(&rel);
+    if st.is_some_and(|st| st.size == size && st.mtime == mtime) {
+        return Ok(());
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if let Some(st) = st
+        && st.hash == hash(&bytes)
+    {
+        restat.push(FileState {
+            size,
+            mtime,
+            ..st.clone()
+        });
+        return Ok(());
+    }
+    changed.push(Changed {
+        rel,
+        content: String::from_utf8_lossy(&bytes).into_owned(),
+        size,
+        mtime,
+    });
+    Ok(())
+}
+
+/// Calls `f` for each file in `dir` (and its subfolders when `recursive`),
+/// in name order.
+fn list_files(
+    dir: &Path,
+    recursive: bool,
+    f: &mut dyn FnMut(&Path, &std::fs::Metadata) -> Result<()>,
+) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if recursive && !hidden {
+                list_files(&path, recursive, f)?;
+            }
+        } else if meta.is_file() {
+            f(&path, &meta)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves paper `id` to the trash: its file as the library would write it
+/// is kept for [`TRASH_DAYS`] days, then the paper is deleted. Linked
+/// papers are touched so their files drop the link.
+pub fn trash(conn: &Connection, id: &str, now: &str) -> Result<state::TrashEntry> {
+    let paper = store::papers::load(conn, id)?;
+    let entry = state::TrashEntry {
+        paper_id: paper.id.clone(),
+        citekey: paper.citekey.clone(),
+        title: paper.title.clone(),
+        deleted: now.to_string(),
+    };
+    state::trash_put(conn, &entry, &file::render(&paper))?;
+    for other in store::relations::neighbours(conn, id)? {
+        store::papers::touch(conn, &other, now)?;
+    }
+    store::papers::delete(conn, id)?;
+    store::pending::mark(conn, id)?;
+    Ok(entry)
+}
+
+/// Whether the folder agrees with the store: every paper has a file that
+/// holds exactly what the library would write, and no other paper file is
+/// there. Returns the disagreements, one line each.
+pub fn check_folder(conn: &Connection, root: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let states = state::all(conn)?;
+    let mut expected: HashSet<String> = HashSet::new();
+    for id in store::papers::all_ids(conn)? {
+        let paper = store::papers::load(conn, &id)?;
+        let Some(st) = state::for_item(conn, &id)? else {
+            out.push(format!("{}: paper has no file", paper.citekey));
+            continue;
+        };
+        expected.insert(st.path.clone());
+        let path = root.join(&st.path);
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text == file::render(&paper) => {}
+            Ok(_) => out.push(format!("{}: differs from the library", st.path)),
+            Err(e) => out.push(format!("{}: {e}", st.path)),
+        }
+    }
+    let papers_dir = root.join(PAPERS_DIR);
+    if papers_dir.is_dir() {
+        list_files(&papers_dir, false, &mut |path, _| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rel = relative(root, path);
+            if name.starts_with(".lectern-tmp-") {
+                out.push(format!("{rel}: temporary file left behind"));
+            } else if name.ends_with(".md")
+                && !is_conflict_name(&name)
+                && !is_temporary_name(&name)
+                && !expected.contains(&rel)
+            {
+                out.push(format!("{rel}: file has no paper in the library"));
+            }
+            Ok(())
+        })?;
+    }
+    let _ = states;
+    Ok(out)
+}
