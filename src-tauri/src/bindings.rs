@@ -41,8 +41,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::export_markdown,
             commands::open_url,
             commands::open_attachment,
+            commands::delete_paper,
         ])
-        .events(collect_events![commands::DropEvent])
+        .events(collect_events![commands::DropEvent, commands::FolderEvent])
         .dangerously_cast_bigints_to_number()
 }
 

@@ -453,6 +453,23 @@ pub async fn open_attachment(
         .map_err(|e| CommandError::new("io", e.to_string()))
 }
 
+/// The library folder changed outside the window (or a write-out found a
+/// conflict): what the sync did.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct FolderEvent {
+    pub report: lectern::sync::SyncReport,
+}
+
+/// Moves a paper to the trash (restorable for 30 days).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_paper(
+    state: AppState<'_>,
+    key: String,
+) -> CommandResult<lectern::sync::state::TrashEntry> {
+    run(&state, move |lib| lib.delete_paper(&key)).await
+}
+
 /// Files entering, leaving or dropped on the window.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 #[serde(tag = "kind", rename_all = "camelCase")]

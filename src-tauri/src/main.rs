@@ -10,6 +10,7 @@ mod bindings;
 mod commands;
 mod error;
 mod state;
+mod watch;
 
 use tauri_specta::Event;
 
@@ -36,6 +37,7 @@ fn is_app_url(url: &tauri::Url) -> bool {
 fn main() {
     let builder = bindings::builder();
     let shared = state::Shared::start();
+    let for_watcher = shared.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -44,6 +46,7 @@ fn main() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            watch::start(app.handle().clone(), for_watcher);
             Ok(())
         })
         .on_window_event(|window, event| {

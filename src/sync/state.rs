@@ -142,7 +142,7 @@ pub fn paid(conn: &Connection, ids: &[String], seq: i64) -> Result<()> {
 }
 
 /// One deleted paper.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrashEntry {
     pub paper_id: String,

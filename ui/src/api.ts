@@ -8,6 +8,7 @@ import {
   events,
   type CommandError,
   type DropEvent,
+  type FolderEvent,
   type Filter,
   type ImportProgress,
   type ImportReport,
@@ -18,6 +19,7 @@ export type {
   Annotation,
   Backlink,
   DropEvent,
+  FolderEvent,
   ExportReport,
   Facets,
   Filter,
@@ -103,4 +105,6 @@ export const api = {
   openUrl: (url: string) => unwrap(commands.openUrl(url)),
   openAttachment: (path: string) => unwrap(commands.openAttachment(path)),
   onDrop: (cb: (e: DropEvent) => void) => events.dropEvent.listen((e) => cb(e.payload)),
+  onFolder: (cb: (e: FolderEvent) => void) => events.folderEvent.listen((e) => cb(e.payload)),
+  deletePaper: (key: string) => unwrap(commands.deletePaper(key)),
 };

@@ -50,11 +50,14 @@ export const commands = {
 	 *  library) with the system's viewer. Nothing outside that folder opens.
 	 */
 	openAttachment: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_attachment", { path })),
+	/**  Moves a paper to the trash (restorable for 30 days). */
+	deletePaper: (key: string) => typedError<TrashEntry, CommandError>(__TAURI_INVOKE("delete_paper", { key })),
 };
 
 /** Events */
 export const events = {
 	dropEvent: makeEvent<DropEvent, DropEvent>("drop-event"),
+	folderEvent: makeEvent<FolderEvent, FolderEvent>("folder-event"),
 };
 
 /* Types */
@@ -149,6 +152,14 @@ export type Filter_Serialize = {
 	tag: string | null,
 	status: Status | null,
 	starred: boolean,
+};
+
+/**
+ *  The library folder changed outside the window (or a write-out found a
+ *  conflict): what the sync did.
+ */
+export type FolderEvent = {
+	report: SyncReport,
 };
 
 /**  Papers and the links between them. */
@@ -342,6 +353,38 @@ export type SearchHit = {
 /**  Reading status of a paper. */
 export type Status = "unread" | "reading" | "read";
 
+/**  What a sync (or a write's write-out) did. */
+export type SyncReport = {
+	/**  Paper files written by the library. */
+	written: number,
+	/**  Paper files removed because their paper was deleted. */
+	removed: number,
+	/**  Files read whose changes were applied to the library. */
+	applied: number,
+	/**  Papers created from new files. */
+	created: number,
+	/**  Files that moved and kept their paper. */
+	renamed: number,
+	/**  Papers moved to the trash because their file went away. */
+	trashed: number,
+	/**  Free-standing notes added, changed or removed. */
+	notes: number,
+	/**  Files in the inbox imported (moved to `inbox/done/` or attachments). */
+	inbox_imported: number,
+	/**  Files in the inbox that failed (moved to `inbox/failed/`). */
+	inbox_failed: number,
+	/**  Files in the inbox still being written; the next sync takes them. */
+	inbox_waiting: boolean,
+	/**
+	 *  Conflicts that need the user: conflict copies written now, and
+	 *  conflict files found (`*.conflict-*`, `*.sync-conflict-*`, files with
+	 *  git conflict markers). Library-relative paths.
+	 */
+	conflicts: string[],
+	/**  Files that could not be read, as `file:line: message`. */
+	problems: string[],
+};
+
 /**
  *  W3C Web Annotation `TextPositionSelector`: character (not byte) offsets
  *  into the paper's abstract.
@@ -356,6 +399,15 @@ export type TextQuote = {
 	exact: string,
 	prefix: string,
 	suffix: string,
+};
+
+/**  One deleted paper. */
+export type TrashEntry = {
+	paper_id: string,
+	citekey: string,
+	title: string,
+	/**  When it was deleted (RFC 3339 UTC). */
+	deleted: string,
 };
 
 /* Tauri Specta runtime */

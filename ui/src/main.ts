@@ -3,7 +3,7 @@
 
 import { api, type Facets, type Filter, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
 import { h, byId, clear } from "./dom";
-import { afterPaint, busy, metrics, showError } from "./feedback";
+import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { Latest, moveIndex } from "./flow";
 import { drawGraph } from "./graph";
 import { closeModal, modalOpen, openModal } from "./modal";
@@ -282,6 +282,22 @@ void api.onDrop((ev) => {
   else {
     overlay.hidden = true;
     if (ev.paths.length > 0) void importDropped(ev.paths, transferHooks);
+  }
+}).catch(showError);
+
+// The library folder changed outside the window (an editor, git, Syncthing,
+// the inbox): refresh what is shown. The open paper is re-read unless the
+// user is typing in it.
+void api.onFolder(({ report }) => {
+  void refreshLists().then(async () => {
+    const outside = report.applied + report.created + report.trashed > 0;
+    const typingInEditor = document.activeElement?.closest(".cm-editor") != null;
+    if (outside && reader.current && !typingInEditor) await openPaper(reader.current.id);
+  });
+  if (report.conflicts.length > 0) {
+    toast(`Library folder conflict: ${report.conflicts.join(", ")} — both versions are kept; see the file beside it.`, "error");
+  } else if (report.inbox_imported > 0) {
+    toast(`Imported ${report.inbox_imported} file(s) from the inbox.`);
   }
 }).catch(showError);
 

@@ -1,0 +1,71 @@
+//! Keeps the open library in step with its folder while the window runs:
+//! a background thread waits for file-system changes (debounced by the
+//! engine's watcher), runs one sync under the library's lock, and tells the
+//! window what changed through [`FolderEvent`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tauri_specta::Event;
+
+use crate::commands::FolderEvent;
+use crate::state::{Opened, State};
+
+/// How often the thread checks whether another library was opened.
+const POLL: Duration = Duration::from_secs(1);
+
+/// The folder of the open library, when it is open for writing.
+fn writable_root(state: &State) -> Option<PathBuf> {
+    match &*state.lock() {
+        Opened::Library(lib) if lib.is_writable() => Some(lib.root().to_path_buf()),
+        _ => None,
+    }
+}
+
+/// Starts the watcher thread.
+pub fn start(app: tauri::AppHandle, state: State) {
+    std::thread::spawn(move || {
+        let mut watched: Option<(PathBuf, lectern::sync::watch::FolderWatcher)> = None;
+        let mut retry_inbox = false;
+        loop {
+            let root = writable_root(&state);
+            if watched.as_ref().map(|(r, _)| r) != root.as_ref() {
+                watched = root.and_then(|r| {
+                    lectern::sync::watch::FolderWatcher::new(&r)
+                        .ok()
+                        .map(|w| (r, w))
+                });
+            }
+            let Some((_, watcher)) = watched.as_mut() else {
+                std::thread::sleep(POLL);
+                continue;
+            };
+            let wait = if retry_inbox {
+                lectern::sync::inbox::SETTLE
+            } else {
+                POLL
+            };
+            let changed = match watcher.wait(wait) {
+                lectern::sync::watch::Wait::Changed => true,
+                lectern::sync::watch::Wait::TimedOut => retry_inbox,
+                lectern::sync::watch::Wait::Closed => {
+                    watched = None;
+                    continue;
+                }
+            };
+            let report = state.with(|lib| {
+                let mut report = lib.take_folder_report();
+                if changed {
+                    let more = lib.sync()?;
+                    report = lectern::sync::merged(report, more);
+                }
+                Ok(report)
+            });
+            let Ok(report) = report else { continue };
+            retry_inbox = report.inbox_waiting;
+            if report.changed() || !report.conflicts.is_empty() || !report.problems.is_empty() {
+                let _ = FolderEvent { report }.emit(&app);
+            }
+        }
+    });
+}
