@@ -295,3 +295,31 @@ async fn markup_in_papers_and_notes_shows_as_text_and_never_runs() -> Result<()>
     assert_eq!(verdict["bold"], json!(1));
     Ok(())
 }
+
+#[tokio::test]
+async fn edits_to_the_library_folder_show_up_while_the_window_runs() -> Result<()> {
+    let app = App::with_sample().await?;
+    let file = app.library.join("papers").join("videomaeV2Scaling.md");
+    let run = async {
+        app.wait_results("").await?;
+        // Another editor changes the paper's file: a tag and a note.
+        let text = std::fs::read_to_string(&file)?
+            .replace("tags: []", "tags: [edited-outside]")
+            .replace("## Notes\n", "## Notes\n\nWritten in another editor.\n");
+        std::fs::write(&file, text)?;
+        let sidebar = app.wait_text("#sidebar", "edited-outside").await?;
+        app.open_paper("VideoMAE V2", "VideoMAE V2").await?;
+        app.click("#tab-notes").await?;
+        let note = app
+            .wait_text("#note-editor .cm-content", "Written in another editor.")
+            .await?;
+        anyhow::Ok((sidebar, note))
+    }
+    .await;
+    let dir = app.close().await?;
+    let (sidebar, note) = run?;
+    assert!(sidebar.contains("edited-outside"), "{sidebar}");
+    assert!(note.contains("Written in another editor."), "{note}");
+    drop(dir);
+    Ok(())
+}

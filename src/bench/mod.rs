@@ -7,6 +7,7 @@
 //! papers latency and precision@10 against the known topics.
 
 pub mod corpus;
+pub mod folder;
 pub mod formats;
 pub mod pdfgen;
 

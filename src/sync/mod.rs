@@ -57,6 +57,8 @@ pub const TRASH_DAYS: i64 = 30;
 /// From this many files on, a write-out makes the data durable with one
 /// file-system sync instead of one per file.
 const BATCH_DURABLE: usize = 64;
+/// Owed files are rendered, written and recorded this many at a time.
+const FLUSH_CHUNK: usize = 2000;
 
 /// What a sync (or a write's write-out) did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,10 +221,26 @@ pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Res
     }
     let papers_dir = root.join(PAPERS_DIR);
     std::fs::create_dir_all(&papers_dir).map_err(|e| Error::io(&papers_dir, e))?;
+    // In chunks, so memory and open files stay bounded at any size.
+    for chunk in ids.chunks(FLUSH_CHUNK) {
+        flush_chunk(conn, root, chunk, report)?;
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    state::paid(&tx, &ids, max_seq)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn flush_chunk(
+    conn: &mut Connection,
+    root: &Path,
+    ids: &[String],
+    report: &mut SyncReport,
+) -> Result<()> {
     let mut writes: Vec<Write> = Vec::new();
     let mut gone: Vec<String> = Vec::new();
     let mut recorded: Vec<FileState> = Vec::new();
-    for id in &ids {
+    for id in ids {
         let st = state::for_item(conn, id)?;
         let paper = match store::papers::load(conn, id) {
             Ok(p) => p,
@@ -304,7 +322,6 @@ pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Res
     for s in &recorded {
         state::put(&tx, s)?;
     }
-    state::paid(&tx, &ids, max_seq)?;
     tx.commit()?;
     Ok(())
 }
@@ -318,6 +335,7 @@ fn write_all(writes: &[Write]) -> Result<()> {
         }
         return Ok(());
     }
+    let dir = writes[0].path.parent().unwrap_or(Path::new("."));
     let mut temps = Vec::with_capacity(writes.len());
     for w in writes {
         let dir = w.path.parent().unwrap_or(Path::new("."));
@@ -327,21 +345,21 @@ fn write_all(writes: &[Write]) -> Result<()> {
             .map_err(|e| Error::io(dir, e))?;
         tmp.write_all(w.content.as_bytes())
             .map_err(|e| Error::io(&w.path, e))?;
-        temps.push(tmp);
+        // Close it now; the path stays until it is renamed.
+        temps.push(tmp.into_temp_path());
     }
-    if let Some(first) = temps.first() {
-        crate::fsutil::sync_filesystem(first.as_file())
-            .map_err(|e| Error::io(&writes[0].path, e))?;
-    }
+    let handle = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+    crate::fsutil::sync_filesystem(&handle).map_err(|e| Error::io(dir, e))?;
     for (tmp, w) in temps.into_iter().zip(writes) {
         tmp.persist(&w.path)
             .map_err(|e| Error::io(&w.path, e.error))?;
     }
-    if let Some(dir) = writes.first().and_then(|w| w.path.parent()) {
-        crate::fsutil::sync_dir(dir);
-    }
+    crate::fsutil::sync_dir(dir);
     Ok(())
 }
+
+/// Outgoing relations as `(kind, citekey)`.
+type Relations = Vec<(String, String)>;
 
 /// A changed file found by a scan.
 struct Changed {
@@ -408,7 +426,8 @@ pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Resu
         state::put(&tx, s)?;
     }
     // Paper files, parsed; the relations wait for the second pass.
-    let mut relations: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    // (paper id, its outgoing relations, the file that names them)
+    let mut relations: Vec<(String, Relations, String)> = Vec::new();
     let mut claimed: HashSet<String> = HashSet::new();
     for c in &changed_papers {
         let f = match file::parse(&c.content, &c.rel) {
