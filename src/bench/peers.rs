@@ -90,7 +90,17 @@ pub fn compare(cx: &Context, sel: &Selection) -> anyhow::Result<Outcome> {
     let mut notes = sel.notes.clone();
     let fts5 = if sel.fts5 {
         eprintln!("FTS5: building and querying in a child process…");
-        Some(fts5_in_child(cx.args, cx.papers)?)
+        match fts5_in_child(cx.args, cx.papers) {
+            Ok(report) => Some(report),
+            Err(e) => {
+                eprintln!("FTS5: {e:#}; running it in this process instead…");
+                notes.push(format!(
+                    "FTS5 ran inside the benchmark process ({e:#}), so its peak memory \
+                     is not reported."
+                ));
+                Some(fts5_here(cx)?)
+            }
+        }
     } else {
         None
     };
@@ -177,6 +187,23 @@ fn fts5_in_child(args: &BenchArgs, papers: u64) -> anyhow::Result<Fts5Report> {
         bail!("the FTS5 child process failed ({})", out.status);
     }
     serde_json::from_slice(&out.stdout).context("reading the FTS5 child's figures")
+}
+
+/// Runs the FTS5 peer in this process, on a fresh copy of the corpus.
+fn fts5_here(cx: &Context) -> anyhow::Result<Fts5Report> {
+    let (papers, topics): (Vec<NewPaper>, Vec<u32>) = cx
+        .corpus
+        .papers(cx.papers)
+        .map(|cp| (cp.paper, cp.topic))
+        .unzip();
+    let tmp = tempfile::tempdir()?;
+    fts5::measure(&fts5::Inputs {
+        papers: &papers,
+        topics: &topics,
+        queries: cx.queries,
+        related_samples: cx.args.related_samples,
+        dir: tmp.path(),
+    })
 }
 
 /// The child side: measures one peer at `args.papers[0]` papers and prints
