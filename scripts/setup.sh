@@ -7,9 +7,10 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
 # System packages: a C toolchain (bundled SQLite), WebKitGTK for the window,
-# Xvfb and WebKitWebDriver for the end-to-end tests.
+# ripgrep (a peer in `lectern bench`), Xvfb and WebKitWebDriver for the
+# end-to-end tests.
 ensure_system_packages() {
-  local want=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev "$@")
+  local want=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev ripgrep "$@")
   command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
   local need=()
   for p in "${want[@]}"; do

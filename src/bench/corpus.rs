@@ -103,6 +103,8 @@ pub struct Queries {
     /// Words of at least 6 letters with one substitution, transposition or
     /// deletion; never a vocabulary word.
     pub typos: Vec<String>,
+    /// The correctly spelled word of each typo, in the same order.
+    pub typo_words: Vec<String>,
     /// Field queries: `title:…`, `author:…`, `year:…`, `tag:…` in turn.
     pub fields: Vec<String>,
 }
@@ -514,6 +516,7 @@ impl Corpus {
             let typo = misspell(&mut rng, word);
             if typo != *word && !self.index.contains_key(&typo) {
                 out.typos.push(typo);
+                out.typo_words.push(word.clone());
             }
         }
 
@@ -2381,7 +2384,9 @@ mod tests {
             }
             assert!(!pair[1].ends_with(' '));
         }
-        for typo in &q.typos {
+        assert_eq!(q.typo_words.len(), q.typos.len());
+        for (typo, word) in q.typos.iter().zip(&q.typo_words) {
+            assert!(words.contains(word), "{word} does not occur");
             assert!(
                 typo.len() >= 5 && !corpus.index.contains_key(typo),
                 "{typo}"

@@ -5,25 +5,37 @@
 //! quality can be judged. Stages: import (end to end: SQLite + index), peak
 //! memory, open + first query, search latencies by query kind, related
 //! papers latency and precision@10 against the known topics.
+//!
+//! Peers ([`peers`]) run on the same corpus and queries: SQLite FTS5
+//! ([`fts5`]) and ripgrep over the Markdown export ([`ripgrep`]); the
+//! report ([`report`]) prints one comparison table per size and can write
+//! every figure as JSON.
 
 pub mod corpus;
 pub mod folder;
 pub mod formats;
+pub mod fts5;
 pub mod pdfgen;
+pub mod peers;
+pub mod report;
+pub mod ripgrep;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use anyhow::Context as _;
 
 use crate::Library;
 use corpus::Corpus;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
-    /// Number of synthetic papers.
-    #[arg(long, default_value_t = 100_000)]
-    pub papers: u64,
+    /// Number of synthetic papers; a comma-separated list (10000,100000)
+    /// runs each size in turn.
+    #[arg(long, value_delimiter = ',', default_value = "100000")]
+    pub papers: Vec<u64>,
     /// Corpus seed: the same seed gives the same corpus and queries.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -36,9 +48,26 @@ pub struct BenchArgs {
     /// Papers whose related list is scored.
     #[arg(long, default_value_t = 200)]
     pub related_samples: usize,
-    /// Keep the library here (default: a temporary folder, removed after).
+    /// Keep the library here (default: a temporary folder, removed after);
+    /// with several sizes, in `papers-N` folders inside it.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Peers to measure side by side: fts5, rg (default: every one
+    /// available).
+    #[arg(long, value_enum, value_delimiter = ',', conflicts_with = "no_peers")]
+    pub peers: Option<Vec<peers::Peer>>,
+    /// Measure Lectern alone.
+    #[arg(long)]
+    pub no_peers: bool,
+    /// Term and phrase queries ripgrep runs (the first of each kind).
+    #[arg(long, default_value_t = 50)]
+    pub rg_queries: usize,
+    /// Also write every figure, the machine and the commit as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub json_out: Option<PathBuf>,
+    /// Internal: measure this peer alone and print its figures as JSON.
+    #[arg(long, hide = true)]
+    pub peer_child: Option<peers::Peer>,
     /// Instead, time importing BibTeX and CSL-JSON files of this many
     /// entries.
     #[arg(long, value_name = "ENTRIES")]
@@ -46,7 +75,7 @@ pub struct BenchArgs {
 }
 
 /// Latency percentiles in milliseconds.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Latency {
     pub kind: String,
     pub queries: usize,
@@ -118,22 +147,58 @@ fn time_queries(lib: &Library, queries: &[String], limit: usize) -> anyhow::Resu
     Ok(out)
 }
 
-/// Runs the benchmark and prints a Markdown table (or JSON).
-pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<BenchReport> {
+/// Runs the benchmark for each `--papers` size and prints a Markdown table
+/// per size (or, with `json`, the whole JSON document).
+pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
+    if let Some(peer) = args.peer_child {
+        return peers::child(args, peer);
+    }
+    let selection = peers::Selection::from_args(args);
+    let mut runs = Vec::new();
+    for &papers in &args.papers {
+        report::reset_peak_rss();
+        let run = run_size(args, papers, &selection)?;
+        if !json {
+            println!("{}", report::table(&run));
+            print_table(&run.lectern);
+            println!();
+        }
+        runs.push(run);
+    }
+    let doc = report::Document::new(args.seed, args.topics, args.queries, runs);
+    let text = serde_json::to_string_pretty(&doc)?;
+    if json {
+        println!("{text}");
+    }
+    if let Some(path) = &args.json_out {
+        std::fs::write(path, text + "\n").with_context(|| path.display().to_string())?;
+        eprintln!("figures written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Measures Lectern, then the peers, on `papers` papers.
+fn run_size(
+    args: &BenchArgs,
+    papers: u64,
+    selection: &peers::Selection,
+) -> anyhow::Result<report::SizeRun> {
+    let n = papers;
     let tmp;
     let root = match &args.out {
+        Some(p) if args.papers.len() > 1 => p.join(format!("papers-{n}")),
         Some(p) => p.clone(),
         None => {
             tmp = tempfile::tempdir()?;
             tmp.path().join("library")
         }
     };
-    eprintln!("generating {} papers (seed {})…", args.papers, args.seed);
+    eprintln!("generating {n} papers (seed {})…", args.seed);
     let t = Instant::now();
     let corpus = Corpus::new(args.seed, args.topics);
-    let mut topics = Vec::with_capacity(args.papers as usize);
-    let mut papers = Vec::with_capacity(args.papers as usize);
-    for cp in corpus.papers(args.papers) {
+    let mut topics = Vec::with_capacity(n as usize);
+    let mut papers = Vec::with_capacity(n as usize);
+    for cp in corpus.papers(n) {
         topics.push(cp.topic);
         papers.push(cp.paper);
     }
@@ -150,11 +215,10 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<BenchReport> {
         let lib = Library::open(&root)?;
         let ids = crate::store::papers::all_ids(lib.connection())?;
         anyhow::ensure!(
-            ids.len() as u64 == args.papers,
-            "{} holds {} papers, not {}; use another --out",
+            ids.len() as u64 == n,
+            "{} holds {} papers, not {n}; use another --out",
             root.display(),
             ids.len(),
-            args.papers
         );
         (f64::NAN, ids, peak_rss_mib())
     } else {
@@ -164,9 +228,8 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<BenchReport> {
         let report = lib.import_papers(papers, Vec::new())?;
         let import_s = t.elapsed().as_secs_f64();
         anyhow::ensure!(
-            report.added as u64 == args.papers,
-            "expected {} papers added, got {} (merged {}, skipped {})",
-            args.papers,
+            report.added as u64 == n,
+            "expected {n} papers added, got {} (merged {}, skipped {})",
             report.added,
             report.merged,
             report.skipped
@@ -221,12 +284,24 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<BenchReport> {
     }
     latencies.push(latency("related", samples));
 
+    let peers = peers::compare(
+        &peers::Context {
+            args,
+            papers: n,
+            corpus: &corpus,
+            lib: &lib,
+            ids: &ids,
+            queries: &q,
+        },
+        selection,
+    )?;
+
     let report = BenchReport {
-        papers: args.papers,
+        papers: n,
         seed: args.seed,
         generate_s,
         import_s,
-        import_papers_per_s: args.papers as f64 / import_s,
+        import_papers_per_s: n as f64 / import_s,
         peak_rss_mib: peak,
         open_first_query_ms: ms(open_first),
         latencies,
@@ -236,16 +311,18 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<BenchReport> {
             precision_sum / scored as f64
         },
     };
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_table(&report);
-    }
-    Ok(report)
+    Ok(report::SizeRun {
+        papers: n,
+        lectern: report,
+        lectern_quality: peers.lectern_quality,
+        fts5: peers.fts5,
+        ripgrep: peers.ripgrep,
+        notes: peers.notes,
+    })
 }
 
 fn print_table(r: &BenchReport) {
-    println!("## lectern bench: {} papers, seed {}\n", r.papers, r.seed);
+    println!("### Lectern in detail\n");
     println!("| stage | figure |");
     println!("|---|---|");
     println!("| corpus generation | {:.2} s |", r.generate_s);
