@@ -111,3 +111,20 @@ pub fn measure(root: &Path) -> anyhow::Result<FolderFigures> {
         sync_changed_s,
     })
 }
+
+/// The folder figures as a Markdown table.
+pub fn table(f: &FolderFigures) -> String {
+    format!(
+        "\n### Library folder\n\n| stage | figure |\n|---|---|\n\
+         | write out {} paper files | {:.1} s |\n\
+         | sync, nothing changed (median of {UNCHANGED_RUNS}) | {:.0} ms |\n\
+         | one file edited → sync → found by search (median of {SINGLE_EDITS}) | {:.0} ms |\n\
+         | sync after {} files (1 %) changed | {:.2} s |\n",
+        f.files,
+        f.write_out_s,
+        f.sync_unchanged_ms,
+        f.edit_to_search_ms,
+        f.changed_files,
+        f.sync_changed_s
+    )
+}

@@ -59,6 +59,9 @@ pub struct BenchArgs {
     /// Measure Lectern alone.
     #[arg(long)]
     pub no_peers: bool,
+    /// Skip the library-folder stages (write-out, sync).
+    #[arg(long)]
+    pub no_folder: bool,
     /// Term and phrase queries ripgrep runs (the first of each kind).
     #[arg(long, default_value_t = 50)]
     pub rg_queries: usize,
@@ -161,6 +164,9 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
         if !json {
             println!("{}", report::table(&run));
             print_table(&run.lectern);
+            if let Some(f) = &run.folder {
+                print!("{}", folder::table(f));
+            }
             println!();
         }
         runs.push(run);
@@ -212,7 +218,7 @@ fn run_size(
     let (import_s, ids, peak) = if reuse {
         eprintln!("reusing the library in {}…", root.display());
         drop(papers);
-        let lib = Library::open(&root)?;
+        let lib = Library::open_without_folder(&root)?;
         let ids = crate::store::papers::all_ids(lib.connection())?;
         anyhow::ensure!(
             ids.len() as u64 == n,
@@ -224,7 +230,7 @@ fn run_size(
     } else {
         eprintln!("importing…");
         let t = Instant::now();
-        let mut lib = Library::open(&root)?;
+        let mut lib = Library::open_without_folder(&root)?;
         let report = lib.import_papers(papers, Vec::new())?;
         let import_s = t.elapsed().as_secs_f64();
         anyhow::ensure!(
@@ -239,7 +245,7 @@ fn run_size(
 
     eprintln!("opening and querying…");
     let t = Instant::now();
-    let lib = Library::open(&root)?;
+    let lib = Library::open_without_folder(&root)?;
     let first = lib.search("language models", 10)?;
     let open_first = t.elapsed();
     anyhow::ensure!(!first.is_empty(), "first query found nothing");
@@ -284,7 +290,7 @@ fn run_size(
     }
     latencies.push(latency("related", samples));
 
-    let peers = peers::compare(
+    let peers_figures = peers::compare(
         &peers::Context {
             args,
             papers: n,
@@ -295,6 +301,13 @@ fn run_size(
         },
         selection,
     )?;
+    let peers = peers_figures;
+    drop(lib);
+    let folder = if args.no_folder {
+        None
+    } else {
+        Some(folder::measure(&root)?)
+    };
 
     let report = BenchReport {
         papers: n,
@@ -318,6 +331,7 @@ fn run_size(
         fts5: peers.fts5,
         ripgrep: peers.ripgrep,
         notes: peers.notes,
+        folder,
     })
 }
 

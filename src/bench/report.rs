@@ -97,6 +97,8 @@ pub struct SizeRun {
     pub ripgrep: Option<RgReport>,
     /// Peers skipped and other remarks, also printed under the table.
     pub notes: Vec<String>,
+    /// The library-folder stages (`None` with `--no-folder`).
+    pub folder: Option<super::folder::FolderFigures>,
 }
 
 /// Where and when the benchmark ran.
@@ -555,6 +557,7 @@ mod tests {
             fts5: None,
             ripgrep: None,
             notes: vec!["rg not installed: ripgrep skipped".into()],
+            folder: None,
         };
         let t = table(&run);
         for stage in [
