@@ -199,6 +199,16 @@ impl Library {
         })
     }
 
+    /// Opens for writing like [`Library::open`] but leaves the folder
+    /// reconciliation to the caller's first [`Library::sync`] (the desktop
+    /// app runs it on its watcher thread, so the window shows at once).
+    /// Writes are written out to the folder as usual.
+    pub fn open_without_sync(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        Library::open_unsynced(&root, &private)
+    }
+
     /// Opens for writing without reading or writing the library folder's
     /// files: writes only record what the folder is owed, and the next
     /// [`Library::sync`] writes it out. For benchmarks and bulk loads.
@@ -911,9 +921,10 @@ impl Library {
         };
         let f = folder::file::parse(&content, &format!("trash/{}.md", entry.citekey))
             .map_err(|p| Error::Invalid(format!("{}: {}", p.location, p.message)))?;
+        let root = self.root.clone();
         self.write(|tx| {
             let now = now();
-            let id = folder::apply::create(tx, &f, &now)?;
+            let id = folder::apply::create(tx, &root, &f, &now)?;
             folder::apply::apply_relations(tx, &id, &f.relations, &now)?;
             folder::state::trash_remove(tx, &entry.paper_id)?;
             Ok(store::papers::row(tx, &id)?.citekey)

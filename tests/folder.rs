@@ -310,6 +310,13 @@ fn the_library_comes_back_from_the_folder_alone() {
     lib.ok(&["link", &video, &mae]);
     lib.ok(&["tag", &video, "video"]);
     lib.ok(&["status", &video, "read"]);
+    let pdf = lib.json(&[
+        "import",
+        common::fixture("formats/pdf-paper.pdf")
+            .to_str()
+            .expect("utf-8"),
+    ]);
+    let pdf_id = pdf["added_ids"][0].as_str().expect("pdf paper").to_string();
     let before = lib.json(&["list"]);
     std::fs::remove_dir_all(lib.root().join(".lectern")).expect("remove private folder");
     let after = lib.json(&["list"]);
@@ -340,11 +347,21 @@ fn the_library_comes_back_from_the_folder_alone() {
     let by_id = |x: &Value, y: &Value| x["id"].as_str().cmp(&y["id"].as_str());
     b.sort_by(by_id);
     a.sort_by(by_id);
-    assert_eq!(b.len(), 78);
+    assert_eq!(b.len(), 79);
     for (x, y) in b.iter().zip(&a) {
         assert_eq!(x, y, "paper differs after the rebuild");
     }
     assert_eq!(lib.search_titles("\"why it works\"").len(), 1);
+    // The PDF's text is read again from the attachment.
+    let words = lib.json(&["search", "text:introduction"]);
+    assert!(
+        words
+            .as_array()
+            .expect("hits")
+            .iter()
+            .any(|h| h["id"] == pdf_id.as_str()),
+        "{words}"
+    );
     assert_agree(&lib);
 }
 

@@ -313,13 +313,33 @@ async fn edits_to_the_library_folder_show_up_while_the_window_runs() -> Result<(
         let note = app
             .wait_text("#note-editor .cm-content", "Written in another editor.")
             .await?;
-        anyhow::Ok((sidebar, note))
+        // Deleting in the window takes two clicks and removes the file.
+        app.click("#delete-paper").await?;
+        let asked = app.text("#delete-paper").await?;
+        let still_there = file.exists();
+        app.click("#delete-paper").await?;
+        let gone = app.wait_text("#reader", "Moved").await?;
+        anyhow::Ok((sidebar, note, asked, still_there, gone))
     }
     .await;
+    let library = app.library.clone();
     let dir = app.close().await?;
-    let (sidebar, note) = run?;
+    let (sidebar, note, asked, still_there, gone) = run?;
     assert!(sidebar.contains("edited-outside"), "{sidebar}");
     assert!(note.contains("Written in another editor."), "{note}");
+    assert!(asked.contains("trash"), "{asked}");
+    assert!(still_there, "the first click only asks");
+    assert!(
+        gone.contains("lectern trash restore videomaeV2Scaling"),
+        "{gone}"
+    );
+    assert!(!file.exists(), "the paper's file is removed");
+    let trash = std::process::Command::new(lectern_e2e::cli_binary())
+        .arg("--library")
+        .arg(&library)
+        .args(["trash", "list"])
+        .output()?;
+    assert!(String::from_utf8_lossy(&trash.stdout).contains("videomaeV2Scaling"));
     drop(dir);
     Ok(())
 }

@@ -69,8 +69,14 @@ fn default_library() -> PathBuf {
 }
 
 /// Opens for writing; if another process holds the library, read-only.
+/// The folder is reconciled by the watcher thread's first sync, so the
+/// window does not wait for it.
 fn open(path: PathBuf) -> Opened {
-    match Library::open_for_reading(&path) {
+    let opened = match Library::open_without_sync(&path) {
+        Err(lectern::Error::Locked { .. }) => Library::open_read_only(&path),
+        other => other,
+    };
+    match opened {
         Ok(lib) => Opened::Library(Box::new(lib)),
         Err(e) => Opened::Failed {
             path,

@@ -29,12 +29,16 @@ pub fn start(app: tauri::AppHandle, state: State) {
         let mut retry_inbox = false;
         loop {
             let root = writable_root(&state);
+            // A library just opened: watch it, and reconcile what changed
+            // while nothing watched it.
+            let mut fresh = false;
             if watched.as_ref().map(|(r, _)| r) != root.as_ref() {
                 watched = root.and_then(|r| {
                     lectern::sync::watch::FolderWatcher::new(&r)
                         .ok()
                         .map(|w| (r, w))
                 });
+                fresh = watched.is_some();
             }
             let Some((_, watcher)) = watched.as_mut() else {
                 std::thread::sleep(POLL);
@@ -45,14 +49,15 @@ pub fn start(app: tauri::AppHandle, state: State) {
             } else {
                 POLL
             };
-            let changed = match watcher.wait(wait) {
-                lectern::sync::watch::Wait::Changed => true,
-                lectern::sync::watch::Wait::TimedOut => retry_inbox,
-                lectern::sync::watch::Wait::Closed => {
-                    watched = None;
-                    continue;
-                }
-            };
+            let changed = fresh
+                || match watcher.wait(wait) {
+                    lectern::sync::watch::Wait::Changed => true,
+                    lectern::sync::watch::Wait::TimedOut => retry_inbox,
+                    lectern::sync::watch::Wait::Closed => {
+                        watched = None;
+                        continue;
+                    }
+                };
             let report = state.with(|lib| {
                 let mut report = lib.take_folder_report();
                 if changed {

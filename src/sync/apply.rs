@@ -3,6 +3,8 @@
 //! applied in a second pass ([`apply_relations`]) once every file of a scan
 //! has its paper, so a file may link to a paper that arrives with it.
 
+use std::path::Path;
+
 use rusqlite::Connection;
 
 use crate::citekey::Allocator;
@@ -15,8 +17,10 @@ use crate::sync::file::{FileHighlight, PaperFile};
 const QUOTE_CONTEXT_CHARS: usize = 32;
 
 /// Creates the paper a new file describes, with the file's id when it has a
-/// usable one. Returns the id.
-pub fn create(conn: &Connection, f: &PaperFile, now: &str) -> Result<String> {
+/// usable one. The text of its PDFs under `root/attachments/` is read
+/// again (it is not in the file), so a library rebuilt from its folder
+/// finds it. Returns the id.
+pub fn create(conn: &Connection, root: &Path, f: &PaperFile, now: &str) -> Result<String> {
     let id = match &f.id {
         Some(id) if !store::papers::exists(conn, id)? => id.clone(),
         _ => store::new_id(),
@@ -36,8 +40,38 @@ pub fn create(conn: &Connection, f: &PaperFile, now: &str) -> Result<String> {
     store::papers::set_starred(conn, &id, f.starred)?;
     apply_notes(conn, &id, f, now)?;
     apply_highlights(conn, &id, &p.abstract_text, &f.highlights, now)?;
+    let text = attachment_text(root, &p.links);
+    if !text.is_empty() {
+        store::papers::set_fulltext(conn, &id, &text)?;
+    }
     store::pending::mark(conn, &id)?;
     Ok(id)
+}
+
+/// The extracted text of a paper's PDFs inside the library's attachments
+/// folder (empty when there are none or they hold no text).
+fn attachment_text(root: &Path, links: &[crate::model::Link]) -> String {
+    let prefix = format!("{}/", crate::library::ATTACHMENTS_DIR);
+    let mut text = String::new();
+    for l in links {
+        if l.kind != crate::model::LinkKind::Pdf
+            || !l.url.starts_with(&prefix)
+            || l.url.contains("..")
+        {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(root.join(&l.url)) else {
+            continue;
+        };
+        let read = crate::import::pdf::read_pdf(&bytes, &l.url, "");
+        if !read.full_text.trim().is_empty() {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&read.full_text);
+        }
+    }
+    text
 }
 
 /// Updates paper `id` to what its file says.

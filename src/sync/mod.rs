@@ -502,7 +502,7 @@ pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Resu
                 if let Some(id) = &f.id {
                     state::trash_remove(&tx, id)?;
                 }
-                let id = apply::create(&tx, &f, &now)?;
+                let id = apply::create(&tx, root, &f, &now)?;
                 report.created += 1;
                 id
             }

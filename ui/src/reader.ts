@@ -139,6 +139,7 @@ export class Reader {
         h("div", { class: "paper-head" },
           h("h1", { id: "paper-title" }, p.title),
           h("button", { id: "star", type: "button", class: p.starred ? "star on" : "star", title: p.starred ? "Unstar" : "Star", "aria-pressed": String(p.starred), onclick: () => void this.toggleStar() }, p.starred ? "★" : "☆"),
+          h("button", { id: "delete-paper", type: "button", class: "delete", title: "Move to the trash (restorable for 30 days)", onclick: (e: Event) => void this.deletePaper(e.currentTarget as HTMLButtonElement) }, "Delete"),
         ),
         h("div", { class: "meta" }, meta, h("span", { class: "citekey", id: "paper-citekey" }, p.citekey)),
         links,
@@ -238,6 +239,27 @@ export class Reader {
   private async toggleStar(): Promise<void> {
     const p = this.paper;
     if (p) await this.mutate(() => api.setStarred(p.id, !p.starred));
+  }
+
+  /** Deletes in two clicks: the first asks, the second moves the paper to
+   * the trash (the library folder's file goes too; `lectern trash restore`
+   * brings both back). */
+  private async deletePaper(button: HTMLButtonElement): Promise<void> {
+    const p = this.paper;
+    if (!p) return;
+    if (button.dataset.confirm !== "yes") {
+      button.dataset.confirm = "yes";
+      button.textContent = "Move to trash?";
+      button.classList.add("confirm");
+      return;
+    }
+    try {
+      const entry = await busy(api.deletePaper(p.id));
+      this.empty(`Moved “${entry.title}” to the trash. Restore it with: lectern trash restore ${entry.citekey}`);
+      await this.hooks.changed();
+    } catch (e) {
+      showError(e);
+    }
   }
 
   /** Runs a change, then shows the paper and the lists again. */
