@@ -54,8 +54,22 @@ pub fn export(conn: &Connection, dir: &Path, only: Option<&[String]>) -> Result<
         Some(ids) => ids.to_vec(),
         None => store::papers::all_ids(conn)?,
     };
+    // Written in chunks through one durable batch each (bounded memory).
+    for chunk in ids.chunks(2000) {
+        export_chunk(conn, dir, chunk, &mut report)?;
+    }
+    Ok(report)
+}
+
+fn export_chunk(
+    conn: &Connection,
+    dir: &Path,
+    ids: &[String],
+    report: &mut ExportReport,
+) -> Result<()> {
+    let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
     for id in ids {
-        let paper = store::papers::load(conn, &id)?;
+        let paper = store::papers::load(conn, id)?;
         let file = dir.join(format!("{}.md", paper.citekey));
         let generated = render(&paper);
         let old = match std::fs::read_to_string(&file) {
@@ -68,13 +82,17 @@ pub fn export(conn: &Connection, dir: &Path, only: Option<&[String]>) -> Result<
             report.unchanged += 1;
             continue;
         }
-        crate::fsutil::write_atomic(&file, content.as_bytes())?;
         report.written += 1;
         if kept {
             report.kept_edits.push(file.display().to_string());
         }
+        files.push((file, content));
     }
-    Ok(report)
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, c)| (p.as_path(), c.as_bytes()))
+        .collect();
+    crate::fsutil::write_many(&refs)
 }
 
 fn hash(s: &str) -> String {

@@ -35,7 +35,6 @@ pub mod state;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -54,9 +53,6 @@ pub const NOTES_DIR: &str = "notes";
 pub const INBOX_DIR: &str = "inbox";
 /// How long a trashed paper can be restored.
 pub const TRASH_DAYS: i64 = 30;
-/// From this many files on, a write-out makes the data durable with one
-/// file-system sync instead of one per file.
-const BATCH_DURABLE: usize = 64;
 /// Owed files are rendered, written and recorded this many at a time.
 const FLUSH_CHUNK: usize = 2000;
 
@@ -326,36 +322,13 @@ fn flush_chunk(
     Ok(())
 }
 
-/// Writes files atomically. Many files are written as temporary files
-/// first, made durable with one file-system sync, then renamed into place.
+/// Writes the files of a flush atomically ([`crate::fsutil::write_many`]).
 fn write_all(writes: &[Write]) -> Result<()> {
-    if writes.len() < BATCH_DURABLE {
-        for w in writes {
-            crate::fsutil::write_atomic(&w.path, w.content.as_bytes())?;
-        }
-        return Ok(());
-    }
-    let dir = writes[0].path.parent().unwrap_or(Path::new("."));
-    let mut temps = Vec::with_capacity(writes.len());
-    for w in writes {
-        let dir = w.path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".lectern-tmp-")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
-        tmp.write_all(w.content.as_bytes())
-            .map_err(|e| Error::io(&w.path, e))?;
-        // Close it now; the path stays until it is renamed.
-        temps.push(tmp.into_temp_path());
-    }
-    let handle = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
-    crate::fsutil::sync_filesystem(&handle).map_err(|e| Error::io(dir, e))?;
-    for (tmp, w) in temps.into_iter().zip(writes) {
-        tmp.persist(&w.path)
-            .map_err(|e| Error::io(&w.path, e.error))?;
-    }
-    crate::fsutil::sync_dir(dir);
-    Ok(())
+    let files: Vec<(&Path, &[u8])> = writes
+        .iter()
+        .map(|w| (w.path.as_path(), w.content.as_bytes()))
+        .collect();
+    crate::fsutil::write_many(&files)
 }
 
 /// Outgoing relations as `(kind, citekey)`.
