@@ -772,6 +772,52 @@ impl Library {
         })
     }
 
+    /// Corrects a paper's title, authors, year, venue, DOI and arXiv id.
+    /// The rest (abstract, links, tags, notes, highlights) stays.
+    pub fn edit_paper(&mut self, key: &str, edit: &crate::model::PaperEdit) -> Result<Paper> {
+        let id = self.resolve(key)?;
+        let clean = |s: &Option<String>| {
+            s.as_deref()
+                .map(crate::text::fold_whitespace)
+                .filter(|s| !s.is_empty())
+        };
+        let title = crate::text::fold_whitespace(&edit.title);
+        if title.is_empty() {
+            return Err(Error::Invalid("a paper needs a title".into()));
+        }
+        if let Some(y) = edit.year
+            && !(1000..=2999).contains(&y)
+        {
+            return Err(Error::Invalid(format!("year {y} is not a year")));
+        }
+        let current = store::papers::load(&self.conn, &id)?;
+        let next = NewPaper {
+            title,
+            abstract_text: current.abstract_text,
+            authors: edit
+                .authors
+                .iter()
+                .map(|a| crate::text::fold_whitespace(a))
+                .filter(|a| !a.is_empty())
+                .collect(),
+            year: edit.year,
+            doi: clean(&edit.doi).map(|d| store::papers::normalize_doi(&d)),
+            arxiv: clean(&edit.arxiv),
+            links: current.links,
+            tags: current.tags,
+            venue: clean(&edit.venue),
+            entry_type: current.entry_type,
+            extra: current.extra,
+            ..NewPaper::default()
+        };
+        self.write(|tx| {
+            store::papers::replace_metadata(tx, &id, &next)?;
+            store::papers::touch(tx, &id, &now())?;
+            store::pending::mark(tx, &id)?;
+            store::papers::load(tx, &id)
+        })
+    }
+
     pub fn set_starred(&mut self, key: &str, starred: bool) -> Result<()> {
         let id = self.resolve(key)?;
         self.write(|tx| {

@@ -203,6 +203,19 @@ pub struct NewPaper {
     pub extra: Vec<(String, String)>,
 }
 
+/// The metadata a person can correct by hand ([`crate::Library::edit_paper`]).
+/// Every field is replaced; `None` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PaperEdit {
+    pub title: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub venue: Option<String>,
+    pub doi: Option<String>,
+    pub arxiv: Option<String>,
+}
+
 /// A paper with everything the user attached to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

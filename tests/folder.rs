@@ -82,7 +82,22 @@ fn changes_made_with_lectern_reach_the_files() {
     lib.ok(&["tag", &mae, "vision", "ssl"]);
     lib.ok(&["status", &mae, "reading"]);
     lib.ok(&["link", &mae, &video, "--kind", "extends"]);
+    lib.ok(&[
+        "edit",
+        &mae,
+        "--venue",
+        "NeurIPS",
+        "--year",
+        "2024",
+        "--author",
+        "Doe, Jane",
+    ]);
     let text = read(&paper_file(&lib, &mae));
+    assert!(text.contains("venue: \"NeurIPS\"\n"), "{text}");
+    assert!(
+        text.contains("year: 2024\n") && text.contains("  - \"Doe, Jane\"\n"),
+        "{text}"
+    );
     assert!(text.contains("Compare with [[x]] later."), "{text}");
     assert!(text.contains("<!-- lectern:highlight id="), "{text}");
     assert!(text.contains("color=green"), "{text}");

@@ -313,18 +313,29 @@ async fn edits_to_the_library_folder_show_up_while_the_window_runs() -> Result<(
         let note = app
             .wait_text("#note-editor .cm-content", "Written in another editor.")
             .await?;
+        // Metadata corrected in the window reaches the file.
+        app.click("#edit-paper").await?;
+        app.js(
+            "document.getElementById('edit-venue').value = 'ICLR (edited)'; return true",
+            vec![],
+        )
+        .await?;
+        app.click("#edit-save").await?;
+        app.wait_text("#paper .meta", "ICLR (edited)").await?;
+        let edited = std::fs::read_to_string(&file)?.contains("venue: \"ICLR (edited)\"");
         // Deleting in the window takes two clicks and removes the file.
         app.click("#delete-paper").await?;
         let asked = app.text("#delete-paper").await?;
         let still_there = file.exists();
         app.click("#delete-paper").await?;
         let gone = app.wait_text("#reader", "Moved").await?;
-        anyhow::Ok((sidebar, note, asked, still_there, gone))
+        anyhow::Ok((sidebar, note, edited, asked, still_there, gone))
     }
     .await;
     let library = app.library.clone();
     let dir = app.close().await?;
-    let (sidebar, note, asked, still_there, gone) = run?;
+    let (sidebar, note, edited, asked, still_there, gone) = run?;
+    assert!(edited, "the venue edited in the window is in the file");
     assert!(sidebar.contains("edited-outside"), "{sidebar}");
     assert!(note.contains("Written in another editor."), "{note}");
     assert!(asked.contains("trash"), "{asked}");

@@ -42,6 +42,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::open_url,
             commands::open_attachment,
             commands::delete_paper,
+            commands::edit_paper,
         ])
         .events(collect_events![commands::DropEvent, commands::FolderEvent])
         .dangerously_cast_bigints_to_number()

@@ -460,6 +460,17 @@ pub struct FolderEvent {
     pub report: lectern::sync::SyncReport,
 }
 
+/// Corrects a paper's title, authors, year, venue, DOI and arXiv id.
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_paper(
+    state: AppState<'_>,
+    key: String,
+    edit: lectern::model::PaperEdit,
+) -> CommandResult<Paper> {
+    run(&state, move |lib| lib.edit_paper(&key, &edit)).await
+}
+
 /// Moves a paper to the trash (restorable for 30 days).
 #[tauri::command]
 #[specta::specta]

@@ -112,6 +112,25 @@ enum Command {
         #[arg(required = true)]
         tags: Vec<String>,
     },
+    /// Correct a paper's metadata; fields not given stay as they are.
+    Edit {
+        paper: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// Replaces the authors (repeat for each, in order).
+        #[arg(long = "author", value_name = "NAME")]
+        authors: Vec<String>,
+        /// A year, or `none`.
+        #[arg(long)]
+        year: Option<String>,
+        /// A venue, or an empty string to clear it.
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long)]
+        doi: Option<String>,
+        #[arg(long)]
+        arxiv: Option<String>,
+    },
     /// Set the reading status: unread, reading or read.
     Status { paper: String, status: Status },
     /// Export the library.
@@ -419,6 +438,40 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &serde_json::json!({"tags": now}),
                 &format!("Tags: {}", now.join(", ")),
             )?;
+        }
+        Command::Edit {
+            paper,
+            title,
+            authors,
+            year,
+            venue,
+            doi,
+            arxiv,
+        } => {
+            let mut lib = open_writer(&root)?;
+            let p = lib.paper(&paper)?;
+            let year = match year.as_deref().map(str::trim) {
+                None => p.year,
+                Some("" | "none") => None,
+                Some(y) => Some(
+                    y.parse()
+                        .with_context(|| format!("--year {y} is not a year"))?,
+                ),
+            };
+            let edit = crate::model::PaperEdit {
+                title: title.unwrap_or(p.title),
+                authors: if authors.is_empty() {
+                    p.authors
+                } else {
+                    authors
+                },
+                year,
+                venue: venue.or(p.venue),
+                doi: doi.or(p.doi),
+                arxiv: arxiv.or(p.arxiv),
+            };
+            let p = lib.edit_paper(&paper, &edit)?;
+            out.done(&p, &format!("Edited {}", p.citekey))?;
         }
         Command::Status { paper, status } => {
             let mut lib = open_writer(&root)?;

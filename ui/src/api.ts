@@ -9,6 +9,7 @@ import {
   type CommandError,
   type DropEvent,
   type FolderEvent,
+  type PaperEdit,
   type Filter,
   type ImportProgress,
   type ImportReport,
@@ -20,6 +21,7 @@ export type {
   Backlink,
   DropEvent,
   FolderEvent,
+  PaperEdit,
   ExportReport,
   Facets,
   Filter,
@@ -107,4 +109,5 @@ export const api = {
   onDrop: (cb: (e: DropEvent) => void) => events.dropEvent.listen((e) => cb(e.payload)),
   onFolder: (cb: (e: FolderEvent) => void) => events.folderEvent.listen((e) => cb(e.payload)),
   deletePaper: (key: string) => unwrap(commands.deletePaper(key)),
+  editPaper: (key: string, edit: PaperEdit) => unwrap(commands.editPaper(key, edit)),
 };

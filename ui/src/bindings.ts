@@ -52,6 +52,8 @@ export const commands = {
 	openAttachment: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_attachment", { path })),
 	/**  Moves a paper to the trash (restorable for 30 days). */
 	deletePaper: (key: string) => typedError<TrashEntry, CommandError>(__TAURI_INVOKE("delete_paper", { key })),
+	/**  Corrects a paper's title, authors, year, venue, DOI and arXiv id. */
+	editPaper: (key: string, edit: PaperEdit_Deserialize) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("edit_paper", { key, edit })),
 };
 
 /** Events */
@@ -245,6 +247,38 @@ export type Note = {
 
 /**  A paper with everything the user attached to it. */
 export type Paper = Paper_Serialize | Paper_Deserialize;
+
+/**
+ *  The metadata a person can correct by hand ([`crate::Library::edit_paper`]).
+ *  Every field is replaced; `None` clears an optional one.
+ */
+export type PaperEdit = PaperEdit_Serialize | PaperEdit_Deserialize;
+
+/**
+ *  The metadata a person can correct by hand ([`crate::Library::edit_paper`]).
+ *  Every field is replaced; `None` clears an optional one.
+ */
+export type PaperEdit_Deserialize = {
+	title: string,
+	authors: string[],
+	year?: number | null,
+	venue?: string | null,
+	doi?: string | null,
+	arxiv?: string | null,
+};
+
+/**
+ *  The metadata a person can correct by hand ([`crate::Library::edit_paper`]).
+ *  Every field is replaced; `None` clears an optional one.
+ */
+export type PaperEdit_Serialize = {
+	title: string,
+	authors: string[],
+	year: number | null,
+	venue: string | null,
+	doi: string | null,
+	arxiv: string | null,
+};
 
 /**  A paper named by id, citekey and title. */
 export type PaperRef = {

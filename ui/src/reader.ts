@@ -1,7 +1,8 @@
 // The reader pane: one paper's metadata, its abstract with highlights, and
 // tabs for highlights, notes (editor, preview, backlinks) and related papers.
 
-import { api, type Annotation, type Note, type Paper, type Status } from "./api";
+import { api, type Annotation, type Note, type Paper, type PaperEdit, type Status } from "./api";
+import { closeModal, openModal } from "./modal";
 import { h, html, byId, clear } from "./dom";
 import { createEditor, type NoteEditor } from "./editor";
 import { busy, showError, toast } from "./feedback";
@@ -139,7 +140,8 @@ export class Reader {
         h("div", { class: "paper-head" },
           h("h1", { id: "paper-title" }, p.title),
           h("button", { id: "star", type: "button", class: p.starred ? "star on" : "star", title: p.starred ? "Unstar" : "Star", "aria-pressed": String(p.starred), onclick: () => void this.toggleStar() }, p.starred ? "★" : "☆"),
-          h("button", { id: "delete-paper", type: "button", class: "delete", title: "Move to the trash (restorable for 30 days)", onclick: (e: Event) => void this.deletePaper(e.currentTarget as HTMLButtonElement) }, "Delete"),
+          h("button", { id: "edit-paper", type: "button", class: "head-btn push", title: "Correct the title, authors, year, venue, DOI or arXiv id", onclick: () => this.openEdit() }, "Edit"),
+          h("button", { id: "delete-paper", type: "button", class: "head-btn delete", title: "Move to the trash (restorable for 30 days)", onclick: (e: Event) => void this.deletePaper(e.currentTarget as HTMLButtonElement) }, "Delete"),
         ),
         h("div", { class: "meta" }, meta, h("span", { class: "citekey", id: "paper-citekey" }, p.citekey)),
         links,
@@ -239,6 +241,56 @@ export class Reader {
   private async toggleStar(): Promise<void> {
     const p = this.paper;
     if (p) await this.mutate(() => api.setStarred(p.id, !p.starred));
+  }
+
+  /** A dialog to correct the paper's metadata. */
+  private openEdit(): void {
+    const p = this.paper;
+    if (!p) return;
+    const field = (id: string, label: string, value: string, rows = 1) => {
+      const input =
+        rows > 1
+          ? h("textarea", { id, rows, spellcheck: "false" })
+          : h("input", { id, type: "text", spellcheck: "false" });
+      (input as HTMLInputElement | HTMLTextAreaElement).value = value;
+      return [h("label", { for: id }, label), input] as const;
+    };
+    const title = field("edit-title", "Title", p.title);
+    const authors = field("edit-authors", "Authors, one per line", p.authors.join("\n"), 4);
+    const year = field("edit-year", "Year", p.year ? String(p.year) : "");
+    const venue = field("edit-venue", "Venue", p.venue ?? "");
+    const doi = field("edit-doi", "DOI", p.doi ?? "");
+    const arxiv = field("edit-arxiv", "arXiv id", p.arxiv ?? "");
+    const value = (f: readonly [HTMLElement, HTMLElement]) => (f[1] as HTMLInputElement).value.trim();
+    const save = async () => {
+      const y = value(year);
+      if (y && !/^\d{4}$/.test(y)) {
+        showError("The year must be four digits.");
+        return;
+      }
+      const edit: PaperEdit = {
+        title: value(title),
+        authors: value(authors).split("\n").map((a) => a.trim()).filter(Boolean),
+        year: y ? Number(y) : null,
+        venue: value(venue) || null,
+        doi: value(doi) || null,
+        arxiv: value(arxiv) || null,
+      };
+      closeModal();
+      await this.mutate(() => api.editPaper(p.id, edit));
+    };
+    openModal(
+      "edit-modal",
+      "Edit paper",
+      ...title,
+      ...authors,
+      ...year,
+      ...venue,
+      ...doi,
+      ...arxiv,
+      h("div", { class: "actions" }, h("button", { id: "edit-save", type: "button", class: "primary", onclick: () => void save() }, "Save")),
+    );
+    (title[1] as HTMLInputElement).focus();
   }
 
   /** Deletes in two clicks: the first asks, the second moves the paper to
