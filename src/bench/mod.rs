@@ -23,9 +23,8 @@ pub mod ripgrep;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
 use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
 
 use crate::Library;
 use corpus::Corpus;
@@ -183,13 +182,12 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Measures Lectern, then the peers, on `papers` papers.
+/// Measures Lectern, then the peers, on `n` papers.
 fn run_size(
     args: &BenchArgs,
-    papers: u64,
+    n: u64,
     selection: &peers::Selection,
 ) -> anyhow::Result<report::SizeRun> {
-    let n = papers;
     let tmp;
     let root = match &args.out {
         Some(p) if args.papers.len() > 1 => p.join(format!("papers-{n}")),
