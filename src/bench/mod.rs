@@ -288,6 +288,15 @@ fn run_size(
     }
     latencies.push(latency("related", samples));
 
+    // The folder stages run before the peers, whose exports and temporary
+    // databases would otherwise weigh on the file system under them.
+    drop(lib);
+    let folder = if args.no_folder {
+        None
+    } else {
+        Some(folder::measure(&root)?)
+    };
+    let lib = Library::open_without_folder(&root)?;
     let peers_figures = peers::compare(
         &peers::Context {
             args,
@@ -300,12 +309,6 @@ fn run_size(
         selection,
     )?;
     let peers = peers_figures;
-    drop(lib);
-    let folder = if args.no_folder {
-        None
-    } else {
-        Some(folder::measure(&root)?)
-    };
 
     let report = BenchReport {
         papers: n,
