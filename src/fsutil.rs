@@ -9,14 +9,20 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Writes `bytes` to `path` atomically (temp file + fsync + rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// A temporary file beside `path` holding `bytes` (not yet durable).
+fn temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".lectern-tmp-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    Ok(tmp)
+}
+
+/// Writes `bytes` to `path` atomically (temp file + fsync + rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temp_beside(path, bytes)?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -40,14 +46,8 @@ pub fn write_many(files: &[(&Path, &[u8])]) -> Result<()> {
     }
     let mut temps = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".lectern-tmp-")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
-        tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
         // Closed now (bounded open files); the path stays until renamed.
-        temps.push(tmp.into_temp_path());
+        temps.push(temp_beside(path, bytes)?.into_temp_path());
     }
     let dir = files[0].0.parent().unwrap_or(Path::new("."));
     let handle = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;

@@ -253,7 +253,7 @@ fn push_extra(paper: &mut NewPaper, name: &str, value: Option<String>) {
 }
 
 /// A scalar as text; `None` for null, lists and maps.
-fn scalar(v: &Value) -> Option<String> {
+pub(crate) fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -56,7 +56,7 @@ use std::fmt::Write as _;
 
 use serde_yaml_ng::Value;
 
-use crate::import::markdown::{read_yaml, split_front_matter, trim_blank_lines};
+use crate::import::markdown::{read_yaml, scalar, split_front_matter, trim_blank_lines};
 use crate::model::{Direction, NewPaper, Paper, Problem, Status};
 use crate::text::fold_paragraphs;
 
@@ -328,16 +328,6 @@ fn key_line(text: &str, key: &str) -> usize {
                 .is_some_and(|r| r.trim_start().starts_with(':'))
         })
         .map_or(1, |i| i + 1)
-}
-
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Tagged(t) => scalar(&t.value),
-        _ => None,
-    }
 }
 
 /// `[[key]]`, `[[key|alias]]` or a bare `key` → `key`.

@@ -351,10 +351,18 @@ pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Resu
     let mut changed_papers: Vec<Changed> = Vec::new();
     let mut changed_notes: Vec<Changed> = Vec::new();
 
-    let papers_dir = root.join(PAPERS_DIR);
-    let papers_present = papers_dir.is_dir();
-    if papers_present {
-        list_files(&papers_dir, false, &mut |path, meta| {
+    let papers_present = root.join(PAPERS_DIR).is_dir();
+    let notes_present = root.join(NOTES_DIR).is_dir();
+    let mut folders = [
+        (PAPERS_DIR, false, &mut changed_papers),
+        (NOTES_DIR, true, &mut changed_notes),
+    ];
+    for (name, recursive, changed) in folders.iter_mut() {
+        let dir = root.join(*name);
+        if !dir.is_dir() {
+            continue;
+        }
+        list_files(&dir, *recursive, &mut |path, meta| {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let Some(name) = name else { return Ok(()) };
             if name.starts_with(".lectern-tmp-") {
@@ -371,25 +379,7 @@ pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Resu
                 return Ok(());
             }
             seen.insert(rel.clone());
-            check(path, rel, meta, &states, &mut restat, &mut changed_papers)
-        })?;
-    }
-    let notes_dir = root.join(NOTES_DIR);
-    let notes_present = notes_dir.is_dir();
-    if notes_present {
-        list_files(&notes_dir, true, &mut |path, meta| {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            let Some(name) = name else { return Ok(()) };
-            if is_temporary_name(&name) || !name.ends_with(".md") {
-                return Ok(());
-            }
-            let rel = relative(root, path);
-            if is_conflict_name(&name) {
-                report.conflicts.push(rel);
-                return Ok(());
-            }
-            seen.insert(rel.clone());
-            check(path, rel, meta, &states, &mut restat, &mut changed_notes)
+            check(path, rel, meta, &states, &mut restat, changed)
         })?;
     }
 

@@ -112,7 +112,14 @@ async fn main() -> Result<()> {
                 "--seed",
                 &args.seed.to_string(),
             ])
-            .args(["--no-peers", "--queries", "5", "--related-samples", "5", "--out"])
+            .args([
+                "--no-peers",
+                "--queries",
+                "5",
+                "--related-samples",
+                "5",
+                "--out",
+            ])
             .arg(&library)
             .stdout(std::process::Stdio::null())
             .status()
