@@ -832,14 +832,30 @@ impl Library {
     /// outside Lectern, imports the inbox, writes what the folder is owed
     /// and forgets trash older than 30 days. See [`crate::sync`].
     pub fn sync(&mut self) -> Result<SyncReport> {
+        self.sync_scoped(None)
+    }
+
+    /// [`Library::sync`] limited to the files at `paths` (what the
+    /// watcher's events named); `inbox/` is imported when a path is in it.
+    pub fn sync_paths(&mut self, paths: &[PathBuf]) -> Result<SyncReport> {
+        self.sync_scoped(Some(paths))
+    }
+
+    fn sync_scoped(&mut self, paths: Option<&[PathBuf]>) -> Result<SyncReport> {
         self.ensure_writable()?;
         let mut report = SyncReport::default();
-        folder::scan(&mut self.conn, &self.root, &mut report)?;
+        match paths {
+            None => folder::scan(&mut self.conn, &self.root, &mut report)?,
+            Some(p) => folder::scan_paths(&mut self.conn, &self.root, p, &mut report)?,
+        }
         self.catch_up_index();
-        let was = std::mem::replace(&mut self.mirror, true);
-        let inbox = self.import_inbox(&mut report);
-        self.mirror = was;
-        inbox?;
+        let inbox_dir = self.root.join(folder::INBOX_DIR);
+        if paths.is_none_or(|p| p.iter().any(|p| p.starts_with(&inbox_dir))) {
+            let was = std::mem::replace(&mut self.mirror, true);
+            let inbox = self.import_inbox(&mut report);
+            self.mirror = was;
+            inbox?;
+        }
         folder::flush(&mut self.conn, &self.root, &mut report)?;
         let cutoff = (chrono::Utc::now() - chrono::Duration::days(folder::TRASH_DAYS))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

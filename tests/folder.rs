@@ -645,3 +645,35 @@ fn two_machines_share_one_library_through_git() {
     assert_eq!(notes.as_array().map(Vec::len), Some(2), "{notes}");
     assert_agree(&b);
 }
+
+#[test]
+fn syncing_the_paths_events_name_follows_renames_and_deletions() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path().join("library");
+    let mut lib = lectern::Library::open(&root).expect("open");
+    lib.import_text(&read(Path::new(SEED)), "seed")
+        .expect("import");
+    let papers = lib.list(None, None).expect("list");
+    let (a, b) = (&papers[0], &papers[1]);
+    let file_a = root.join("papers").join(format!("{}.md", a.citekey));
+    let file_b = root.join("papers").join(format!("{}.md", b.citekey));
+    // An edit, a rename and a deletion, each named by its paths.
+    let edited = read(&file_a).replace("status: unread", "status: read");
+    write(&file_a, &edited);
+    let moved = root.join("papers").join("moved.md");
+    std::fs::rename(&file_a, &moved).expect("rename");
+    std::fs::remove_file(&file_b).expect("remove");
+    let report = lib
+        .sync_paths(&[file_a.clone(), moved.clone(), file_b.clone()])
+        .expect("sync paths");
+    assert_eq!(report.renamed, 1, "{report:?}");
+    assert_eq!(report.trashed, 1, "{report:?}");
+    assert_eq!(lib.paper(&a.id).expect("a").status.as_str(), "read");
+    assert!(lib.paper(&b.id).is_err());
+    // A path outside the folder's files changes nothing.
+    let report = lib
+        .sync_paths(&[root.join("attachments").join("x.pdf")])
+        .expect("sync");
+    assert!(!report.changed(), "{report:?}");
+    assert!(lib.check_folder().expect("check").is_empty());
+}

@@ -49,19 +49,32 @@ pub fn start(app: tauri::AppHandle, state: State) {
             } else {
                 POLL
             };
-            let changed = fresh
-                || match watcher.wait(wait) {
-                    lectern::sync::watch::Wait::Changed => true,
-                    lectern::sync::watch::Wait::TimedOut => retry_inbox,
+            // What to reconcile: everything, some paths, or nothing.
+            let scope: Option<Option<Vec<PathBuf>>> = if fresh {
+                Some(None)
+            } else {
+                match watcher.wait(wait) {
+                    lectern::sync::watch::Wait::Changed(paths) => Some(paths),
+                    // Files were still being copied into the inbox.
+                    lectern::sync::watch::Wait::TimedOut => retry_inbox.then(|| {
+                        watched
+                            .as_ref()
+                            .map(|(root, _)| vec![root.join(lectern::sync::INBOX_DIR)])
+                    }),
                     lectern::sync::watch::Wait::Closed => {
                         watched = None;
                         continue;
                     }
-                };
+                }
+            };
             let report = state.with(|lib| {
                 let mut report = lib.take_folder_report();
-                if changed {
-                    let more = lib.sync()?;
+                let more = match &scope {
+                    Some(Some(paths)) => Some(lib.sync_paths(paths)?),
+                    Some(None) => Some(lib.sync()?),
+                    None => None,
+                };
+                if let Some(more) = more {
                     report = lectern::sync::merged(report, more);
                 }
                 Ok(report)

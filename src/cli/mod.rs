@@ -555,12 +555,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     } else {
                         std::time::Duration::from_secs(3600)
                     };
-                    match watcher.wait(timeout) {
+                    report = match watcher.wait(timeout) {
                         crate::sync::watch::Wait::Closed => break,
                         crate::sync::watch::Wait::TimedOut if !report.inbox_waiting => continue,
-                        _ => {}
-                    }
-                    report = lib.sync()?;
+                        // Files were still being copied into the inbox.
+                        crate::sync::watch::Wait::TimedOut => {
+                            let inbox = lib.root().join(crate::sync::INBOX_DIR);
+                            lib.sync_paths(&[inbox])?
+                        }
+                        crate::sync::watch::Wait::Changed(Some(paths)) => lib.sync_paths(&paths)?,
+                        crate::sync::watch::Wait::Changed(None) => lib.sync()?,
+                    };
                     if report.changed()
                         || !report.conflicts.is_empty()
                         || !report.problems.is_empty()

@@ -34,7 +34,7 @@ pub mod inbox;
 pub mod state;
 pub mod watch;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -344,45 +344,146 @@ struct Changed {
 
 /// Reads the folder and applies what changed since the last sync.
 pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
-    let states = state::all(conn)?;
-    let owed_before: HashSet<String> = state::owed(conn)?.0.into_iter().collect();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut restat: Vec<FileState> = Vec::new();
-    let mut changed_papers: Vec<Changed> = Vec::new();
-    let mut changed_notes: Vec<Changed> = Vec::new();
+    let found = collect_all(conn, root, report)?;
+    apply_found(conn, root, found, report)
+}
 
-    let papers_present = root.join(PAPERS_DIR).is_dir();
-    let notes_present = root.join(NOTES_DIR).is_dir();
-    let mut folders = [
-        (PAPERS_DIR, false, &mut changed_papers),
-        (NOTES_DIR, true, &mut changed_notes),
-    ];
-    for (name, recursive, changed) in folders.iter_mut() {
-        let dir = root.join(*name);
+/// Reads only `paths` (what file-system events named): files there that
+/// changed are applied, and a path that no longer exists counts as its
+/// file deleted. Paths outside `papers/` and `notes/` are ignored.
+pub fn scan_paths(
+    conn: &mut Connection,
+    root: &Path,
+    paths: &[PathBuf],
+    report: &mut SyncReport,
+) -> Result<()> {
+    let mut found = Found::default();
+    let mut done: HashSet<&Path> = HashSet::new();
+    for path in paths {
+        if !done.insert(path.as_path()) {
+            continue;
+        }
+        let rel = relative(root, path);
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let in_papers = rel
+            .strip_prefix("papers/")
+            .is_some_and(|r| !r.contains('/'));
+        let in_notes = rel.starts_with("notes/");
+        if !(in_papers || in_notes) || !consider(path, &name, &rel, report) {
+            continue;
+        }
+        let st = state::get(conn, &rel)?;
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => {
+                let into = if in_papers {
+                    &mut found.papers
+                } else {
+                    &mut found.notes
+                };
+                check(path, rel, &meta, st.as_ref(), &mut found.restat, into)?;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                found.gone.extend(st);
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    apply_found(conn, root, found, report)
+}
+
+/// What a scan found to do.
+#[derive(Default)]
+struct Found {
+    /// Files whose content is as recorded but whose size or mtime moved.
+    restat: Vec<FileState>,
+    papers: Vec<Changed>,
+    notes: Vec<Changed>,
+    /// Recorded files that no longer exist.
+    gone: Vec<FileState>,
+}
+
+/// Whether a file in the folder is one a scan reads. Temporary files an
+/// interrupted write left are removed (this process holds the lock);
+/// conflict files are reported.
+fn consider(path: &Path, name: &str, rel: &str, report: &mut SyncReport) -> bool {
+    if name.starts_with(".lectern-tmp-") {
+        let _ = std::fs::remove_file(path);
+        return false;
+    }
+    if is_temporary_name(name) || !name.ends_with(".md") {
+        return false;
+    }
+    if is_conflict_name(name) {
+        report.conflicts.push(rel.to_string());
+        return false;
+    }
+    true
+}
+
+/// Walks `papers/` and `notes/` and compares every file with its state.
+fn collect_all(conn: &Connection, root: &Path, report: &mut SyncReport) -> Result<Found> {
+    let states = state::all(conn)?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut found = Found::default();
+    let mut present = Vec::new();
+    for (name, recursive) in [(PAPERS_DIR, false), (NOTES_DIR, true)] {
+        let dir = root.join(name);
         if !dir.is_dir() {
             continue;
         }
-        list_files(&dir, *recursive, &mut |path, meta| {
+        present.push(if name == PAPERS_DIR { "paper" } else { "note" });
+        let into = if name == PAPERS_DIR {
+            &mut found.papers
+        } else {
+            &mut found.notes
+        };
+        list_files(&dir, recursive, &mut |path, meta| {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let Some(name) = name else { return Ok(()) };
-            if name.starts_with(".lectern-tmp-") {
-                // Left by a write that was interrupted; we hold the lock.
-                let _ = std::fs::remove_file(path);
-                return Ok(());
-            }
-            if is_temporary_name(&name) || !name.ends_with(".md") {
-                return Ok(());
-            }
             let rel = relative(root, path);
-            if is_conflict_name(&name) {
-                report.conflicts.push(rel);
+            if !consider(path, &name, &rel, report) {
                 return Ok(());
             }
             seen.insert(rel.clone());
-            check(path, rel, meta, &states, &mut restat, changed)
+            let st = states.get(&rel);
+            check(path, rel, meta, st, &mut found.restat, into)
         })?;
     }
+    // A folder that is missing as a whole is not a deletion of every file
+    // in it (an unmounted disk, a sync tool mid-way): its files are
+    // written again instead.
+    for st in states.into_values() {
+        if present.contains(&st.kind.as_str())
+            && !seen.contains(&st.path)
+            && !root.join(&st.path).exists()
+        {
+            found.gone.push(st);
+        }
+    }
+    Ok(found)
+}
 
+/// Applies what a scan found, in one transaction.
+fn apply_found(
+    conn: &mut Connection,
+    root: &Path,
+    found: Found,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let Found {
+        restat,
+        papers: changed_papers,
+        notes: changed_notes,
+        gone,
+    } = found;
+    if restat.is_empty() && changed_papers.is_empty() && changed_notes.is_empty() && gone.is_empty()
+    {
+        return Ok(());
+    }
+    let owed_before: HashSet<String> = state::owed(conn)?.0.into_iter().collect();
     let now = store::now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for s in &restat {
@@ -483,25 +584,20 @@ pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Resu
         }
     }
     // Files that went away: their papers go to the trash.
-    if papers_present {
-        for (path, st) in &states {
-            if st.kind != "paper" || seen.contains(path) || claimed.contains(&st.item_id) {
-                continue;
-            }
-            if root.join(path).exists() {
-                continue;
-            }
-            state::remove(&tx, path)?;
-            if store::papers::exists(&tx, &st.item_id)? {
-                trash(&tx, &st.item_id, &now)?;
-                report.trashed += 1;
-            }
+    for st in gone.iter().filter(|st| st.kind == "paper") {
+        if claimed.contains(&st.item_id) {
+            continue;
+        }
+        state::remove(&tx, &st.path)?;
+        if store::papers::exists(&tx, &st.item_id)? {
+            trash(&tx, &st.item_id, &now)?;
+            report.trashed += 1;
         }
     }
     // Free-standing notes.
     for c in &changed_notes {
         let body = c.content.trim_start_matches('\u{feff}');
-        let id = match states.get(&c.rel) {
+        let id = match state::get(&tx, &c.rel)? {
             Some(st) if store::notes::exists(&tx, &st.item_id)? => {
                 store::notes::update(&tx, &st.item_id, body, &now)?;
                 st.item_id.clone()
@@ -525,14 +621,10 @@ pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Resu
             },
         )?;
     }
-    if notes_present {
-        for (path, st) in &states {
-            if st.kind == "note" && !seen.contains(path) && !root.join(path).exists() {
-                state::remove(&tx, path)?;
-                store::notes::delete(&tx, &st.item_id)?;
-                report.notes += 1;
-            }
-        }
+    for st in gone.iter().filter(|st| st.kind == "note") {
+        state::remove(&tx, &st.path)?;
+        store::notes::delete(&tx, &st.item_id)?;
+        report.notes += 1;
     }
     tx.commit()?;
     Ok(())
@@ -545,12 +637,11 @@ fn check(
     path: &Path,
     rel: String,
     meta: &std::fs::Metadata,
-    states: &HashMap<String, FileState>,
+    st: Option<&FileState>,
     restat: &mut Vec<FileState>,
     changed: &mut Vec<Changed>,
 ) -> Result<()> {
     let (size, mtime) = stat_of(meta);
-    let st = states.get(&rel);
     if st.is_some_and(|st| st.size == size && st.mtime == mtime) {
         return Ok(());
     }

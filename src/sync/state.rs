@@ -49,6 +49,16 @@ pub fn all(conn: &Connection) -> Result<HashMap<String, FileState>> {
     Ok(out)
 }
 
+/// The state of the file at `path` (library-relative).
+pub fn get(conn: &Connection, path: &str) -> Result<Option<FileState>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM folder_files WHERE path = ?1"
+        ))?
+        .query_row([path], map)
+        .optional()?)
+}
+
 /// The state of the file that holds item `id`.
 pub fn for_item(conn: &Connection, id: &str) -> Result<Option<FileState>> {
     Ok(conn

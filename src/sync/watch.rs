@@ -26,9 +26,12 @@ pub const QUIET: Duration = Duration::from_millis(200);
 pub const MAX_WAIT: Duration = Duration::from_millis(800);
 
 /// What waiting for a change gave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wait {
-    Changed,
+    /// Files changed: the paths the events named, or `None` when the whole
+    /// folder must be compared (the event queue overflowed, a folder itself
+    /// changed, an error).
+    Changed(Option<Vec<PathBuf>>),
     TimedOut,
     /// The watcher stopped (its channel closed).
     Closed,
@@ -127,14 +130,37 @@ impl FolderWatcher {
         })
     }
 
+    /// Adds what an event names to `paths`; `None` from then on when the
+    /// event asks for a full comparison.
+    fn note(&self, ev: notify::Result<notify::Event>, paths: &mut Option<Vec<PathBuf>>) {
+        let Ok(ev) = ev else {
+            *paths = None;
+            return;
+        };
+        let folder_itself = ev.paths.iter().any(|p| {
+            *p == self.root
+                || [super::PAPERS_DIR, super::NOTES_DIR, super::INBOX_DIR]
+                    .iter()
+                    .any(|d| *p == self.root.join(d))
+                || p.is_dir()
+        });
+        if ev.need_rescan() || folder_itself {
+            *paths = None;
+        } else if let Some(list) = paths.as_mut() {
+            list.extend(ev.paths);
+        }
+    }
+
     /// Waits up to `timeout` for a change, then for the burst to end.
     pub fn wait(&mut self, timeout: Duration) -> Wait {
         let deadline = Instant::now() + timeout;
+        let mut paths = Some(Vec::new());
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(ev) => {
                     if self.relevant(&ev) {
+                        self.note(ev, &mut paths);
                         break;
                     }
                 }
@@ -149,13 +175,17 @@ impl FolderWatcher {
                 break;
             }
             match self.rx.recv_timeout(QUIET.min(left)) {
-                Ok(_) => continue,
+                Ok(ev) => {
+                    if self.relevant(&ev) {
+                        self.note(ev, &mut paths);
+                    }
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Wait::Closed,
             }
         }
         // A folder may have been created (or re-created) meanwhile.
         self.watch_folders();
-        Wait::Changed
+        Wait::Changed(paths)
     }
 }
