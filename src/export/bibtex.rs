@@ -39,6 +39,8 @@ use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 use std::collections::HashSet;
 use std::fmt::Write;
 
+use crate::import::bibtex::{is_person_field, is_verbatim};
+
 /// One reference to write (the shared export record).
 pub use super::Record as BibEntry;
 
@@ -84,36 +86,6 @@ fn venue_field(kind: &str) -> &'static str {
     } else {
         "howpublished"
     }
-}
-
-/// Fields written as they are (`biblatex`'s verbatim fields).
-fn is_verbatim(name: &str) -> bool {
-    matches!(
-        name,
-        "url" | "doi" | "eprint" | "file" | "pdf" | "urlraw" | "uri" | "verba" | "verbb" | "verbc"
-    )
-}
-
-/// Fields holding lists of people.
-fn is_person_field(name: &str) -> bool {
-    matches!(
-        name,
-        "author"
-            | "editor"
-            | "editora"
-            | "editorb"
-            | "editorc"
-            | "translator"
-            | "annotator"
-            | "commentator"
-            | "introduction"
-            | "foreword"
-            | "afterword"
-            | "bookauthor"
-            | "holder"
-            | "shortauthor"
-            | "shorteditor"
-    )
 }
 
 /// Extra fields never written.

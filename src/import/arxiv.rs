@@ -60,6 +60,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::import::Parsed;
+use crate::import::ids::parse_date;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -441,30 +442,6 @@ fn head(text: &str, max: usize) -> &str {
 
 fn non_empty(s: String) -> Option<String> {
     if s.is_empty() { None } else { Some(s) }
-}
-
-/// `YYYY-MM-DD…` (month and day optional) as numbers.
-fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
-    let s = s.trim();
-    let year: i32 = s
-        .get(..4)
-        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?
-        .parse()
-        .ok()?;
-    let mut parts = s.get(4..).unwrap_or("").splitn(3, '-').skip(1);
-    let month = parts
-        .next()
-        .and_then(|m| m.get(..2))
-        .and_then(|m| m.parse::<u32>().ok())
-        .filter(|m| (1..=12).contains(m));
-    let day = month.and(
-        parts
-            .next()
-            .and_then(|d| d.get(..2))
-            .and_then(|d| d.parse::<u32>().ok())
-            .filter(|d| (1..=31).contains(d)),
-    );
-    Some((year, month, day))
 }
 
 /// A bare DOI from `10.…`, `doi:10.…` or a `doi.org` URL.

@@ -774,7 +774,7 @@ fn inherit<'a>(
 }
 
 /// Fields `biblatex` treats as verbatim: taken as written.
-fn is_verbatim(name: &str) -> bool {
+pub(crate) fn is_verbatim(name: &str) -> bool {
     matches!(
         name,
         "url" | "doi" | "eprint" | "file" | "pdf" | "urlraw" | "uri" | "verba" | "verbb" | "verbc"
@@ -782,7 +782,7 @@ fn is_verbatim(name: &str) -> bool {
 }
 
 /// Fields holding lists of people.
-fn is_person_field(name: &str) -> bool {
+pub(crate) fn is_person_field(name: &str) -> bool {
     matches!(
         name,
         "author"

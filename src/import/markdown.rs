@@ -51,6 +51,7 @@
 use serde_yaml_ng::{Mapping, Value};
 
 use crate::import::Parsed;
+use crate::import::ids::arxiv_id_or_url as arxiv_id;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -687,40 +688,6 @@ fn bare_doi(s: &str) -> Option<String> {
     };
     let doi = s[start..].trim();
     (doi.starts_with("10.") && doi.contains('/')).then(|| doi.to_string())
-}
-
-/// The versionless arXiv id in `s` (a bare id, `arXiv:` id, or abs/pdf URL).
-fn arxiv_id(s: &str) -> Option<String> {
-    let s = s.trim();
-    let lower = s.to_ascii_lowercase();
-    let rest = ["/abs/", "/pdf/"]
-        .iter()
-        .find_map(|m| lower.find(m).map(|i| &s[i + m.len()..]))
-        .unwrap_or(s);
-    let rest = rest
-        .strip_prefix("arXiv:")
-        .or_else(|| rest.strip_prefix("arxiv:"))
-        .unwrap_or(rest);
-    let rest = rest.strip_suffix(".pdf").unwrap_or(rest);
-    let bare = match rest.rfind('v') {
-        Some(i) if i + 1 < rest.len() && rest[i + 1..].bytes().all(|b| b.is_ascii_digit()) => {
-            &rest[..i]
-        }
-        _ => rest,
-    };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    let ok = if let Some((archive, number)) = bare.split_once('/') {
-        let archive = archive.split('.').next().unwrap_or("");
-        !archive.is_empty()
-            && archive.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-            && number.len() == 7
-            && digits(number)
-    } else if let Some((yymm, number)) = bare.split_once('.') {
-        yymm.len() == 4 && digits(yymm) && (4..=5).contains(&number.len()) && digits(number)
-    } else {
-        false
-    };
-    ok.then(|| bare.to_string())
 }
 
 #[cfg(test)]

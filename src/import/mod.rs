@@ -10,6 +10,7 @@ pub mod bibtex;
 pub mod csl;
 pub mod hf;
 pub mod identifier;
+pub mod ids;
 pub mod listing;
 pub mod markdown;
 pub mod pdf;

@@ -61,6 +61,7 @@
 use std::collections::HashSet;
 
 use super::Parsed;
+use super::ids::{arxiv_from_doi, arxiv_from_url, doi_from_url};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -614,86 +615,6 @@ fn bare_doi(raw: &str) -> Option<String> {
     (s.starts_with("10.") && s.contains('/') && !s.contains(char::is_whitespace)).then_some(s)
 }
 
-/// The DOI of a `doi.org` / `dx.doi.org` URL.
-fn doi_from_url(url: &str) -> Option<String> {
-    let (host, path) = host_and_path(url)?;
-    if host != "doi.org" && host != "dx.doi.org" {
-        return None;
-    }
-    let doi = path.trim_start_matches('/');
-    (doi.starts_with("10.") && doi.contains('/')).then(|| doi.to_string())
-}
-
-/// The arXiv id of an `arxiv.org/abs|pdf|html/<id>` URL, without version.
-fn arxiv_from_url(url: &str) -> Option<String> {
-    let (host, path) = host_and_path(url)?;
-    if !matches!(host.as_str(), "arxiv.org" | "export.arxiv.org") {
-        return None;
-    }
-    let rest = ["/abs/", "/pdf/", "/html/"]
-        .iter()
-        .find_map(|p| path.strip_prefix(p))?;
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let rest = rest.strip_suffix(".pdf").unwrap_or(rest);
-    arxiv_id(rest.trim_end_matches('/'))
-}
-
-/// The arXiv id of an arXiv DOI, `10.48550/arXiv.2303.16727`.
-fn arxiv_from_doi(doi: &str) -> Option<String> {
-    let rest = doi.strip_prefix("10.48550/")?;
-    let id = rest.get(..6).filter(|h| h.eq_ignore_ascii_case("arxiv."))?;
-    arxiv_id(&rest[id.len()..])
-}
-
-/// Validates an arXiv id (`2303.16727`, `hep-th/9901001`, `math.GT/0309136`)
-/// and drops its version suffix.
-fn arxiv_id(raw: &str) -> Option<String> {
-    let s = raw.trim();
-    let s = match s.rfind('v') {
-        Some(at)
-            if at > 0 && s.len() > at + 1 && s[at + 1..].bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            &s[..at]
-        }
-        _ => s,
-    };
-    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
-    };
-    let ok = match s.split_once('/') {
-        Some((archive, number)) => {
-            let (name, class) = archive.split_once('.').unwrap_or((archive, ""));
-            !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-                && (class.is_empty()
-                    || class.len() == 2 && class.bytes().all(|b| b.is_ascii_uppercase()))
-                && digits(number, 7..=7)
-        }
-        None => match s.split_once('.') {
-            Some((yymm, number)) => digits(yymm, 4..=4) && digits(number, 4..=5),
-            None => false,
-        },
-    };
-    ok.then(|| s.to_string())
-}
-
-/// The lowercase host (without `www.`) and the path of an http(s) URL.
-fn host_and_path(url: &str) -> Option<(String, &str)> {
-    let url = url.trim();
-    let rest = ["https://", "http://"].iter().find_map(|scheme| {
-        url.get(..scheme.len())
-            .filter(|head| head.eq_ignore_ascii_case(scheme))
-            .map(|head| &url[head.len()..])
-    })?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let host = rest[..end].to_ascii_lowercase();
-    let host = host
-        .strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host);
-    Some((host, &rest[end..]))
-}
-
 /// A calendar date as far as it is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Date {
@@ -789,6 +710,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::import::ids::arxiv_id;
 
     fn one(text: &str) -> NewPaper {
         let parsed = parse(text, "t.ris");
