@@ -143,8 +143,8 @@ enum Command {
         /// Keep watching the folder and sync on every change.
         #[arg(long)]
         watch: bool,
-        /// Only report where the folder and the library disagree (exit 1 if
-        /// they do).
+        /// Only report where the folder and the library disagree, without
+        /// syncing first (exit 1 if they do).
         #[arg(long, conflicts_with = "watch")]
         check: bool,
     },
@@ -520,11 +520,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
         }
         Command::Sync { watch, check } => {
-            let mut lib = Library::open(&root)?;
-            let mut report = lib.take_folder_report();
-            if let Some(lag) = lib.folder_lag() {
-                bail!("{lag}");
-            }
+            // Opened without the usual reconcile: `--check` reports the
+            // folder as it is, and a sync runs once, below.
+            let mut lib = Library::open_without_sync(&root)?;
             if check {
                 let problems = lib.check_folder()?;
                 out.done(
@@ -541,10 +539,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ExitCode::from(1)
                 });
             }
-            // Opening reconciled already; a second pass takes what opening
-            // itself wrote (and any inbox file that was still settling).
-            let more = lib.sync()?;
-            report = crate::sync::merged(report, more);
+            let mut report = lib.sync()?;
             out.done(&report, &describe_sync(&report))?;
             if watch {
                 let mut watcher = crate::sync::watch::FolderWatcher::new(lib.root())?;
