@@ -177,15 +177,19 @@ impl Library {
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
         let conn = store::open(&private.join("lectern.db"))?;
-        let (mut index, created) = SearchIndex::open(&private.join("index"), true)?;
+        let index_path = private.join("index");
+        let (mut index, created) = SearchIndex::open(&index_path, true)?;
         if created {
             index.rebuild(&conn)?;
-        } else {
-            index.replay(&conn)?;
+        } else if index.replay(&conn).is_err() {
+            // The index is derived data: one that cannot take the queued
+            // writes (damaged by a crash) is thrown away and rebuilt.
+            drop(index);
+            index = SearchIndex::recreate(&index_path)?;
+            index.rebuild(&conn)?;
+        } else if index.num_docs() != store::papers::count(&conn)? {
             // A stale or foreign index (wrong document count) is rebuilt.
-            if index.num_docs() != store::papers::count(&conn)? {
-                index.rebuild(&conn)?;
-            }
+            index.rebuild(&conn)?;
         }
         Ok(Library {
             root,

@@ -102,10 +102,7 @@ impl SearchIndex {
             match Self::open_existing(path, writable) {
                 Ok(index) => return Ok((index, false)),
                 Err(e) if !writable => return Err(e),
-                Err(_) => {
-                    // A corrupt index is derived data: throw it away.
-                    std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
-                }
+                Err(_) => return Ok((Self::recreate(path)?, true)),
             }
         }
         if !writable {
@@ -114,10 +111,19 @@ impl SearchIndex {
                 "missing; open the library for writing to rebuild it",
             ));
         }
+        Ok((Self::recreate(path)?, true))
+    }
+
+    /// Throws away whatever is at `path` and creates an empty, writable
+    /// index there; the caller rebuilds it from SQLite.
+    pub fn recreate(path: &Path) -> Result<SearchIndex> {
+        if path.exists() {
+            std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
+        }
         std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
         let (schema, _) = schema::build();
         let index = Index::create_in_dir(path, schema).map_err(|e| index_err(path, e))?;
-        Ok((Self::from_index(path, index, writable)?, true))
+        Self::from_index(path, index, true)
     }
 
     fn open_existing(path: &Path, writable: bool) -> Result<SearchIndex> {
@@ -142,11 +148,18 @@ impl SearchIndex {
             .try_into()
             .map_err(|e| index_err(path, e))?;
         let writer = if writable {
-            Some(
-                index
-                    .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
-                    .map_err(|e| index_err(path, e))?,
-            )
+            let writer: IndexWriter = index
+                .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+                .map_err(|e| index_err(path, e))?;
+            // A process killed mid-write leaves files no commit refers to.
+            // Tantivy would later want to create some of them again under
+            // the same name (a delete file is named by segment and opstamp,
+            // and opstamps restart from the last commit), so they go now.
+            writer
+                .garbage_collect_files()
+                .wait()
+                .map_err(|e| index_err(path, e))?;
+            Some(writer)
         } else {
             None
         };
@@ -291,5 +304,59 @@ fn index_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Index {
         path: path.to_path_buf(),
         message: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, title: &str) -> IndexDoc {
+        IndexDoc {
+            id: id.to_string(),
+            title: title.to_string(),
+            status: "unread".to_string(),
+            ..IndexDoc::default()
+        }
+    }
+
+    /// What a process killed between writing a delete file and committing
+    /// leaves behind: files listed in `.managed.json` that no commit uses,
+    /// with the names the next commits will want.
+    fn leave_orphan_delete_files(path: &Path, index: &Index) {
+        let managed = path.join(".managed.json");
+        let text = std::fs::read_to_string(&managed).unwrap();
+        let mut names: Vec<String> = serde_json::from_str(&text).unwrap();
+        for segment in index.searchable_segment_ids().unwrap() {
+            for opstamp in 0..50 {
+                let name = format!("{}.{opstamp}.del", segment.uuid_string());
+                std::fs::write(path.join(&name), b"left by a killed process").unwrap();
+                names.push(name);
+            }
+        }
+        std::fs::write(&managed, serde_json::to_string(&names).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn files_left_by_a_killed_writer_do_not_block_the_next_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index");
+        {
+            let (mut index, created) = SearchIndex::open(&path, true).unwrap();
+            assert!(created);
+            for i in 0..5 {
+                index
+                    .add_new(&doc(&format!("p{i}"), "attention is all you need"))
+                    .unwrap();
+            }
+            index.commit().unwrap();
+            leave_orphan_delete_files(&path, index.index());
+        }
+        let (mut index, created) = SearchIndex::open(&path, true).unwrap();
+        assert!(!created);
+        index.remove("p1").unwrap();
+        index.upsert(&doc("p2", "a new title")).unwrap();
+        index.commit().unwrap();
+        assert_eq!(index.num_docs(), 4);
     }
 }
