@@ -75,8 +75,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     })
 }
 
-/// The stemming analyzer, also used outside tantivy (related-paper terms,
-/// snippet highlighting).
+/// The stemming analyzer, also used outside tantivy (related-paper terms).
 pub fn stemmed_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -86,18 +85,22 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The stemming analyzer without its last step: the same tokens at the same
+/// offsets, not yet stemmed (author names; snippet highlighting, which
+/// stems each distinct word once).
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 /// Registers the analyzers on an index.
 pub fn register(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(STEMMED, stemmed_analyzer());
-    tokenizers.register(
-        PLAIN,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
-    );
+    tokenizers.register(PLAIN, plain_analyzer());
     tokenizers.register(
         KEYWORD,
         TextAnalyzer::builder(RawTokenizer::default())

@@ -1,8 +1,7 @@
 //! Running a search: top hits by BM25 with a highlighted snippet each.
 
-use std::collections::HashMap;
-
 use rusqlite::{Connection, OptionalExtension};
+use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
@@ -19,9 +18,13 @@ const TIE_MARGIN: usize = 16;
 const SNIPPET_CHARS: usize = 220;
 
 impl SearchIndex {
-    /// The ids and scores of the best `limit` matches of `input`.
-    pub fn top(&self, input: &str, limit: usize) -> Result<(Vec<(f32, String)>, Highlighter)> {
-        let searcher = self.searcher();
+    /// The scores and addresses of the best `limit` matches of `input`.
+    fn top(
+        &self,
+        searcher: &tantivy::Searcher,
+        input: &str,
+        limit: usize,
+    ) -> Result<(Vec<(f32, DocAddress)>, Highlighter)> {
         let compiled =
             QueryBuilder::new(self.index(), searcher.clone(), self.fields)?.compile(input)?;
         let top = searcher
@@ -30,11 +33,7 @@ impl SearchIndex {
                 &TopDocs::with_limit(limit.max(1)).order_by_score(),
             )
             .map_err(|e| self.index_error(e))?;
-        let mut out = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            out.push((score, self.doc_id(&searcher, addr)?));
-        }
-        Ok((out, compiled.highlighter))
+        Ok((top, compiled.highlighter))
     }
 
     pub(crate) fn doc_id(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<String> {
@@ -55,16 +54,25 @@ impl SearchIndex {
 
     /// Searches and builds result rows (title, citekey, snippet) from SQLite.
     pub fn search(&self, conn: &Connection, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let (top, highlighter) = self.top(input, limit + TIE_MARGIN)?;
-        let mut analyzer = super::schema::stemmed_analyzer();
+        let searcher = self.searcher();
+        let (top, highlighter) = self.top(&searcher, input, limit + TIE_MARGIN)?;
+        // Only hits that can make the list are looked up: the first `limit`
+        // and those tied with the last of them.
+        let cut = top.get(limit.saturating_sub(1)).map(|h| score_key(h.0));
+        let wanted = top
+            .iter()
+            .enumerate()
+            .take_while(|(i, h)| *i < limit || Some(score_key(h.0)) == cut)
+            .count();
         let mut stmt = conn.prepare_cached(
             "SELECT seq, citekey, title, abstract,
                     (SELECT group_concat(body, char(10)) FROM notes WHERE paper_id = papers.id)
              FROM papers WHERE id = ?1",
         )?;
         type Row = (i64, String, String, String, Option<String>);
-        let mut rows: Vec<(f32, String, Row)> = Vec::with_capacity(top.len());
-        for (score, id) in top {
+        let mut rows: Vec<(f32, String, Row)> = Vec::with_capacity(wanted);
+        for &(score, addr) in &top[..wanted] {
+            let id = self.doc_id(&searcher, addr)?;
             let row: Option<Row> = stmt
                 .query_row([&id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
@@ -78,18 +86,16 @@ impl SearchIndex {
         }
         // Equal scores (to 3 decimals) rank in import order, so results do
         // not depend on segment layout: a rebuilt index answers the same.
-        rows.sort_by(|a, b| {
-            let key = |s: f32| (s * 1000.0).round() as i64;
-            key(b.0).cmp(&key(a.0)).then(a.2.0.cmp(&b.2.0))
-        });
+        rows.sort_by(|a, b| score_key(b.0).cmp(&score_key(a.0)).then(a.2.0.cmp(&b.2.0)));
         rows.truncate(limit);
+        let mut marker = Marker::new(&highlighter);
         let mut hits = Vec::with_capacity(rows.len());
         for (score, id, (_, citekey, title, abstract_text, notes)) in rows {
-            let mut snippet = highlight(&mut analyzer, &highlighter, &abstract_text, SNIPPET_CHARS);
+            let mut snippet = marker.highlight(&abstract_text, SNIPPET_CHARS);
             if !snippet.contains("<b>")
                 && let Some(notes) = notes.as_deref()
             {
-                let from_notes = highlight(&mut analyzer, &highlighter, notes, SNIPPET_CHARS);
+                let from_notes = marker.highlight(notes, SNIPPET_CHARS);
                 if from_notes.contains("<b>") {
                     snippet = from_notes;
                 }
@@ -97,7 +103,7 @@ impl SearchIndex {
             if snippet.is_empty() {
                 snippet = crate::text::escape_html(&first_chars(&abstract_text, SNIPPET_CHARS));
             }
-            let mut title_html = highlight(&mut analyzer, &highlighter, &title, usize::MAX);
+            let mut title_html = marker.highlight(&title, usize::MAX);
             if title_html.is_empty() {
                 title_html = crate::text::escape_html(&title);
             }
@@ -114,6 +120,11 @@ impl SearchIndex {
     }
 }
 
+/// A score rounded to 3 decimals: scores equal under it count as a tie.
+fn score_key(score: f32) -> i64 {
+    (score * 1000.0).round() as i64
+}
+
 fn first_chars(s: &str, n: usize) -> String {
     match s.char_indices().nth(n) {
         Some((b, _)) => format!("{}…", &s[..b]),
@@ -121,59 +132,98 @@ fn first_chars(s: &str, n: usize) -> String {
     }
 }
 
-/// The best fragment of `text` with the words the query matched wrapped in
-/// `<b>…</b>` and everything else HTML-escaped; empty when nothing matched.
+/// Marks the words a query matched in the texts of one result list.
 ///
-/// One pass of the analyzer finds the matched tokens (with their byte
-/// offsets); the fragment is the window of at most `max_chars` characters
-/// holding the most distinct matched words, widened to word boundaries.
-pub fn highlight(
-    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
-    highlighter: &Highlighter,
-    text: &str,
-    max_chars: usize,
-) -> String {
-    let mut verdicts: HashMap<String, bool> = HashMap::new();
-    let mut matched: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, word id)
-    let mut words: HashMap<String, usize> = HashMap::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(tok) = stream.next() {
-        let hit = match verdicts.get(&tok.text) {
-            Some(v) => *v,
-            None => {
-                let v = highlighter.matches(&tok.text);
-                verdicts.insert(tok.text.clone(), v);
-                v
-            }
-        };
-        if hit {
-            let n = words.len();
-            let id = *words.entry(tok.text.clone()).or_insert(n);
-            matched.push((tok.offset_from, tok.offset_to, id));
+/// Texts are split by the unstemmed analyzer; each distinct word is stemmed
+/// and judged once per list, as the same words recur across abstracts.
+pub struct Marker<'h> {
+    highlighter: &'h Highlighter,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+    /// Word → the number of its stem among the matched stems, or `None`.
+    verdicts: FxHashMap<String, Option<usize>>,
+    stems: FxHashMap<String, usize>,
+}
+
+impl<'h> Marker<'h> {
+    pub fn new(highlighter: &'h Highlighter) -> Marker<'h> {
+        Marker {
+            highlighter,
+            analyzer: super::schema::plain_analyzer(),
+            verdicts: FxHashMap::default(),
+            stems: FxHashMap::default(),
         }
     }
-    if matched.is_empty() {
-        return String::new();
+
+    /// The best fragment of `text` with the words the query matched wrapped
+    /// in `<b>…</b>` and everything else HTML-escaped; empty when nothing
+    /// matched.
+    ///
+    /// The fragment is the window of at most `max_chars` characters holding
+    /// the most distinct matched words, widened to word boundaries.
+    pub fn highlight(&mut self, text: &str, max_chars: usize) -> String {
+        let mut matched: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, stem number)
+        let mut stream = self.analyzer.token_stream(text);
+        while let Some(tok) = stream.next() {
+            let verdict = match self.verdicts.get(tok.text.as_str()) {
+                Some(v) => *v,
+                None => {
+                    let mut stem = tok.text.clone();
+                    super::stem::stem_into(&mut stem);
+                    let v = if self.highlighter.matches(&stem) {
+                        let n = self.stems.len();
+                        Some(*self.stems.entry(stem).or_insert(n))
+                    } else {
+                        None
+                    };
+                    self.verdicts.insert(tok.text.clone(), v);
+                    v
+                }
+            };
+            if let Some(stem) = verdict {
+                matched.push((tok.offset_from, tok.offset_to, stem));
+            }
+        }
+        if matched.is_empty() {
+            return String::new();
+        }
+        render(text, &matched, best_window(&matched, max_chars), max_chars)
     }
-    // Byte budget approximates the character budget well for mostly-ASCII text.
-    let budget = max_chars;
+}
+
+/// The index of the match that starts the window of at most `budget` bytes
+/// holding the most distinct stems (then the most matches); one pass with
+/// two ends. Bytes approximate characters well for mostly-ASCII text.
+fn best_window(matched: &[(usize, usize, usize)], budget: usize) -> usize {
+    let mut counts: FxHashMap<usize, usize> = FxHashMap::default();
     let mut best = (0usize, 0usize, 0usize); // (distinct, count, start index)
-    for i in 0..matched.len() {
-        let start = matched[i].0;
-        let mut seen = std::collections::HashSet::new();
-        let mut count = 0;
-        for m in &matched[i..] {
-            if m.1 - start > budget {
-                break;
-            }
-            seen.insert(m.2);
-            count += 1;
+    let mut end = 0;
+    for start in 0..matched.len() {
+        if end < start {
+            end = start;
         }
-        if (seen.len(), count) > (best.0, best.1) {
-            best = (seen.len(), count, i);
+        while end < matched.len() && matched[end].1 - matched[start].0 <= budget {
+            *counts.entry(matched[end].2).or_insert(0) += 1;
+            end += 1;
+        }
+        if end > start && (counts.len(), end - start) > (best.0, best.1) {
+            best = (counts.len(), end - start, start);
+        }
+        if end > start {
+            let stem = matched[start].2;
+            if let Some(c) = counts.get_mut(&stem) {
+                *c -= 1;
+                if *c == 0 {
+                    counts.remove(&stem);
+                }
+            }
         }
     }
-    let first = matched[best.2];
+    best.2
+}
+
+/// Writes the fragment starting near `matched[first]`.
+fn render(text: &str, matched: &[(usize, usize, usize)], first: usize, budget: usize) -> String {
+    let first = matched[first];
     // Start a little before the first match, at a word boundary.
     let lead = budget / 5;
     let mut from = first.0.saturating_sub(lead);
@@ -186,7 +236,7 @@ pub fn highlight(
             .map(|p| from + p + 1)
             .unwrap_or(first.0);
     }
-    let mut to = (from + budget).min(text.len());
+    let mut to = from.saturating_add(budget).min(text.len());
     while to < text.len() && !text.is_char_boundary(to) {
         to += 1;
     }
@@ -227,19 +277,62 @@ mod tests {
             prefixes: vec!["transf".into()],
             fuzzy: vec![],
         };
-        let mut a = super::super::schema::stemmed_analyzer();
-        let s = highlight(&mut a, &h, "Big <models> & transformers, said Ö.", 200);
+        let mut a = Marker::new(&h);
+        let s = a.highlight("Big <models> & transformers, said Ö.", 200);
         assert_eq!(
             s,
             "Big &lt;<b>models</b>&gt; &amp; <b>transformers</b>, said Ö."
         );
-        assert_eq!(highlight(&mut a, &h, "nothing here", 200), "");
+        assert_eq!(a.highlight("nothing here", 200), "");
         let long = format!("{} model {}", "word ".repeat(100), "tail ".repeat(100));
-        let s = highlight(&mut a, &h, &long, 80);
+        let s = a.highlight(&long, 80);
         assert!(
             s.starts_with('…') && s.ends_with('…') && s.contains("<b>model</b>"),
             "{s}"
         );
         assert!(s.chars().count() < 100, "{s}");
+    }
+
+    /// The window search as first written: every start, every window.
+    fn best_window_by_brute_force(matched: &[(usize, usize, usize)], budget: usize) -> usize {
+        let mut best = (0usize, 0usize, 0usize);
+        for i in 0..matched.len() {
+            let mut seen = std::collections::HashSet::new();
+            let mut count = 0;
+            for m in &matched[i..] {
+                if m.1 - matched[i].0 > budget {
+                    break;
+                }
+                seen.insert(m.2);
+                count += 1;
+            }
+            if (seen.len(), count) > (best.0, best.1) {
+                best = (seen.len(), count, i);
+            }
+        }
+        best.2
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_window_is_the_brute_force_one(
+            gaps in proptest::collection::vec((1usize..40, 1usize..12, 0usize..6), 1..60),
+            budget in 5usize..200,
+        ) {
+            let mut at = 0;
+            let matched: Vec<(usize, usize, usize)> = gaps
+                .into_iter()
+                .map(|(gap, len, stem)| {
+                    at += gap;
+                    let m = (at, at + len, stem);
+                    at += len;
+                    m
+                })
+                .collect();
+            proptest::prop_assert_eq!(
+                best_window(&matched, budget),
+                best_window_by_brute_force(&matched, budget)
+            );
+        }
     }
 }

@@ -7,20 +7,20 @@
 //! tantivy's English `Stemmer`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 /// Cached words per thread before the cache is cleared.
 const CACHE_LIMIT: usize = 200_000;
 
 thread_local! {
-    static CACHE: RefCell<(frostem::Stemmer, HashMap<String, String>)> =
-        RefCell::new((frostem::Stemmer::new(frostem::Algorithm::English), HashMap::new()));
+    static CACHE: RefCell<(frostem::Stemmer, FxHashMap<String, String>)> =
+        RefCell::new((frostem::Stemmer::new(frostem::Algorithm::English), FxHashMap::default()));
 }
 
 /// Replaces `word` by its English stem.
-fn stem_into(word: &mut String) {
+pub fn stem_into(word: &mut String) {
     CACHE.with(|cell| {
         let mut guard = cell.borrow_mut();
         let (stemmer, cache) = &mut *guard;
