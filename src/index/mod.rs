@@ -359,4 +359,19 @@ mod tests {
         index.commit().unwrap();
         assert_eq!(index.num_docs(), 4);
     }
+
+    #[test]
+    fn an_index_of_an_older_schema_is_recreated_for_rebuilding() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index");
+        std::fs::create_dir_all(&path).unwrap();
+        let mut old = tantivy::schema::Schema::builder();
+        old.add_text_field("id", tantivy::schema::STRING | tantivy::schema::STORED);
+        old.add_text_field("title", tantivy::schema::TEXT);
+        Index::create_in_dir(&path, old.build()).unwrap();
+        assert!(SearchIndex::open(&path, false).is_err());
+        let (index, created) = SearchIndex::open(&path, true).unwrap();
+        assert!(created, "the caller must be told to rebuild");
+        assert!(index.index().schema().get_field("annotations").is_ok());
+    }
 }
