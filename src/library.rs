@@ -456,6 +456,15 @@ impl Library {
                     store::relations::insert(&tx, &from, &to, "related", &now)?;
                 }
             }
+            // Free-standing notes may mention papers this import added.
+            if store::mentions::any_free_notes(&tx)? {
+                for id in store::mentions::refresh(&tx, &[])? {
+                    store::pending::mark(&tx, &id)?;
+                    if !merged_ids.contains(&id) {
+                        merged_ids.push(id);
+                    }
+                }
+            }
             if !progress(total, total) {
                 return Err(Error::Cancelled);
             }

@@ -6,7 +6,7 @@
 //! the cost does not grow with the size of the library beyond an index
 //! lookup or one aggregate scan.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -57,12 +57,16 @@ pub struct PaperRef {
     pub title: String,
 }
 
-/// A note on another paper that links to this one.
+/// A note that links to this paper: a note on another paper, or a
+/// free-standing note of the library folder (`notes/…`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Backlink {
     pub note_id: String,
-    pub paper: PaperRef,
+    /// The paper the note belongs to; `None` for a free-standing note.
+    pub paper: Option<PaperRef>,
+    /// A free-standing note's file, relative to the library folder.
+    pub file: Option<String>,
     /// The line of the note holding the link.
     pub context: String,
 }
@@ -186,25 +190,42 @@ pub fn backlinks(conn: &Connection, id: &str) -> Result<Vec<Backlink>> {
          ORDER BY n.updated DESC LIMIT 100",
     )?;
     let needle = format!("[[{}", me.citekey);
-    let rows = stmt.query_map(params![id, exact, aliased], |r| {
-        let body: String = r.get(1)?;
-        let context = body
-            .lines()
+    let context = |body: &str| {
+        body.lines()
             .find(|l| l.contains(&needle))
             .unwrap_or("")
             .trim()
-            .to_string();
+            .to_string()
+    };
+    let rows = stmt.query_map(params![id, exact, aliased], |r| {
+        let body: String = r.get(1)?;
         Ok(Backlink {
             note_id: r.get(0)?,
-            paper: PaperRef {
+            paper: Some(PaperRef {
                 id: r.get(2)?,
                 citekey: r.get(3)?,
                 title: r.get(4)?,
-            },
-            context,
+            }),
+            file: None,
+            context: context(&body),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut file_of = conn.prepare_cached(
+        "SELECT path FROM folder_files WHERE kind = 'note' AND item_id = ?1 LIMIT 1",
+    )?;
+    for (note_id, body) in crate::store::mentions::notes_mentioning(conn, id)? {
+        let file = file_of
+            .query_row([&note_id], |r| r.get::<_, String>(0))
+            .optional()?;
+        out.push(Backlink {
+            note_id,
+            paper: None,
+            file,
+            context: context(&body),
+        });
+    }
+    Ok(out)
 }
 
 fn like_escape(s: &str) -> String {
@@ -442,11 +463,25 @@ mod tests {
             .unwrap();
         let back = lib.backlinks(&mae).unwrap();
         assert_eq!(back.len(), 2);
-        assert!(
-            back.iter()
-                .any(|b| b.paper.citekey == video && b.context == format!("[[{mae}]] directly."))
-        );
+        assert!(back.iter().any(|b| {
+            b.paper.as_ref().is_some_and(|p| p.citekey == video)
+                && b.context == format!("[[{mae}]] directly.")
+        }));
         assert!(lib.backlinks(&video).unwrap().is_empty());
+        // A free-standing note of the library folder is named by its file.
+        let notes = lib.root().join("notes");
+        std::fs::create_dir_all(&notes).unwrap();
+        std::fs::write(
+            notes.join("ideas.md"),
+            format!("# Ideas\n\nTry [[{mae}]] on audio.\n"),
+        )
+        .unwrap();
+        lib.sync().unwrap();
+        let back = lib.backlinks(&mae).unwrap();
+        assert_eq!(back.len(), 3);
+        assert!(back.iter().any(|b| b.paper.is_none()
+            && b.file.as_deref() == Some("notes/ideas.md")
+            && b.context == format!("Try [[{mae}]] on audio.")));
     }
 
     #[test]

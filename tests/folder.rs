@@ -677,3 +677,65 @@ fn syncing_the_paths_events_name_follows_renames_and_deletions() {
     assert!(!report.changed(), "{report:?}");
     assert!(lib.check_folder().expect("check").is_empty());
 }
+
+#[test]
+fn free_standing_notes_make_the_papers_they_mention_findable() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let mae = lib.key_of("Context Autoencoder");
+    let video = lib.key_of("VideoMAE V2");
+    let notes = lib.root().join("notes");
+    std::fs::create_dir_all(notes.join("group")).expect("notes folder");
+    let note = notes.join("group").join("reading.md");
+    write(
+        &note,
+        &format!(
+            "# Reading group\n\nCompare [[{mae}]] with [[{video}|the video one]]: \
+             both lean on zanzibarian masking.\n\n[[no-such-paper]] is ignored.\n"
+        ),
+    );
+    lib.ok(&["sync"]);
+    let found = lib.search_titles("zanzibarian");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|t| t.starts_with("Context Autoencoder")));
+    assert!(found.iter().any(|t| t.starts_with("VideoMAE V2")));
+
+    // The note drops one link: that paper is no longer found by its words.
+    write(
+        &note,
+        &format!("# Reading group\n\n[[{video}]] leans on zanzibarian masking.\n"),
+    );
+    lib.ok(&["sync"]);
+    let found = lib.search_titles("zanzibarian");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("VideoMAE V2"));
+
+    // A paper imported after the note that mentions it is found too.
+    let bib = lib.root().join("later.bib");
+    write(
+        &bib,
+        "@article{quokka2024,\n  title = {Quokkas in the Wild},\n  author = {Doe, Jane},\n  year = {2024}\n}\n",
+    );
+    write(
+        &note,
+        &format!(
+            "# Reading group\n\n[[{video}]] and [[quokka2024]] lean on zanzibarian masking.\n"
+        ),
+    );
+    lib.ok(&["sync"]);
+    assert_eq!(lib.search_titles("zanzibarian").len(), 1);
+    lib.ok(&["import", bib.to_str().expect("utf-8")]);
+    let found = lib.search_titles("zanzibarian");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|t| t == "Quokkas in the Wild"));
+
+    // Rebuilt from the folder alone, the mentions come back.
+    std::fs::remove_dir_all(lib.root().join(".lectern")).expect("remove private folder");
+    assert_eq!(lib.search_titles("zanzibarian").len(), 2);
+
+    // Deleting the note forgets its words.
+    std::fs::remove_file(&note).expect("remove note");
+    lib.ok(&["sync"]);
+    assert!(lib.search_titles("zanzibarian").is_empty());
+    assert_agree(&lib);
+}

@@ -307,11 +307,21 @@ async fn edits_to_the_library_folder_show_up_while_the_window_runs() -> Result<(
             .replace("tags: []", "tags: [edited-outside]")
             .replace("## Notes\n", "## Notes\n\nWritten in another editor.\n");
         std::fs::write(&file, text)?;
+        // … and a free-standing note mentions the paper.
+        let notes = app.library.join("notes");
+        std::fs::create_dir_all(&notes)?;
+        std::fs::write(
+            notes.join("reading-group.md"),
+            "# Reading group\n\n[[videomaeV2Scaling]] scales masked video pretraining.\n",
+        )?;
         let sidebar = app.wait_text("#sidebar", "edited-outside").await?;
         app.open_paper("VideoMAE V2", "VideoMAE V2").await?;
         app.click("#tab-notes").await?;
         let note = app
             .wait_text("#note-editor .cm-content", "Written in another editor.")
+            .await?;
+        let mentioned = app
+            .wait_text("#backlinks", "notes/reading-group.md")
             .await?;
         // Metadata corrected in the window reaches the file.
         app.click("#edit-paper").await?;
@@ -329,12 +339,16 @@ async fn edits_to_the_library_folder_show_up_while_the_window_runs() -> Result<(
         let still_there = file.exists();
         app.click("#delete-paper").await?;
         let gone = app.wait_text("#reader", "Moved").await?;
-        anyhow::Ok((sidebar, note, edited, asked, still_there, gone))
+        anyhow::Ok((sidebar, note, mentioned, edited, asked, still_there, gone))
     }
     .await;
     let library = app.library.clone();
     let dir = app.close().await?;
-    let (sidebar, note, edited, asked, still_there, gone) = run?;
+    let (sidebar, note, mentioned, edited, asked, still_there, gone) = run?;
+    assert!(
+        mentioned.contains("scales masked video pretraining"),
+        "{mentioned}"
+    );
     assert!(edited, "the venue edited in the window is in the file");
     assert!(sidebar.contains("edited-outside"), "{sidebar}");
     assert!(note.contains("Written in another editor."), "{note}");

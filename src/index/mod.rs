@@ -56,9 +56,15 @@ impl IndexDoc {
             Err(Error::UnknownPaper(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
+        // The paper's own notes, then the free-standing notes that mention it.
         let notes = store::notes::for_paper(conn, id)?
             .into_iter()
             .map(|n| n.body)
+            .chain(
+                store::mentions::notes_mentioning(conn, id)?
+                    .into_iter()
+                    .map(|(_, body)| body),
+            )
             .collect();
         let annotations = store::annotations::for_paper(conn, id)?
             .into_iter()

@@ -66,7 +66,9 @@ impl SearchIndex {
             .count();
         let mut stmt = conn.prepare_cached(
             "SELECT seq, citekey, title, abstract,
-                    (SELECT group_concat(body, char(10)) FROM notes WHERE paper_id = papers.id)
+                    (SELECT group_concat(body, char(10)) FROM notes
+                     WHERE paper_id = papers.id
+                        OR id IN (SELECT note_id FROM note_mentions WHERE paper_id = papers.id))
              FROM papers WHERE id = ?1",
         )?;
         type Row = (i64, String, String, String, Option<String>);

@@ -153,6 +153,14 @@ const MIGRATIONS: &[&str] = &[
         deleted  TEXT NOT NULL,
         content  TEXT NOT NULL
     ) WITHOUT ROWID;",
+    // 5: the papers each free-standing note mentions ([[citekey]] links),
+    // derived from the notes' text (filled in after the migration).
+    "CREATE TABLE note_mentions (
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        note_id  TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+        PRIMARY KEY (paper_id, note_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX note_mentions_note ON note_mentions(note_id);",
 ];
 
 /// The schema version this build writes.
@@ -179,8 +187,30 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         if version == 2 {
             backfill_first_authors(conn)?;
         }
+        if version == 5 {
+            backfill_mentions(conn)?;
+        }
     }
     Ok(())
+}
+
+/// Fills `note_mentions` for free-standing notes stored before migration 5
+/// and queues their papers for reindexing.
+fn backfill_mentions(conn: &Connection) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let done = (|| {
+        for id in super::mentions::refresh(conn, &[])? {
+            super::pending::mark(conn, &id)?;
+        }
+        Ok::<(), Error>(())
+    })();
+    match done {
+        Ok(()) => Ok(conn.execute_batch("COMMIT")?),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// Fills `papers.first_author` for papers stored before migration 2.

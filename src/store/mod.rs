@@ -8,6 +8,7 @@
 //! the transaction (a `Transaction` derefs to a `Connection`).
 
 pub mod annotations;
+pub mod mentions;
 pub mod migrations;
 pub mod notes;
 pub mod papers;

@@ -595,6 +595,7 @@ fn apply_found(
         }
     }
     // Free-standing notes.
+    let mut touched_notes: Vec<String> = Vec::new();
     for c in &changed_notes {
         let body = c.content.trim_start_matches('\u{feff}');
         let id = match state::get(&tx, &c.rel)? {
@@ -609,6 +610,7 @@ fn apply_found(
             }
         };
         report.notes += 1;
+        touched_notes.push(id.clone());
         state::put(
             &tx,
             &FileState {
@@ -623,8 +625,17 @@ fn apply_found(
     }
     for st in gone.iter().filter(|st| st.kind == "note") {
         state::remove(&tx, &st.path)?;
+        for paper in store::mentions::papers_of(&tx, &st.item_id)? {
+            store::pending::mark(&tx, &paper)?;
+        }
         store::notes::delete(&tx, &st.item_id)?;
         report.notes += 1;
+    }
+    // Mentions follow the notes' text and the papers that now exist.
+    if store::mentions::any_free_notes(&tx)? {
+        for paper in store::mentions::refresh(&tx, &touched_notes)? {
+            store::pending::mark(&tx, &paper)?;
+        }
     }
     tx.commit()?;
     Ok(())

@@ -13,7 +13,7 @@ export const commands = {
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),
 	related: (key: string) => typedError<Related, CommandError>(__TAURI_INVOKE("related", { key })),
-	backlinks: (key: string) => typedError<Backlink[], CommandError>(__TAURI_INVOKE("backlinks", { key })),
+	backlinks: (key: string) => typedError<Backlink_Serialize[], CommandError>(__TAURI_INVOKE("backlinks", { key })),
 	complete: (prefix: string) => typedError<PaperRef[], CommandError>(__TAURI_INVOKE("complete", { prefix })),
 	graph: (center: string | null) => typedError<Graph, CommandError>(__TAURI_INVOKE("graph", { center })),
 	addNote: (key: string, body: string) => typedError<Note, CommandError>(__TAURI_INVOKE("add_note", { key, body })),
@@ -90,10 +90,36 @@ export type Annotation_Serialize = {
 	updated: string,
 };
 
-/**  A note on another paper that links to this one. */
-export type Backlink = {
+/**
+ *  A note that links to this paper: a note on another paper, or a
+ *  free-standing note of the library folder (`notes/…`).
+ */
+export type Backlink = Backlink_Serialize | Backlink_Deserialize;
+
+/**
+ *  A note that links to this paper: a note on another paper, or a
+ *  free-standing note of the library folder (`notes/…`).
+ */
+export type Backlink_Deserialize = {
 	note_id: string,
-	paper: PaperRef,
+	/**  The paper the note belongs to; `None` for a free-standing note. */
+	paper?: PaperRef | null,
+	/**  A free-standing note's file, relative to the library folder. */
+	file?: string | null,
+	/**  The line of the note holding the link. */
+	context: string,
+};
+
+/**
+ *  A note that links to this paper: a note on another paper, or a
+ *  free-standing note of the library folder (`notes/…`).
+ */
+export type Backlink_Serialize = {
+	note_id: string,
+	/**  The paper the note belongs to; `None` for a free-standing note. */
+	paper: PaperRef | null,
+	/**  A free-standing note's file, relative to the library folder. */
+	file: string | null,
 	/**  The line of the note holding the link. */
 	context: string,
 };

@@ -520,12 +520,12 @@ export class Reader {
       const links = await api.backlinks(p.id);
       if (links.length === 0) back.appendChild(h("p", { class: "hint" }, "No notes link here yet."));
       for (const b of links) {
-        back.appendChild(
-          h("div", { class: "backlink" },
-            h("a", { href: "#", class: "wikilink", "data-paper": b.paper.id }, b.paper.title),
-            h("div", { class: "context" }, b.context),
-          ),
-        );
+        // A note on another paper links to that paper; a free-standing note
+        // of the library folder is named by its file.
+        const source = b.paper
+          ? h("a", { href: "#", class: "wikilink", "data-paper": b.paper.id }, b.paper.title)
+          : h("span", { class: "note-file", title: "A note in the library folder" }, b.file ?? "a note in the library folder");
+        back.appendChild(h("div", { class: "backlink" }, source, h("div", { class: "context" }, b.context)));
       }
     } catch (e) {
       showError(e);
