@@ -132,6 +132,16 @@ pub struct Library {
     folder_lag: Option<String>,
 }
 
+/// What a sync compares with the library.
+enum Scope<'a> {
+    /// Every file of the folder.
+    All,
+    /// The files a walk made beforehand found.
+    Listed(folder::Listing),
+    /// Only these paths (what file-system events named).
+    Paths(&'a [PathBuf]),
+}
+
 impl Library {
     /// Opens (creating if needed) the library at `root` for reading and
     /// writing. Fails with [`Error::Locked`] if another process has it open
@@ -845,21 +855,37 @@ impl Library {
     /// outside Lectern, imports the inbox, writes what the folder is owed
     /// and forgets trash older than 30 days. See [`crate::sync`].
     pub fn sync(&mut self) -> Result<SyncReport> {
-        self.sync_scoped(None)
+        self.sync_scoped(Scope::All)
     }
 
     /// [`Library::sync`] limited to the files at `paths` (what the
     /// watcher's events named); `inbox/` is imported when a path is in it.
     pub fn sync_paths(&mut self, paths: &[PathBuf]) -> Result<SyncReport> {
-        self.sync_scoped(Some(paths))
+        self.sync_scoped(Scope::Paths(paths))
     }
 
-    fn sync_scoped(&mut self, paths: Option<&[PathBuf]>) -> Result<SyncReport> {
+    /// [`Library::sync`] from a walk of the folder made beforehand with
+    /// [`folder::list`] (which needs no access to the library: the desktop
+    /// app walks a large folder before it takes the library's lock, so
+    /// searches are not kept waiting for it). Files that change after the
+    /// walk are left to the next sync.
+    pub fn sync_listed(&mut self, listing: folder::Listing) -> Result<SyncReport> {
+        self.sync_scoped(Scope::Listed(listing))
+    }
+
+    fn sync_scoped(&mut self, scope: Scope<'_>) -> Result<SyncReport> {
         self.ensure_writable()?;
         let mut report = SyncReport::default();
-        match paths {
-            None => folder::scan(&mut self.conn, &self.root, &mut report)?,
-            Some(p) => folder::scan_paths(&mut self.conn, &self.root, p, &mut report)?,
+        let mut paths = None;
+        match scope {
+            Scope::All => folder::scan(&mut self.conn, &self.root, &mut report)?,
+            Scope::Listed(listing) => {
+                folder::scan_listed(&mut self.conn, &self.root, listing, &mut report)?
+            }
+            Scope::Paths(p) => {
+                paths = Some(p);
+                folder::scan_paths(&mut self.conn, &self.root, p, &mut report)?
+            }
         }
         self.catch_up_index();
         let inbox_dir = self.root.join(folder::INBOX_DIR);

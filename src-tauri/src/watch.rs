@@ -67,12 +67,20 @@ pub fn start(app: tauri::AppHandle, state: State) {
                     }
                 }
             };
+            // A full comparison walks the folder first, without the lock:
+            // at 100,000 papers the walk takes most of a second, and the
+            // window's first searches should not wait for it.
+            let mut listing = match (&scope, watched.as_ref()) {
+                (Some(None), Some((root, _))) => lectern::sync::list(root).ok(),
+                _ => None,
+            };
             let report = state.with(|lib| {
                 let mut report = lib.take_folder_report();
-                let more = match &scope {
-                    Some(Some(paths)) => Some(lib.sync_paths(paths)?),
-                    Some(None) => Some(lib.sync()?),
-                    None => None,
+                let more = match (&scope, listing.take()) {
+                    (Some(Some(paths)), _) => Some(lib.sync_paths(paths)?),
+                    (Some(None), Some(listing)) => Some(lib.sync_listed(listing)?),
+                    (Some(None), None) => Some(lib.sync()?),
+                    (None, _) => None,
                 };
                 if let Some(more) = more {
                     report = lectern::sync::merged(report, more);

@@ -344,7 +344,20 @@ struct Changed {
 
 /// Reads the folder and applies what changed since the last sync.
 pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
-    let found = collect_all(conn, root, report)?;
+    let listing = list(root)?;
+    scan_listed(conn, root, listing, report)
+}
+
+/// [`scan`] with the walk already done by [`list`] (which needs no access
+/// to the store, so the desktop app walks a large folder before it takes
+/// the library's lock).
+pub fn scan_listed(
+    conn: &mut Connection,
+    root: &Path,
+    listing: Listing,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let found = collect_listed(conn, root, listing, report)?;
     apply_found(conn, root, found, report)
 }
 
@@ -382,7 +395,14 @@ pub fn scan_paths(
                 } else {
                     &mut found.notes
                 };
-                check(path, rel, &meta, st.as_ref(), &mut found.restat, into)?;
+                check(
+                    path,
+                    rel,
+                    stat_of(&meta),
+                    st.as_ref(),
+                    &mut found.restat,
+                    into,
+                )?;
             }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -423,34 +443,91 @@ fn consider(path: &Path, name: &str, rel: &str, report: &mut SyncReport) -> bool
     true
 }
 
-/// Walks `papers/` and `notes/` and compares every file with its state.
-fn collect_all(conn: &Connection, root: &Path, report: &mut SyncReport) -> Result<Found> {
-    let states = state::all(conn)?;
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut found = Found::default();
-    let mut present = Vec::new();
+/// The files of `papers/` and `notes/` with their sizes and mtimes, as one
+/// walk found them. Making it reads no file and no table.
+pub struct Listing {
+    files: Vec<Listed>,
+    /// The kinds ("paper", "note") whose folder exists.
+    present: Vec<&'static str>,
+    /// What the walk reported (conflict files).
+    report: SyncReport,
+}
+
+struct Listed {
+    path: PathBuf,
+    rel: String,
+    paper: bool,
+    size: u64,
+    mtime: i64,
+}
+
+/// Walks `papers/` and `notes/`.
+pub fn list(root: &Path) -> Result<Listing> {
+    let mut listing = Listing {
+        files: Vec::new(),
+        present: Vec::new(),
+        report: SyncReport::default(),
+    };
     for (name, recursive) in [(PAPERS_DIR, false), (NOTES_DIR, true)] {
         let dir = root.join(name);
         if !dir.is_dir() {
             continue;
         }
-        present.push(if name == PAPERS_DIR { "paper" } else { "note" });
-        let into = if name == PAPERS_DIR {
-            &mut found.papers
-        } else {
-            &mut found.notes
-        };
+        let paper = name == PAPERS_DIR;
+        listing.present.push(if paper { "paper" } else { "note" });
         list_files(&dir, recursive, &mut |path, meta| {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let Some(name) = name else { return Ok(()) };
             let rel = relative(root, path);
-            if !consider(path, &name, &rel, report) {
+            if !consider(path, &name, &rel, &mut listing.report) {
                 return Ok(());
             }
-            seen.insert(rel.clone());
-            let st = states.get(&rel);
-            check(path, rel, meta, st, &mut found.restat, into)
+            let (size, mtime) = stat_of(meta);
+            listing.files.push(Listed {
+                path: path.to_path_buf(),
+                rel,
+                paper,
+                size,
+                mtime,
+            });
+            Ok(())
         })?;
+    }
+    Ok(listing)
+}
+
+/// Compares every listed file with its recorded state.
+fn collect_listed(
+    conn: &Connection,
+    root: &Path,
+    listing: Listing,
+    report: &mut SyncReport,
+) -> Result<Found> {
+    let Listing {
+        files,
+        present,
+        report: walked,
+    } = listing;
+    report.conflicts.extend(walked.conflicts);
+    let states = state::all(conn)?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut found = Found::default();
+    for f in files {
+        seen.insert(f.rel.clone());
+        let into = if f.paper {
+            &mut found.papers
+        } else {
+            &mut found.notes
+        };
+        let st = states.get(&f.rel);
+        check(
+            &f.path,
+            f.rel,
+            (f.size, f.mtime),
+            st,
+            &mut found.restat,
+            into,
+        )?;
     }
     // A folder that is missing as a whole is not a deletion of every file
     // in it (an unmounted disk, a sync tool mid-way): its files are
@@ -647,12 +724,11 @@ fn apply_found(
 fn check(
     path: &Path,
     rel: String,
-    meta: &std::fs::Metadata,
+    (size, mtime): (u64, i64),
     st: Option<&FileState>,
     restat: &mut Vec<FileState>,
     changed: &mut Vec<Changed>,
 ) -> Result<()> {
-    let (size, mtime) = stat_of(meta);
     if st.is_some_and(|st| st.size == size && st.mtime == mtime) {
         return Ok(());
     }
@@ -770,4 +846,43 @@ pub fn check_folder(conn: &Connection, root: &Path) -> Result<Vec<String>> {
     }
     let _ = states;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Library;
+    use crate::model::Status;
+
+    const SEED: &str = include_str!("../../tests/fixtures/trending-papers.txt");
+
+    #[test]
+    fn a_sync_from_an_earlier_walk_applies_what_the_walk_saw() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        lib.import_text(SEED, "trending-papers.txt").unwrap();
+        let keys: Vec<String> = lib
+            .list(None, None)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.citekey)
+            .take(2)
+            .collect();
+        let file = |key: &str| dir.path().join(super::PAPERS_DIR).join(format!("{key}.md"));
+        let edit = |key: &str, from: &str, to: &str| {
+            let text = std::fs::read_to_string(file(key)).unwrap();
+            assert!(text.contains(from), "{text}");
+            std::fs::write(file(key), text.replace(from, to)).unwrap();
+        };
+        edit(&keys[0], "status: unread", "status: read");
+        let listing = super::list(dir.path()).unwrap();
+        assert!(listing.files.len() >= 78);
+        // Changed after the walk: left to the next sync.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        edit(&keys[1], "status: unread", "status: reading");
+        lib.sync_listed(listing).unwrap();
+        assert_eq!(lib.paper(&keys[0]).unwrap().status, Status::Read);
+        assert_eq!(lib.paper(&keys[1]).unwrap().status, Status::Unread);
+        lib.sync().unwrap();
+        assert_eq!(lib.paper(&keys[1]).unwrap().status, Status::Reading);
+    }
 }
