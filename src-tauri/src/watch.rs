@@ -14,6 +14,14 @@ use crate::state::{Opened, State};
 /// How often the thread checks whether another library was opened.
 const POLL: Duration = Duration::from_secs(1);
 
+/// How long a just-opened library is left to the window before the full
+/// reconcile starts. The window's first results come from the library as
+/// it was last synced (about a second after start at 100,000 papers); the
+/// reconcile then competes with nothing, and changes it finds reach the
+/// window as a [`FolderEvent`]. File events of this time are kept by the
+/// watcher, so nothing is missed.
+const FIRST_SYNC_DELAY: Duration = Duration::from_secs(2);
+
 /// The folder of the open library, when it is open for writing.
 fn writable_root(state: &State) -> Option<PathBuf> {
     match &*state.lock() {
@@ -67,6 +75,9 @@ pub fn start(app: tauri::AppHandle, state: State) {
                     }
                 }
             };
+            if fresh {
+                std::thread::sleep(FIRST_SYNC_DELAY);
+            }
             // A full comparison walks the folder first, without the lock:
             // at 100,000 papers the walk takes most of a second, and the
             // window's first searches should not wait for it.

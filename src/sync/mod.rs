@@ -509,22 +509,29 @@ fn collect_listed(
         report: walked,
     } = listing;
     report.conflicts.extend(walked.conflicts);
-    let states = state::all(conn)?;
-    let mut seen: HashSet<String> = HashSet::new();
+    // Sizes and mtimes decide; a file's whole state is read only when they
+    // moved. What is left in `stamps` afterwards was not found.
+    let mut stamps = state::stamps(conn)?;
     let mut found = Found::default();
     for f in files {
-        seen.insert(f.rel.clone());
+        let recorded = stamps.remove(&f.rel);
+        if recorded == Some((f.size, f.mtime)) {
+            continue;
+        }
+        let st = match recorded {
+            Some(_) => state::get(conn, &f.rel)?,
+            None => None,
+        };
         let into = if f.paper {
             &mut found.papers
         } else {
             &mut found.notes
         };
-        let st = states.get(&f.rel);
         check(
             &f.path,
             f.rel,
             (f.size, f.mtime),
-            st,
+            st.as_ref(),
             &mut found.restat,
             into,
         )?;
@@ -532,9 +539,9 @@ fn collect_listed(
     // A folder that is missing as a whole is not a deletion of every file
     // in it (an unmounted disk, a sync tool mid-way): its files are
     // written again instead.
-    for st in states.into_values() {
-        if present.contains(&st.kind.as_str())
-            && !seen.contains(&st.path)
+    for path in stamps.into_keys() {
+        if let Some(st) = state::get(conn, &path)?
+            && present.contains(&st.kind.as_str())
             && !root.join(&st.path).exists()
         {
             found.gone.push(st);

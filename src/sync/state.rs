@@ -49,6 +49,21 @@ pub fn all(conn: &Connection) -> Result<HashMap<String, FileState>> {
     Ok(out)
 }
 
+/// The recorded size and mtime of every file, by path: all a sync needs
+/// to tell that a file did not change.
+pub fn stamps(conn: &Connection) -> Result<HashMap<String, (u64, i64)>> {
+    let mut stmt = conn.prepare("SELECT path, size, mtime FROM folder_files")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, (r.get::<_, i64>(1)? as u64, r.get(2)?)))
+    })?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let (path, stamp) = r?;
+        out.insert(path, stamp);
+    }
+    Ok(out)
+}
+
 /// The state of the file at `path` (library-relative).
 pub fn get(conn: &Connection, path: &str) -> Result<Option<FileState>> {
     Ok(conn
