@@ -286,4 +286,38 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn a_version_4_library_upgrades_with_the_mentions_of_its_free_notes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+            for sql in &MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 4;
+                 INSERT INTO papers (id, citekey, title, norm_title, added, updated)
+                   VALUES ('p1', 'k1', 'T', 't', 'now', 'now'), ('p2', 'k2', 'U', 'u', 'now', 'now');
+                 INSERT INTO notes (id, paper_id, body, created, updated)
+                   VALUES ('n1', NULL, 'See [[k2]] and [[missing]].', 'now', 'now'),
+                          ('n2', 'p1', 'On p1: [[k2]]', 'now', 'now');",
+            )
+            .unwrap();
+        }
+        let conn = crate::store::open(&path).unwrap();
+        let mentions: Vec<(String, String)> = conn
+            .prepare("SELECT note_id, paper_id FROM note_mentions")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(mentions, vec![("n1".to_string(), "p2".to_string())]);
+        // The paper's index document must be rewritten to hold the note.
+        let (_, pending) = crate::store::pending::read(&conn).unwrap();
+        assert_eq!(pending, vec!["p2".to_string()]);
+    }
 }
