@@ -9,11 +9,14 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// How the names of temporary files start.
+pub const TEMP_PREFIX: &str = ".lectern-tmp-";
+
 /// A temporary file beside `path` holding `bytes` (not yet durable).
 fn temp_beside(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
-        .prefix(".lectern-tmp-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;

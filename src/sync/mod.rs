@@ -41,6 +41,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fsutil::TEMP_PREFIX;
 use crate::model::Problem;
 use crate::store;
 use state::FileState;
@@ -426,10 +427,11 @@ struct Found {
 }
 
 /// Whether a file in the folder is one a scan reads. Temporary files an
-/// interrupted write left are removed (this process holds the lock);
-/// conflict files are reported.
+/// interrupted write left are removed (the caller holds the library, so no
+/// write is under way; [`list`] sets them aside instead); conflict files
+/// are reported.
 fn consider(path: &Path, name: &str, rel: &str, report: &mut SyncReport) -> bool {
-    if name.starts_with(".lectern-tmp-") {
+    if name.starts_with(TEMP_PREFIX) {
         let _ = std::fs::remove_file(path);
         return false;
     }
@@ -451,6 +453,9 @@ pub struct Listing {
     present: Vec<&'static str>,
     /// What the walk reported (conflict files).
     report: SyncReport,
+    /// Temporary files of writes, removed under the lock if still there
+    /// (the walk may run while this process is writing).
+    temporary: Vec<PathBuf>,
 }
 
 struct Listed {
@@ -467,6 +472,7 @@ pub fn list(root: &Path) -> Result<Listing> {
         files: Vec::new(),
         present: Vec::new(),
         report: SyncReport::default(),
+        temporary: Vec::new(),
     };
     for (name, recursive) in [(PAPERS_DIR, false), (NOTES_DIR, true)] {
         let dir = root.join(name);
@@ -478,6 +484,10 @@ pub fn list(root: &Path) -> Result<Listing> {
         list_files(&dir, recursive, &mut |path, meta| {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let Some(name) = name else { return Ok(()) };
+            if name.starts_with(TEMP_PREFIX) {
+                listing.temporary.push(path.to_path_buf());
+                return Ok(());
+            }
             let rel = relative(root, path);
             if !consider(path, &name, &rel, &mut listing.report) {
                 return Ok(());
@@ -507,8 +517,14 @@ fn collect_listed(
         files,
         present,
         report: walked,
+        temporary,
     } = listing;
     report.conflicts.extend(walked.conflicts);
+    // Under the lock no write is under way: a temporary file still there
+    // was left by an interrupted one.
+    for path in temporary {
+        let _ = std::fs::remove_file(path);
+    }
     // Sizes and mtimes decide; a file's whole state is read only when they
     // moved. What is left in `stamps` afterwards was not found.
     let mut stamps = state::stamps(conn)?;
@@ -839,7 +855,7 @@ pub fn check_folder(conn: &Connection, root: &Path) -> Result<Vec<String>> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let rel = relative(root, path);
-            if name.starts_with(".lectern-tmp-") {
+            if name.starts_with(TEMP_PREFIX) {
                 out.push(format!("{rel}: temporary file left behind"));
             } else if name.ends_with(".md")
                 && !is_conflict_name(&name)
@@ -881,12 +897,18 @@ mod tests {
             std::fs::write(file(key), text.replace(from, to)).unwrap();
         };
         edit(&keys[0], "status: unread", "status: read");
+        // A write of this process may be under way while the walk runs:
+        // its temporary file is left alone until the library is held.
+        let temporary = dir.path().join(super::PAPERS_DIR).join(".lectern-tmp-abc");
+        std::fs::write(&temporary, "half").unwrap();
         let listing = super::list(dir.path()).unwrap();
         assert!(listing.files.len() >= 78);
+        assert!(temporary.exists());
         // Changed after the walk: left to the next sync.
         std::thread::sleep(std::time::Duration::from_millis(20));
         edit(&keys[1], "status: unread", "status: reading");
         lib.sync_listed(listing).unwrap();
+        assert!(!temporary.exists(), "left over from an interrupted write");
         assert_eq!(lib.paper(&keys[0]).unwrap().status, Status::Read);
         assert_eq!(lib.paper(&keys[1]).unwrap().status, Status::Unread);
         lib.sync().unwrap();

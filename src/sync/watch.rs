@@ -114,7 +114,7 @@ impl FolderWatcher {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             match first.as_str() {
-                "papers" | "notes" => !name.starts_with(".lectern-tmp-"),
+                "papers" | "notes" => !name.starts_with(crate::fsutil::TEMP_PREFIX),
                 "inbox" => {
                     // Our own moves into done/ and failed/ are not news.
                     let second = parts
