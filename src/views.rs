@@ -450,6 +450,20 @@ mod tests {
     }
 
     #[test]
+    fn a_hit_whose_paper_is_gone_gives_its_place_to_the_next() {
+        let (_d, lib) = library();
+        let hits = lib.search("masked autoencoders", 10).unwrap();
+        assert_eq!(hits.len(), 2);
+        // The index is behind SQLite (as after a crash between the two).
+        lib.connection()
+            .execute("DELETE FROM papers WHERE id = ?1", [&hits[0].id])
+            .unwrap();
+        let after = lib.search("masked autoencoders", 1).unwrap();
+        assert_eq!(after.len(), 1);
+        assert_eq!(after[0].id, hits[1].id);
+    }
+
+    #[test]
     fn backlinks_find_notes_elsewhere() {
         let (_d, mut lib) = library();
         let mae = key(&lib, "Masked");

@@ -56,14 +56,6 @@ impl SearchIndex {
     pub fn search(&self, conn: &Connection, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let searcher = self.searcher();
         let (top, highlighter) = self.top(&searcher, input, limit + TIE_MARGIN)?;
-        // Only hits that can make the list are looked up: the first `limit`
-        // and those tied with the last of them.
-        let cut = top.get(limit.saturating_sub(1)).map(|h| score_key(h.0));
-        let wanted = top
-            .iter()
-            .enumerate()
-            .take_while(|(i, h)| *i < limit || Some(score_key(h.0)) == cut)
-            .count();
         let mut stmt = conn.prepare_cached(
             "SELECT seq, citekey, title, abstract,
                     (SELECT group_concat(body, char(10)) FROM notes
@@ -72,8 +64,15 @@ impl SearchIndex {
              FROM papers WHERE id = ?1",
         )?;
         type Row = (i64, String, String, String, Option<String>);
-        let mut rows: Vec<(f32, String, Row)> = Vec::with_capacity(wanted);
-        for &(score, addr) in &top[..wanted] {
+        let mut rows: Vec<(f32, String, Row)> = Vec::with_capacity(limit + 1);
+        // Only hits that can make the list are looked up: the first `limit`
+        // that still exist, and those tied with the last of them.
+        let mut last_key = None;
+        for &(score, addr) in &top {
+            let key = score_key(score);
+            if rows.len() >= limit && Some(key) != last_key {
+                break;
+            }
             let id = self.doc_id(&searcher, addr)?;
             let row: Option<Row> = stmt
                 .query_row([&id], |r| {
@@ -84,6 +83,7 @@ impl SearchIndex {
             // rather than show a ghost (the pending queue will catch up).
             if let Some(row) = row {
                 rows.push((score, id, row));
+                last_key = Some(key);
             }
         }
         // Equal scores (to 3 decimals) rank in import order, so results do
