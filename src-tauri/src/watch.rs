@@ -100,7 +100,12 @@ pub fn start(app: tauri::AppHandle, state: State) {
             });
             let Ok(report) = report else { continue };
             retry_inbox = report.inbox_waiting;
-            if report.changed() || !report.conflicts.is_empty() || !report.problems.is_empty() {
+            // The window already shows what its own commands wrote; it is
+            // refreshed only for what came from the folder.
+            if report.library_changed()
+                || !report.conflicts.is_empty()
+                || !report.problems.is_empty()
+            {
                 let _ = FolderEvent { report }.emit(&app);
             }
         }

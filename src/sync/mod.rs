@@ -104,6 +104,19 @@ impl SyncReport {
             > 0
     }
 
+    /// Whether the folder changed the library (what a window showing the
+    /// library must refresh for); the library's own write-outs do not count.
+    pub fn library_changed(&self) -> bool {
+        self.applied
+            + self.created
+            + self.renamed
+            + self.trashed
+            + self.notes
+            + self.inbox_imported
+            + self.inbox_failed
+            > 0
+    }
+
     fn problem(&mut self, p: &Problem) {
         self.problems.push(format!("{}: {}", p.location, p.message));
     }
