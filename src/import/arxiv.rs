@@ -463,37 +463,7 @@ fn bare_doi(s: &str) -> Option<String> {
 /// The versionless arXiv id in an abs/pdf URL or a bare id; `None` when
 /// there is none.
 fn arxiv_id(s: &str) -> Option<String> {
-    let s = s.trim();
-    let lower = s.to_ascii_lowercase();
-    let rest = ["/abs/", "/pdf/"]
-        .iter()
-        .find_map(|m| lower.find(m).map(|i| &s[i + m.len()..]))
-        .unwrap_or(s);
-    let rest = rest.strip_prefix("arXiv:").unwrap_or(rest);
-    let rest = rest.strip_suffix(".pdf").unwrap_or(rest);
-    let rest = rest.trim_end_matches('/');
-    let bare = match rest.rfind('v') {
-        Some(i) if i + 1 < rest.len() && rest[i + 1..].bytes().all(|b| b.is_ascii_digit()) => {
-            &rest[..i]
-        }
-        _ => rest,
-    };
-    is_arxiv_id(bare).then(|| bare.to_string())
-}
-
-/// `2303.16727` / `0704.0001` (new style) or `hep-th/9901001` (old style).
-fn is_arxiv_id(s: &str) -> bool {
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if let Some((archive, number)) = s.split_once('/') {
-        let archive_ok = archive.split('.').next().is_some_and(|a| {
-            !a.is_empty() && a.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-        });
-        archive_ok && number.len() == 7 && digits(number)
-    } else if let Some((yymm, number)) = s.split_once('.') {
-        yymm.len() == 4 && digits(yymm) && (4..=5).contains(&number.len()) && digits(number)
-    } else {
-        false
-    }
+    crate::import::ids::arxiv_id_or_url(s)
 }
 
 #[cfg(test)]

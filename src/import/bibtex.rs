@@ -1449,33 +1449,11 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// A bare arXiv id (no version) from `2303.16727v2`, `arXiv:2303.16727`,
-/// `hep-th/9901001`.
+/// `hep-th/9901001`, or `2303.16727 [cs.CL]` (the id is the first word).
 fn arxiv_id(s: &str) -> Option<String> {
     let t = s.trim();
     let t = strip_prefix_ci(t, "arxiv:").unwrap_or(t).trim();
-    // "2303.16727 [cs.CL]": the id is the first word.
-    let t = t.split_whitespace().next().unwrap_or("");
-    let t = match t.rfind('v') {
-        Some(pos) if pos + 1 < t.len() && t[pos + 1..].bytes().all(|c| c.is_ascii_digit()) => {
-            &t[..pos]
-        }
-        _ => t,
-    };
-    let new_style = t.split_once('.').is_some_and(|(a, b)| {
-        a.len() == 4
-            && a.bytes().all(|c| c.is_ascii_digit())
-            && (4..=5).contains(&b.len())
-            && b.bytes().all(|c| c.is_ascii_digit())
-    });
-    let old_style = t.split_once('/').is_some_and(|(archive, num)| {
-        !archive.is_empty()
-            && archive
-                .bytes()
-                .all(|c| c.is_ascii_alphabetic() || c == b'-' || c == b'.')
-            && num.len() == 7
-            && num.bytes().all(|c| c.is_ascii_digit())
-    });
-    (new_style || old_style).then(|| t.to_string())
+    crate::import::ids::arxiv_id(t.split_whitespace().next().unwrap_or(""))
 }
 
 /// The arXiv id in an arxiv.org abs / pdf URL.

@@ -4,6 +4,7 @@
 //! identifier, which a later import of the real entry fills in.
 
 use crate::error::{Error, Result};
+use crate::import::ids::arxiv_id;
 use crate::model::NewPaper;
 
 /// A paper identifier.
@@ -57,31 +58,6 @@ pub fn parse_identifier(input: &str) -> Result<Identifier> {
     Err(Error::Invalid(format!(
         "`{s}` is not a DOI (10.xxxx/…) or an arXiv id (2303.16727, arXiv:2303.16727v2)"
     )))
-}
-
-/// An arXiv id without its version, if `s` is one.
-fn arxiv_id(s: &str) -> Option<String> {
-    let base = match s.rfind('v') {
-        Some(i) if i > 0 && s[i + 1..].chars().all(|c| c.is_ascii_digit()) && i + 1 < s.len() => {
-            &s[..i]
-        }
-        _ => s,
-    };
-    let new_style = base.len() >= 9
-        && base.split_once('.').is_some_and(|(a, b)| {
-            a.len() == 4
-                && a.chars().all(|c| c.is_ascii_digit())
-                && (4..=5).contains(&b.len())
-                && b.chars().all(|c| c.is_ascii_digit())
-        });
-    let old_style = base.split_once('/').is_some_and(|(a, b)| {
-        !a.is_empty()
-            && a.chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-' || c == '.')
-            && b.len() == 7
-            && b.chars().all(|c| c.is_ascii_digit())
-    });
-    (new_style || old_style).then(|| base.to_string())
 }
 
 /// The placeholder record for an identifier.

@@ -96,30 +96,8 @@ pub(crate) fn arxiv_id_or_url(s: &str) -> Option<String> {
         .iter()
         .find_map(|m| lower.find(m).map(|i| &s[i + m.len()..]))
         .unwrap_or(s);
-    let rest = rest
-        .strip_prefix("arXiv:")
-        .or_else(|| rest.strip_prefix("arxiv:"))
-        .unwrap_or(rest);
     let rest = rest.strip_suffix(".pdf").unwrap_or(rest);
-    let bare = match rest.rfind('v') {
-        Some(i) if i + 1 < rest.len() && rest[i + 1..].bytes().all(|b| b.is_ascii_digit()) => {
-            &rest[..i]
-        }
-        _ => rest,
-    };
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    let ok = if let Some((archive, number)) = bare.split_once('/') {
-        let archive = archive.split('.').next().unwrap_or("");
-        !archive.is_empty()
-            && archive.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-            && number.len() == 7
-            && digits(number)
-    } else if let Some((yymm, number)) = bare.split_once('.') {
-        yymm.len() == 4 && digits(yymm) && (4..=5).contains(&number.len()) && digits(number)
-    } else {
-        false
-    };
-    ok.then(|| bare.to_string())
+    arxiv_id(rest.trim_end_matches('/'))
 }
 
 /// `YYYY-MM-DD…` (month and day optional) as numbers.

@@ -92,16 +92,7 @@ pub struct SyncReport {
 impl SyncReport {
     /// Whether the library or the folder changed.
     pub fn changed(&self) -> bool {
-        self.written
-            + self.removed
-            + self.applied
-            + self.created
-            + self.renamed
-            + self.trashed
-            + self.notes
-            + self.inbox_imported
-            + self.inbox_failed
-            > 0
+        self.written + self.removed > 0 || self.library_changed()
     }
 
     /// Whether the folder changed the library (what a window showing the
