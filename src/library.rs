@@ -134,9 +134,7 @@ pub struct Library {
 
 /// What a sync compares with the library.
 enum Scope<'a> {
-    /// Every file of the folder.
-    All,
-    /// The files a walk made beforehand found.
+    /// The files a walk of the folder found.
     Listed(folder::Listing),
     /// Only these paths (what file-system events named).
     Paths(&'a [PathBuf]),
@@ -855,7 +853,9 @@ impl Library {
     /// outside Lectern, imports the inbox, writes what the folder is owed
     /// and forgets trash older than 30 days. See [`crate::sync`].
     pub fn sync(&mut self) -> Result<SyncReport> {
-        self.sync_scoped(Scope::All)
+        self.ensure_writable()?;
+        let listing = folder::list(&self.root)?;
+        self.sync_scoped(Scope::Listed(listing))
     }
 
     /// [`Library::sync`] limited to the files at `paths` (what the
@@ -878,7 +878,6 @@ impl Library {
         let mut report = SyncReport::default();
         let mut paths = None;
         match scope {
-            Scope::All => folder::scan(&mut self.conn, &self.root, &mut report)?,
             Scope::Listed(listing) => {
                 folder::scan_listed(&mut self.conn, &self.root, listing, &mut report)?
             }

@@ -16,7 +16,7 @@
 //! After each write the owed files are rendered and written atomically; the
 //! state of each file (size, mtime, content hash) is recorded.
 //!
-//! **Files → library** ([`scan`]): files whose size or mtime differ from
+//! **Files → library** ([`list`] then [`scan_listed`]): files whose size or mtime differ from
 //! the recorded state are read; those whose hash differs too are parsed and
 //! applied in one transaction. A file whose paper also changed in the
 //! library since the last sync is a conflict: the library keeps its
@@ -347,15 +347,9 @@ struct Changed {
     mtime: i64,
 }
 
-/// Reads the folder and applies what changed since the last sync.
-pub fn scan(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
-    let listing = list(root)?;
-    scan_listed(conn, root, listing, report)
-}
-
-/// [`scan`] with the walk already done by [`list`] (which needs no access
-/// to the store, so the desktop app walks a large folder before it takes
-/// the library's lock).
+/// Applies what changed since the last sync among the files a walk of the
+/// folder found ([`list`], which needs no access to the store, so the
+/// desktop app walks a large folder before it takes the library's lock).
 pub fn scan_listed(
     conn: &mut Connection,
     root: &Path,
