@@ -124,6 +124,11 @@ impl Allocator {
         usable && self.taken.insert(key.to_string())
     }
 
+    /// Marks `key` as taken (an alias given out).
+    pub fn take(&mut self, key: &str) {
+        self.taken.insert(key.to_string());
+    }
+
     /// A free key starting with `base` (used when an import brings its own key).
     pub fn allocate_from(&mut self, base: &str) -> String {
         let mut n = 0;

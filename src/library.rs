@@ -67,9 +67,10 @@ fn merge_pdf(
     let citekey = store::papers::row(tx, id)?.citekey;
     let name = src
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| crate::paths::safe_file_name(&n.to_string_lossy()))
         .unwrap_or_else(|| "attachment.pdf".into());
-    let relative = format!("{ATTACHMENTS_DIR}/{citekey}/{name}");
+    let folder = crate::paths::key_file_stem(&citekey);
+    let relative = format!("{ATTACHMENTS_DIR}/{folder}/{name}");
     let mut links = store::papers::links(tx, id)?;
     if links.iter().any(|l| l.url == relative) {
         return Ok(changed);
@@ -79,6 +80,9 @@ fn merge_pdf(
         let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
         if let Some(dir) = dest.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            // A symbolic link planted in attachments/ must not carry the
+            // copy out of the library.
+            crate::paths::ensure_dir_inside(root, dir)?;
         }
         crate::fsutil::write_atomic(&dest, &bytes)?;
         copied.push(dest);
@@ -381,7 +385,7 @@ impl Library {
             let mut merged_ids = Vec::new();
             // Large imports match duplicates in memory; small ones ask SQLite.
             let mut dedup = if papers.len() >= BULK_IMPORT {
-                Some(store::papers::DedupIndex::load(&tx)?)
+                Some(store::duplicates::DedupIndex::load(&tx)?)
             } else {
                 None
             };
@@ -394,25 +398,54 @@ impl Library {
                 }
                 let links_to = take_wikilinks(&mut p.extra);
                 if p.title.trim().is_empty() {
-                    report.skipped += 1;
+                    report.rejected += 1;
                     report.problems.push(Problem {
                         location: p.source.clone(),
-                        message: "entry has no title; skipped".into(),
+                        message: "entry has no title; not imported".into(),
                     });
                     continue;
                 }
+                report
+                    .problems
+                    .extend(crate::paths::drop_unsafe_links(&mut p));
                 let existing = match &dedup {
                     Some(d) => d.find(&p),
-                    None => store::papers::find_duplicate(&tx, &p)?,
+                    None => store::duplicates::find_duplicate(&tx, &p)?,
                 };
                 let paper_id = match existing {
-                    Some(existing) => {
+                    Some(found) => {
+                        let existing = found.id;
                         let source = p.source.clone();
                         let mut changed = store::papers::merge_missing(&tx, &existing, &p, &now)?;
                         changed |= merge_pdf(&tx, &root, &existing, &p, &mut copied)?;
+                        let row = store::papers::row(&tx, &existing)?;
+                        // The record's own key keeps working: it becomes
+                        // an alias of the paper it merged into.
+                        let alias = match p.citekey.as_deref().map(str::trim) {
+                            Some(key)
+                                if !key.is_empty()
+                                    && key != row.citekey
+                                    && !store::aliases::for_paper(&tx, &existing)?
+                                        .iter()
+                                        .any(|a| a == key) =>
+                            {
+                                if store::aliases::add(&tx, &existing, key)? {
+                                    alloc.take(key);
+                                    changed = true;
+                                    Some(key.to_string())
+                                } else {
+                                    None
+                                }
+                            }
+                            _ => None,
+                        };
                         if changed {
-                            let citekey = store::papers::row(&tx, &existing)?.citekey;
-                            report.merges.push(crate::model::Merge { source, citekey });
+                            report.merges.push(crate::model::Merge {
+                                source,
+                                citekey: row.citekey,
+                                reason: found.reason.to_string(),
+                                alias,
+                            });
                             store::pending::mark(&tx, &existing)?;
                             report.merged += 1;
                             merged_ids.push(existing.clone());
@@ -906,8 +939,13 @@ impl Library {
 
     /// Imports the files waiting in `inbox/`, a few hundred per transaction.
     fn import_inbox(&mut self, report: &mut SyncReport) -> Result<()> {
-        let (files, waiting) = folder::inbox::ready(&self.root)?;
+        let folder::inbox::Ready {
+            files,
+            waiting,
+            refused,
+        } = folder::inbox::ready(&self.root)?;
         report.inbox_waiting = waiting;
+        report.problems.extend(refused);
         for chunk in files.chunks(500) {
             let mut papers = Vec::new();
             let mut problems = Vec::new();
@@ -1019,12 +1057,15 @@ impl Library {
                 id: key.to_string(),
             });
         };
-        let f = folder::file::parse(&content, &format!("trash/{}.md", entry.citekey))
+        let source = format!("trash/{}.md", crate::paths::key_file_stem(&entry.citekey));
+        let f = folder::file::parse(&content, &source)
             .map_err(|p| Error::Invalid(format!("{}: {}", p.location, p.message)))?;
         let root = self.root.clone();
         self.write(|tx| {
             let now = now();
-            let id = folder::apply::create(tx, &root, &f, &now)?;
+            // What cannot be applied again (an alias taken since) is left out.
+            let mut left_out = Vec::new();
+            let id = folder::apply::create(tx, &root, &f, &now, &source, &mut left_out)?;
             folder::apply::apply_relations(tx, &id, &f.relations, &now)?;
             folder::state::trash_remove(tx, &entry.paper_id)?;
             Ok(store::papers::row(tx, &id)?.citekey)

@@ -240,6 +240,9 @@ pub struct Paper {
     pub entry_type: Option<String>,
     /// Fields from reference managers kept as they came (BibTeX names).
     pub extra: Vec<(String, String)>,
+    /// Other keys the paper goes by (the keys of records merged into it);
+    /// every command accepts them in place of the citekey.
+    pub aliases: Vec<String>,
     pub added: String,
     pub updated: String,
 }
@@ -361,6 +364,11 @@ pub struct Merge {
     pub source: String,
     /// The paper it was merged into.
     pub citekey: String,
+    /// Why the entry was taken for that paper: `same DOI`, `same arXiv id`,
+    /// or `same title, …` with what else agreed.
+    pub reason: String,
+    /// The entry's own key, kept as an alias of the paper.
+    pub alias: Option<String>,
 }
 
 /// What an import did.
@@ -369,7 +377,10 @@ pub struct Merge {
 pub struct ImportReport {
     pub added: usize,
     pub merged: usize,
+    /// Entries identical to what the library already has (nothing to add).
     pub skipped: usize,
+    /// Entries that could not be imported (each also has a problem).
+    pub rejected: usize,
     pub problems: Vec<Problem>,
     /// Ids of papers added, in order.
     pub added_ids: Vec<String>,

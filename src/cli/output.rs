@@ -60,12 +60,24 @@ impl Output {
         if self.json {
             return print_json(r);
         }
-        println!(
-            "Imported: {} added, {} merged, {} skipped",
+        let mut summary = format!(
+            "Imported: {} added, {} merged, {} already in the library",
             r.added, r.merged, r.skipped
         );
+        if r.rejected > 0 {
+            summary.push_str(&format!(", {} not imported", r.rejected));
+        }
+        println!("{summary}");
         for m in &r.merges {
-            println!("merged {} into {}", m.source, m.citekey);
+            let alias = m
+                .alias
+                .as_deref()
+                .map(|a| format!("; `{a}` kept as an alias"))
+                .unwrap_or_default();
+            println!(
+                "merged {} into {} ({}{alias})",
+                m.source, m.citekey, m.reason
+            );
         }
         for p in &r.problems {
             eprintln!("warning: {}: {}", p.location, p.message);
@@ -90,6 +102,9 @@ impl Output {
         }
         println!("{}", p.title);
         println!("  citekey: {}   id: {}", p.citekey, p.id);
+        if !p.aliases.is_empty() {
+            println!("  aliases: {}", p.aliases.join(", "));
+        }
         if !p.authors.is_empty() {
             println!("  authors: {}", p.authors.join(", "));
         }

@@ -70,7 +70,10 @@ fn export_chunk(
     let mut files: Vec<(std::path::PathBuf, String)> = Vec::new();
     for id in ids {
         let paper = store::papers::load(conn, id)?;
-        let file = dir.join(format!("{}.md", paper.citekey));
+        let file = dir.join(format!(
+            "{}.md",
+            crate::paths::key_file_stem(&paper.citekey)
+        ));
         let generated = render(&paper);
         let old = match std::fs::read_to_string(&file) {
             Ok(s) => Some(s),

@@ -161,6 +161,21 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (paper_id, note_id)
     ) WITHOUT ROWID;
     CREATE INDEX note_mentions_note ON note_mentions(note_id);",
+    // 6: other keys a paper goes by (the keys of records merged into it),
+    // and case-insensitive lookups of file names, so two papers never get
+    // files whose names differ only in case.
+    "CREATE TABLE aliases (
+        alias    TEXT PRIMARY KEY,
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX aliases_paper ON aliases(paper_id);
+    CREATE TRIGGER aliases_folder_insert AFTER INSERT ON aliases BEGIN
+        INSERT OR IGNORE INTO folder_pending (paper_id) VALUES (NEW.paper_id);
+    END;
+    CREATE TRIGGER aliases_folder_delete AFTER DELETE ON aliases BEGIN
+        INSERT OR IGNORE INTO folder_pending (paper_id) VALUES (OLD.paper_id);
+    END;
+    CREATE INDEX folder_files_path_nocase ON folder_files(path COLLATE NOCASE);",
 ];
 
 /// The schema version this build writes.

@@ -7,7 +7,9 @@
 //! aggregate; they are free functions over a `&Connection`, so callers choose
 //! the transaction (a `Transaction` derefs to a `Connection`).
 
+pub mod aliases;
 pub mod annotations;
+pub mod duplicates;
 pub mod mentions;
 pub mod migrations;
 pub mod notes;

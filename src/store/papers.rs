@@ -32,7 +32,7 @@ pub fn author_key(name: &str) -> String {
         .collect()
 }
 
-fn first_author_key(p: &NewPaper) -> Option<String> {
+pub(crate) fn first_author_key(p: &NewPaper) -> Option<String> {
     p.authors
         .first()
         .map(|a| author_key(a))
@@ -101,39 +101,6 @@ pub fn normalize_doi(doi: &str) -> String {
     d.to_lowercase()
 }
 
-/// Finds a paper that is the same work as `p`: by DOI, then arXiv id, then
-/// normalized title.
-pub fn find_duplicate(conn: &Connection, p: &NewPaper) -> Result<Option<String>> {
-    if let Some(doi) = &p.doi {
-        let found = conn
-            .prepare_cached("SELECT id FROM papers WHERE doi = ?1")?
-            .query_row([normalize_doi(doi)], |r| r.get(0))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
-        }
-    }
-    if let Some(arxiv) = &p.arxiv {
-        let found = conn
-            .prepare_cached("SELECT id FROM papers WHERE arxiv = ?1")?
-            .query_row([arxiv], |r| r.get(0))
-            .optional()?;
-        if found.is_some() {
-            return Ok(found);
-        }
-    }
-    let norm = crate::text::normalize_title(&p.title);
-    // Same title, and the same first author when both name one.
-    Ok(conn
-        .prepare_cached(
-            "SELECT id FROM papers WHERE norm_title = ?1
-               AND (?2 IS NULL OR first_author IS NULL OR first_author = ?2)
-             ORDER BY seq LIMIT 1",
-        )?
-        .query_row(params![norm, first_author_key(p)], |r| r.get(0))
-        .optional()?)
-}
-
 /// The text extracted from a paper's PDF.
 pub fn fulltext(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn
@@ -175,83 +142,6 @@ pub fn fields(conn: &Connection, id: &str) -> Result<Vec<(String, String)>> {
         .prepare_cached("SELECT name, value FROM fields WHERE paper_id = ?1 ORDER BY position")?;
     let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// The identifying keys of every stored paper, held in memory so a large
-/// import matches duplicates without three index lookups per paper.
-#[derive(Debug, Default)]
-pub struct DedupIndex {
-    doi: std::collections::HashMap<String, String>,
-    arxiv: std::collections::HashMap<String, String>,
-    /// Normalized title → papers with it, and their first author's key.
-    title: std::collections::HashMap<String, Vec<(String, Option<String>)>>,
-}
-
-impl DedupIndex {
-    /// Reads the keys of all papers.
-    pub fn load(conn: &Connection) -> Result<DedupIndex> {
-        let mut me = DedupIndex::default();
-        let mut stmt = conn
-            .prepare("SELECT id, norm_title, doi, arxiv, first_author FROM papers ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            me.remember(&id, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-        }
-        Ok(me)
-    }
-
-    fn remember(
-        &mut self,
-        id: &str,
-        title: String,
-        doi: Option<String>,
-        arxiv: Option<String>,
-        author: Option<String>,
-    ) {
-        self.title
-            .entry(title)
-            .or_default()
-            .push((id.to_string(), author));
-        if let Some(d) = doi {
-            self.doi.entry(d).or_insert_with(|| id.to_string());
-        }
-        if let Some(a) = arxiv {
-            self.arxiv.entry(a).or_insert_with(|| id.to_string());
-        }
-    }
-
-    /// Records a newly inserted paper.
-    pub fn add(&mut self, id: &str, p: &NewPaper) {
-        self.remember(
-            id,
-            crate::text::normalize_title(&p.title),
-            p.doi.as_deref().map(normalize_doi),
-            p.arxiv.clone(),
-            first_author_key(p),
-        );
-    }
-
-    /// Same rules as [`find_duplicate`].
-    pub fn find(&self, p: &NewPaper) -> Option<String> {
-        if let Some(id) = p
-            .doi
-            .as_deref()
-            .and_then(|d| self.doi.get(&normalize_doi(d)))
-            .or_else(|| p.arxiv.as_ref().and_then(|a| self.arxiv.get(a)))
-        {
-            return Some(id.clone());
-        }
-        let author = first_author_key(p);
-        self.title
-            .get(&crate::text::normalize_title(&p.title))?
-            .iter()
-            .find(|(_, a)| match (&author, a) {
-                (Some(x), Some(y)) => x == y,
-                _ => true,
-            })
-            .map(|(id, _)| id.clone())
-    }
 }
 
 /// Fills fields the stored paper lacks from an imported copy. Returns
@@ -372,15 +262,23 @@ pub fn touch(conn: &Connection, id: &str, now: &str) -> Result<()> {
 /// Resolves an id or a citekey to the paper's id.
 pub fn resolve(conn: &Connection, key: &str) -> Result<String> {
     let key = key.trim();
-    conn.prepare_cached("SELECT id FROM papers WHERE id = ?1 OR citekey = ?1")?
+    let found: Option<String> = conn
+        .prepare_cached("SELECT id FROM papers WHERE id = ?1 OR citekey = ?1")?
         .query_row([key], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::UnknownPaper(key.to_string()))
+        .optional()?;
+    match found {
+        Some(id) => Ok(id),
+        None => {
+            super::aliases::resolve(conn, key)?.ok_or_else(|| Error::UnknownPaper(key.to_string()))
+        }
+    }
 }
 
-/// Every citekey in use.
+/// Every citekey in use, and every alias (which a new paper cannot take
+/// either).
 pub fn citekeys(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT citekey FROM papers")?;
+    let mut stmt =
+        conn.prepare("SELECT citekey FROM papers UNION ALL SELECT alias FROM aliases")?;
     let keys = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -513,6 +411,7 @@ pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
         annotations: super::annotations::for_paper(conn, id)?,
         relations: super::relations::for_paper(conn, id)?,
         extra: fields(conn, id)?,
+        aliases: super::aliases::for_paper(conn, id)?,
         venue: row.venue,
         entry_type: row.entry_type,
         id: row.id,

@@ -19,8 +19,17 @@ const QUOTE_CONTEXT_CHARS: usize = 32;
 /// Creates the paper a new file describes, with the file's id when it has a
 /// usable one. The text of its PDFs under `root/attachments/` is read
 /// again (it is not in the file), so a library rebuilt from its folder
-/// finds it. Returns the id.
-pub fn create(conn: &Connection, root: &Path, f: &PaperFile, now: &str) -> Result<String> {
+/// finds it. What cannot be applied (an alias another paper uses, a PDF
+/// link that leads out of the library) is added to `problems` as
+/// `file:line: message`. Returns the id.
+pub fn create(
+    conn: &Connection,
+    root: &Path,
+    f: &PaperFile,
+    now: &str,
+    source: &str,
+    problems: &mut Vec<String>,
+) -> Result<String> {
     let id = match &f.id {
         Some(id) if !store::papers::exists(conn, id)? => id.clone(),
         _ => store::new_id(),
@@ -40,7 +49,8 @@ pub fn create(conn: &Connection, root: &Path, f: &PaperFile, now: &str) -> Resul
     store::papers::set_starred(conn, &id, f.starred)?;
     apply_notes(conn, &id, f, now)?;
     apply_highlights(conn, &id, &p.abstract_text, &f.highlights, now)?;
-    let text = attachment_text(root, &p.links);
+    apply_aliases(conn, &id, f, source, problems)?;
+    let text = attachment_text(root, &p.links, source, problems);
     if !text.is_empty() {
         store::papers::set_fulltext(conn, &id, &text)?;
     }
@@ -48,19 +58,50 @@ pub fn create(conn: &Connection, root: &Path, f: &PaperFile, now: &str) -> Resul
     Ok(id)
 }
 
+/// Gives paper `id` the aliases its file lists, reporting those another
+/// paper already uses.
+fn apply_aliases(
+    conn: &Connection,
+    id: &str,
+    f: &PaperFile,
+    source: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    for key in store::aliases::set_for_paper(conn, id, &f.aliases)? {
+        problems.push(format!(
+            "{source}:1: alias `{key}` is another paper's key; left out"
+        ));
+    }
+    Ok(())
+}
+
 /// The extracted text of a paper's PDFs inside the library's attachments
-/// folder (empty when there are none or they hold no text).
-fn attachment_text(root: &Path, links: &[crate::model::Link]) -> String {
+/// folder (empty when there are none or they hold no text). A link that
+/// leads outside the library, through `..` or a symbolic link, is not read
+/// and is reported.
+fn attachment_text(
+    root: &Path,
+    links: &[crate::model::Link],
+    source: &str,
+    problems: &mut Vec<String>,
+) -> String {
     let prefix = format!("{}/", crate::library::ATTACHMENTS_DIR);
     let mut text = String::new();
     for l in links {
-        if l.kind != crate::model::LinkKind::Pdf
-            || !l.url.starts_with(&prefix)
-            || l.url.contains("..")
-        {
+        if l.kind != crate::model::LinkKind::Pdf || !l.url.starts_with(&prefix) {
             continue;
         }
-        let Ok(bytes) = std::fs::read(root.join(&l.url)) else {
+        if std::fs::symlink_metadata(root.join(&l.url)).is_err() {
+            continue; // not there (yet): nothing to read
+        }
+        let path = match crate::paths::resolve_inside(root, &l.url) {
+            Ok(path) => path,
+            Err(message) => {
+                problems.push(format!("{source}:1: {message}"));
+                continue;
+            }
+        };
+        let Ok(bytes) = std::fs::read(path) else {
             continue;
         };
         let read = crate::import::pdf::read_pdf(&bytes, &l.url, "");
@@ -75,7 +116,14 @@ fn attachment_text(root: &Path, links: &[crate::model::Link]) -> String {
 }
 
 /// Updates paper `id` to what its file says.
-pub fn update(conn: &Connection, id: &str, f: &PaperFile, now: &str) -> Result<()> {
+pub fn update(
+    conn: &Connection,
+    id: &str,
+    f: &PaperFile,
+    now: &str,
+    source: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
     store::papers::replace_metadata(conn, id, &f.paper)?;
     if let Some(key) = f.paper.citekey.as_deref() {
         let row = store::papers::row(conn, id)?;
@@ -90,6 +138,7 @@ pub fn update(conn: &Connection, id: &str, f: &PaperFile, now: &str) -> Result<(
     store::papers::set_starred(conn, id, f.starred)?;
     apply_notes(conn, id, f, now)?;
     apply_highlights(conn, id, &f.paper.abstract_text, &f.highlights, now)?;
+    apply_aliases(conn, id, f, source, problems)?;
     store::papers::touch(conn, id, now)?;
     store::pending::mark(conn, id)
 }

@@ -69,6 +69,8 @@ pub const NOTE_MARKER: &str = "<!-- lectern:note ";
 /// generic reading must not turn them into extra fields.
 const OWN_KEYS: &[&str] = &[
     "id",
+    "aliases",
+    "alias",
     "status",
     "starred",
     "added",
@@ -109,6 +111,8 @@ pub struct PaperFile {
     pub status: Status,
     pub starred: bool,
     pub added: Option<String>,
+    /// Other keys the paper goes by (`aliases:`, which Obsidian reads too).
+    pub aliases: Vec<String>,
     /// Outgoing relations: `(kind, citekey)`.
     pub relations: Vec<(String, String)>,
     pub highlights: Vec<FileHighlight>,
@@ -136,6 +140,9 @@ pub fn render(p: &Paper) -> String {
     out.push_str("---\n");
     let _ = writeln!(out, "id: {}", q(&p.id));
     let _ = writeln!(out, "citekey: {}", q(&p.citekey));
+    if !p.aliases.is_empty() {
+        list(&mut out, "aliases", &p.aliases);
+    }
     let _ = writeln!(out, "title: {}", q(&p.title));
     list(&mut out, "authors", &p.authors);
     if let Some(y) = p.year {
@@ -289,6 +296,7 @@ pub fn render_new(id: &str, citekey: &str, title: &str, abstract_text: &str) -> 
         venue: None,
         entry_type: None,
         extra: Vec::new(),
+        aliases: Vec::new(),
         added: String::new(),
         updated: String::new(),
     })
@@ -402,6 +410,7 @@ pub fn parse(text: &str, source: &str) -> Result<PaperFile, Problem> {
         status: Status::Unread,
         starred: false,
         added: None,
+        aliases: Vec::new(),
         relations: Vec::new(),
         highlights: Vec::new(),
         notes: Vec::new(),
@@ -443,6 +452,18 @@ pub fn parse(text: &str, source: &str) -> Result<PaperFile, Problem> {
                 }
             }
             "added" => file.added = scalar(value).filter(|s| !s.trim().is_empty()),
+            "aliases" | "alias" => {
+                let items = match value {
+                    Value::Sequence(items) => items.iter().filter_map(scalar).collect(),
+                    other => scalar(other).into_iter().collect::<Vec<_>>(),
+                };
+                for a in items {
+                    let a = a.trim().to_string();
+                    if !a.is_empty() && !file.aliases.contains(&a) {
+                        file.aliases.push(a);
+                    }
+                }
+            }
             "related" => {
                 for key in links_of(value) {
                     file.relations.push(("related".into(), key));
@@ -817,6 +838,7 @@ mod tests {
                 ("pages".into(), "1--10".into()),
                 ("publisher".into(), "IEEE".into()),
             ],
+            aliases: vec!["old/key".into()],
             added: "2026-11-27T00:00:00Z".into(),
             updated: "2026-11-27T00:00:00Z".into(),
         }

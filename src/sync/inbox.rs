@@ -20,15 +20,25 @@ pub const FAILED_DIR: &str = "failed";
 /// How long a file must be left alone before it is imported.
 pub const SETTLE: Duration = Duration::from_millis(500);
 
-/// The files ready to import, in name order, and whether others are still
-/// settling.
-pub fn ready(root: &Path) -> Result<(Vec<PathBuf>, bool)> {
+/// What is in the inbox.
+#[derive(Debug, Default)]
+pub struct Ready {
+    /// Files ready to import, in name order.
+    pub files: Vec<PathBuf>,
+    /// Whether other files are still settling.
+    pub waiting: bool,
+    /// Symbolic links out of the library, not read: one line each.
+    pub refused: Vec<String>,
+}
+
+/// The files ready to import. A symbolic link is followed only when it
+/// leads to a file inside the library.
+pub fn ready(root: &Path) -> Result<Ready> {
     let dir = root.join(super::INBOX_DIR);
-    let mut files = Vec::new();
-    let mut waiting = false;
+    let mut out = Ready::default();
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((files, false)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
         Err(e) => return Err(Error::io(&dir, e)),
     };
     let now = SystemTime::now();
@@ -37,23 +47,28 @@ pub fn ready(root: &Path) -> Result<(Vec<PathBuf>, bool)> {
         if name.starts_with('.') || name.ends_with('~') || name.ends_with(".part") {
             continue;
         }
-        let Ok(meta) = entry.metadata() else { continue };
-        if !meta.is_file() {
-            continue;
-        }
+        let meta = match crate::paths::entry(root, &entry.path()) {
+            Ok(crate::paths::Entry::File(meta)) => meta,
+            Ok(crate::paths::Entry::Outside(why)) => {
+                out.refused.push(why);
+                continue;
+            }
+            _ => continue,
+        };
         let fresh = meta
             .modified()
             .ok()
             .and_then(|m| now.duration_since(m).ok())
             .is_some_and(|age| age < SETTLE);
         if fresh {
-            waiting = true;
+            out.waiting = true;
         } else {
-            files.push(entry.path());
+            out.files.push(entry.path());
         }
     }
-    files.sort();
-    Ok((files, waiting))
+    out.files.sort();
+    out.refused.sort();
+    Ok(out)
 }
 
 /// A free name for `name` in `dir` (`a.bib`, `a-1.bib`, …).
@@ -122,11 +137,13 @@ mod tests {
         std::fs::create_dir_all(&inbox).unwrap();
         std::fs::write(inbox.join("a.bib"), "x").unwrap();
         std::fs::write(inbox.join(".hidden"), "x").unwrap();
-        let (ready_now, waiting) = ready(dir.path()).unwrap();
+        let r = ready(dir.path()).unwrap();
+        let (ready_now, waiting) = (r.files, r.waiting);
         assert!(ready_now.is_empty());
         assert!(waiting);
         std::thread::sleep(SETTLE + Duration::from_millis(50));
-        let (ready_now, waiting) = ready(dir.path()).unwrap();
+        let r = ready(dir.path()).unwrap();
+        let (ready_now, waiting) = (r.files, r.waiting);
         assert_eq!(ready_now, vec![inbox.join("a.bib")]);
         assert!(!waiting);
         done(dir.path(), &inbox.join("a.bib"), false, "ok").unwrap();

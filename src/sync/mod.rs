@@ -183,9 +183,12 @@ enum OnDisk {
     Changed(String),
 }
 
-fn on_disk(path: &Path, st: Option<&FileState>) -> Result<OnDisk> {
-    let (size, mtime) = match stat(path) {
-        Ok(s) => s,
+/// A symbolic link out of the library counts as missing: it is not read,
+/// and the write that follows replaces the link, not what it points at.
+fn on_disk(root: &Path, path: &Path, st: Option<&FileState>) -> Result<OnDisk> {
+    let (size, mtime) = match crate::paths::entry(root, path) {
+        Ok(crate::paths::Entry::File(meta)) => stat_of(&meta),
+        Ok(_) => return Ok(OnDisk::Missing),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
         Err(e) => return Err(Error::io(path, e)),
     };
@@ -202,6 +205,26 @@ fn on_disk(path: &Path, st: Option<&FileState>) -> Result<OnDisk> {
     Ok(OnDisk::Changed(
         String::from_utf8_lossy(&bytes).into_owned(),
     ))
+}
+
+/// A name for the new file of the paper with citekey `key`:
+/// `papers/<safe key>.md` ([`crate::paths::key_file_stem`]), with `-2`,
+/// `-3`, … when another file already has that name in any letter case
+/// (the folder may travel to a system that does not tell case apart).
+fn new_file_name(conn: &Connection, key: &str, named: &mut HashSet<String>) -> Result<String> {
+    let stem = crate::paths::key_file_stem(key);
+    let mut n = 1;
+    loop {
+        let rel = if n == 1 {
+            format!("{PAPERS_DIR}/{stem}.md")
+        } else {
+            format!("{PAPERS_DIR}/{stem}-{n}.md")
+        };
+        if !state::taken_any_case(conn, &rel)? && named.insert(rel.to_lowercase()) {
+            return Ok(rel);
+        }
+        n += 1;
+    }
 }
 
 /// One file to write.
@@ -239,6 +262,8 @@ fn flush_chunk(
     report: &mut SyncReport,
 ) -> Result<()> {
     let mut writes: Vec<Write> = Vec::new();
+    // Names given to new files in this chunk, in lowercase.
+    let mut named: HashSet<String> = HashSet::new();
     let mut gone: Vec<String> = Vec::new();
     let mut recorded: Vec<FileState> = Vec::new();
     for id in ids {
@@ -251,7 +276,7 @@ fn flush_chunk(
                 // paper back rather than lose the edit.
                 if let Some(st) = st {
                     let path = root.join(&st.path);
-                    match on_disk(&path, Some(&st))? {
+                    match on_disk(root, &path, Some(&st))? {
                         OnDisk::Unchanged => {
                             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                             report.removed += 1;
@@ -268,13 +293,13 @@ fn flush_chunk(
         let content = file::render(&paper);
         let h = hash(content.as_bytes());
         // A file keeps its name (a person may have renamed it); a new one
-        // is named after the citekey.
+        // is named after the citekey, made safe and unique.
         let rel = match &st {
             Some(st) => st.path.clone(),
-            None => format!("{PAPERS_DIR}/{}.md", paper.citekey),
+            None => new_file_name(conn, &paper.citekey, &mut named)?,
         };
         let path = root.join(&rel);
-        match on_disk(&path, st.as_ref())? {
+        match on_disk(root, &path, st.as_ref())? {
             OnDisk::Unchanged if st.as_ref().is_some_and(|s| s.hash == h) => continue,
             OnDisk::Unchanged | OnDisk::Missing => {}
             OnDisk::Changed(theirs) if hash(theirs.as_bytes()) == h => {
@@ -387,8 +412,9 @@ pub fn scan_paths(
             continue;
         }
         let st = state::get(conn, &rel)?;
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => {
+        match crate::paths::entry(root, path) {
+            Ok(crate::paths::Entry::Outside(why)) => report.problems.push(why),
+            Ok(crate::paths::Entry::File(meta)) => {
                 let into = if in_papers {
                     &mut found.papers
                 } else {
@@ -479,7 +505,8 @@ pub fn list(root: &Path) -> Result<Listing> {
         }
         let paper = name == PAPERS_DIR;
         listing.present.push(if paper { "paper" } else { "note" });
-        list_files(&dir, recursive, &mut |path, meta| {
+        let mut refused = Vec::new();
+        list_files(root, &dir, recursive, &mut refused, &mut |path, meta| {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let Some(name) = name else { return Ok(()) };
             if name.starts_with(TEMP_PREFIX) {
@@ -500,6 +527,7 @@ pub fn list(root: &Path) -> Result<Listing> {
             });
             Ok(())
         })?;
+        listing.report.problems.extend(refused);
     }
     Ok(listing)
 }
@@ -518,6 +546,7 @@ fn collect_listed(
         temporary,
     } = listing;
     report.conflicts.extend(walked.conflicts);
+    report.problems.extend(walked.problems);
     // Under the lock no write is under way: a temporary file still there
     // was left by an interrupted one.
     for path in temporary {
@@ -592,7 +621,7 @@ fn apply_found(
     let mut relations: Vec<(String, Relations, String)> = Vec::new();
     let mut claimed: HashSet<String> = HashSet::new();
     for c in &changed_papers {
-        let f = match file::parse(&c.content, &c.rel) {
+        let mut f = match file::parse(&c.content, &c.rel) {
             Ok(f) => f,
             Err(p) => {
                 if file::has_git_conflict_markers(&c.content) {
@@ -602,6 +631,11 @@ fn apply_found(
                 continue;
             }
         };
+        for p in crate::paths::drop_unsafe_links(&mut f.paper) {
+            report
+                .problems
+                .push(format!("{}: {}", p.location, p.message));
+        }
         let known = match &f.id {
             Some(id) if store::papers::exists(&tx, id)? => Some(id.clone()),
             _ => None,
@@ -656,7 +690,7 @@ fn apply_found(
                         continue;
                     }
                 }
-                apply::update(&tx, &id, &f, &now)?;
+                apply::update(&tx, &id, &f, &now, &c.rel, &mut report.problems)?;
                 report.applied += 1;
                 id
             }
@@ -664,7 +698,7 @@ fn apply_found(
                 if let Some(id) = &f.id {
                     state::trash_remove(&tx, id)?;
                 }
-                let id = apply::create(&tx, root, &f, &now)?;
+                let id = apply::create(&tx, root, &f, &now, &c.rel, &mut report.problems)?;
                 report.created += 1;
                 id
             }
@@ -779,9 +813,14 @@ fn check(
 
 /// Calls `f` for each file in `dir` (and its subfolders when `recursive`),
 /// in name order.
+/// A symbolic link is followed only to a file inside `root`; one that
+/// leads out of the library is not read, and `refused` says so. Linked
+/// folders are not entered.
 fn list_files(
+    root: &Path,
     dir: &Path,
     recursive: bool,
+    refused: &mut Vec<String>,
     f: &mut dyn FnMut(&Path, &std::fs::Metadata) -> Result<()>,
 ) -> Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -791,14 +830,16 @@ fn list_files(
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let Ok(meta) = entry.metadata() else { continue };
-        if meta.is_dir() {
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if recursive && !hidden {
-                list_files(&path, recursive, f)?;
+        match crate::paths::entry(root, &path) {
+            Ok(crate::paths::Entry::Dir) => {
+                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                if recursive && !hidden {
+                    list_files(root, &path, recursive, refused, f)?;
+                }
             }
-        } else if meta.is_file() {
-            f(&path, &meta)?;
+            Ok(crate::paths::Entry::File(meta)) => f(&path, &meta)?,
+            Ok(crate::paths::Entry::Outside(why)) => refused.push(why),
+            Ok(crate::paths::Entry::Other) | Err(_) => {}
         }
     }
     Ok(())
@@ -847,7 +888,8 @@ pub fn check_folder(conn: &Connection, root: &Path) -> Result<Vec<String>> {
     }
     let papers_dir = root.join(PAPERS_DIR);
     if papers_dir.is_dir() {
-        list_files(&papers_dir, false, &mut |path, _| {
+        let mut refused = Vec::new();
+        list_files(root, &papers_dir, false, &mut refused, &mut |path, _| {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -864,6 +906,7 @@ pub fn check_folder(conn: &Connection, root: &Path) -> Result<Vec<String>> {
             }
             Ok(())
         })?;
+        out.extend(refused);
     }
     let _ = states;
     Ok(out)

@@ -74,6 +74,15 @@ pub fn get(conn: &Connection, path: &str) -> Result<Option<FileState>> {
         .optional()?)
 }
 
+/// Whether a file is recorded at `path` in any letter case.
+pub fn taken_any_case(conn: &Connection, path: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM folder_files WHERE path = ?1 COLLATE NOCASE")?
+        .query_row([path], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// The state of the file that holds item `id`.
 pub fn for_item(conn: &Connection, id: &str) -> Result<Option<FileState>> {
     Ok(conn
