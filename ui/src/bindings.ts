@@ -28,14 +28,14 @@ export const commands = {
 	untag: (key: string, tags: string[]) => typedError<string[], CommandError>(__TAURI_INVOKE("untag", { key, tags })),
 	setStatus: (key: string, status: Status) => typedError<null, CommandError>(__TAURI_INVOKE("set_status", { key, status })),
 	setStarred: (key: string, starred: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_starred", { key, starred })),
-	importText: (text: string, source: string, progress: Channel<ImportProgress>) => typedError<ImportReport, CommandError>(__TAURI_INVOKE("import_text", { text, source, progress })),
-	importSample: (progress: Channel<ImportProgress>) => typedError<ImportReport, CommandError>(__TAURI_INVOKE("import_sample", { progress })),
+	importText: (text: string, source: string, progress: Channel<ImportProgress>) => typedError<ImportReport_Serialize, CommandError>(__TAURI_INVOKE("import_text", { text, source, progress })),
+	importSample: (progress: Channel<ImportProgress>) => typedError<ImportReport_Serialize, CommandError>(__TAURI_INVOKE("import_sample", { progress })),
 	/**
 	 *  Imports files (dropped on the window or picked in a dialog). A file that
 	 *  cannot be read or parsed is reported as a problem; the others import, all
 	 *  in one transaction.
 	 */
-	importFiles: (paths: string[], progress: Channel<ImportProgress>) => typedError<ImportReport, CommandError>(__TAURI_INVOKE("import_files", { paths, progress })),
+	importFiles: (paths: string[], progress: Channel<ImportProgress>) => typedError<ImportReport_Serialize, CommandError>(__TAURI_INVOKE("import_files", { paths, progress })),
 	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
 	pickImportFiles: () => typedError<string[], CommandError>(__TAURI_INVOKE("pick_import_files")),
 	pickFolder: (title: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("pick_folder", { title })),
@@ -213,15 +213,36 @@ export type ImportProgress =
 { stage: "writing"; done: number; total: number };
 
 /**  What an import did. */
-export type ImportReport = {
+export type ImportReport = ImportReport_Serialize | ImportReport_Deserialize;
+
+/**  What an import did. */
+export type ImportReport_Deserialize = {
 	added: number,
 	merged: number,
+	/**  Entries identical to what the library already has (nothing to add). */
 	skipped: number,
+	/**  Entries that could not be imported (each also has a problem). */
+	rejected: number,
 	problems: Problem[],
 	/**  Ids of papers added, in order. */
 	added_ids: string[],
 	/**  Entries merged into papers already in the library. */
-	merges: Merge[],
+	merges: Merge_Deserialize[],
+};
+
+/**  What an import did. */
+export type ImportReport_Serialize = {
+	added: number,
+	merged: number,
+	/**  Entries identical to what the library already has (nothing to add). */
+	skipped: number,
+	/**  Entries that could not be imported (each also has a problem). */
+	rejected: number,
+	problems: Problem[],
+	/**  Ids of papers added, in order. */
+	added_ids: string[],
+	/**  Entries merged into papers already in the library. */
+	merges: Merge_Serialize[],
 };
 
 /**  Which library is open and what it holds. */
@@ -255,11 +276,36 @@ export type Link = {
 export type LinkKind = "code" | "dataset" | "project" | "pdf" | "other";
 
 /**  An imported entry that was merged into a paper already in the library. */
-export type Merge = {
+export type Merge = Merge_Serialize | Merge_Deserialize;
+
+/**  An imported entry that was merged into a paper already in the library. */
+export type Merge_Deserialize = {
 	/**  Where the entry came from, `file:line`. */
 	source: string,
 	/**  The paper it was merged into. */
 	citekey: string,
+	/**
+	 *  Why the entry was taken for that paper: `same DOI`, `same arXiv id`,
+	 *  or `same title, …` with what else agreed.
+	 */
+	reason: string,
+	/**  The entry's own key, kept as an alias of the paper. */
+	alias?: string | null,
+};
+
+/**  An imported entry that was merged into a paper already in the library. */
+export type Merge_Serialize = {
+	/**  Where the entry came from, `file:line`. */
+	source: string,
+	/**  The paper it was merged into. */
+	citekey: string,
+	/**
+	 *  Why the entry was taken for that paper: `same DOI`, `same arXiv id`,
+	 *  or `same title, …` with what else agreed.
+	 */
+	reason: string,
+	/**  The entry's own key, kept as an alias of the paper. */
+	alias: string | null,
 };
 
 /**  A Markdown note attached to a paper. */
@@ -334,6 +380,11 @@ export type Paper_Deserialize = {
 	entry_type?: string | null,
 	/**  Fields from reference managers kept as they came (BibTeX names). */
 	extra: ([string, string])[],
+	/**
+	 *  Other keys the paper goes by (the keys of records merged into it);
+	 *  every command accepts them in place of the citekey.
+	 */
+	aliases: string[],
 	added: string,
 	updated: string,
 };
@@ -359,6 +410,11 @@ export type Paper_Serialize = {
 	entry_type: string | null,
 	/**  Fields from reference managers kept as they came (BibTeX names). */
 	extra: ([string, string])[],
+	/**
+	 *  Other keys the paper goes by (the keys of records merged into it);
+	 *  every command accepts them in place of the citekey.
+	 */
+	aliases: string[],
 	added: string,
 	updated: string,
 };
