@@ -110,6 +110,27 @@ fn take_wikilinks(extra: &mut Vec<(String, String)>) -> Vec<String> {
     keys
 }
 
+/// Removes the `ids` field (BibLaTeX: other keys of the entry, as Lectern
+/// exports aliases) and returns the keys.
+fn take_ids(extra: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut keys = Vec::new();
+    extra.retain(|(name, value)| {
+        if name.eq_ignore_ascii_case("ids") {
+            keys.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string),
+            );
+            false
+        } else {
+            true
+        }
+    });
+    keys
+}
+
 /// How often (in papers) a long import reports progress and checks for
 /// cancellation.
 const PROGRESS_EVERY: usize = 250;
@@ -397,6 +418,7 @@ impl Library {
                     return Err(Error::Cancelled);
                 }
                 let links_to = take_wikilinks(&mut p.extra);
+                let other_keys = take_ids(&mut p.extra);
                 if p.title.trim().is_empty() {
                     report.rejected += 1;
                     report.problems.push(Problem {
@@ -487,6 +509,11 @@ impl Library {
                         id
                     }
                 };
+                for key in other_keys {
+                    if store::aliases::add(&tx, &paper_id, &key)? {
+                        alloc.take(&key);
+                    }
+                }
                 wikilinks.extend(links_to.into_iter().map(|key| (paper_id.clone(), key)));
             }
             for (from, key) in wikilinks {
@@ -1045,6 +1072,23 @@ impl Library {
     /// The trash, newest first.
     pub fn trash(&self) -> Result<Vec<folder::state::TrashEntry>> {
         folder::state::trash_list(&self.conn)
+    }
+
+    /// Merges paper `other` into paper `keep` (ids, citekeys or aliases):
+    /// see [`store::merge::merge_papers`]. Returns the merged paper.
+    pub fn merge_papers(&mut self, keep: &str, other: &str) -> Result<Paper> {
+        let keep = self.resolve(keep)?;
+        let other = self.resolve(other)?;
+        self.write(|tx| store::merge::merge_papers(tx, &keep, &other, &now()))?;
+        self.paper(&keep)
+    }
+
+    /// Pairs of papers with the same title that are kept apart, and why.
+    pub fn possible_duplicates(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<crate::model::PossibleDuplicate>> {
+        store::merge::possible_duplicates(&self.conn, limit)
     }
 
     /// Brings a paper back from the trash (by id or citekey) with its

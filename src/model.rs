@@ -371,6 +371,22 @@ pub struct Merge {
     pub alias: Option<String>,
 }
 
+/// Two papers with the same title that the library keeps apart, and why
+/// (what contradicts their being one work, or that nothing does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PossibleDuplicate {
+    pub a_id: String,
+    pub a_citekey: String,
+    pub a_title: String,
+    pub a_year: Option<i32>,
+    pub b_id: String,
+    pub b_citekey: String,
+    pub b_title: String,
+    pub b_year: Option<i32>,
+    pub reason: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -182,35 +182,46 @@ pub fn paper_ref(conn: &Connection, id: &str) -> Result<PaperRef> {
 
 pub fn backlinks(conn: &Connection, id: &str) -> Result<Vec<Backlink>> {
     let me = paper_ref(conn, id)?;
-    let exact = format!("%[[{}]]%", like_escape(&me.citekey));
-    let aliased = format!("%[[{}|%", like_escape(&me.citekey));
+    // Links written with the citekey or with any alias of the paper.
+    let mut keys = vec![me.citekey.clone()];
+    keys.extend(crate::store::aliases::for_paper(conn, id)?);
+    let needles: Vec<String> = keys.iter().map(|k| format!("[[{k}")).collect();
+    let context = |body: &str| {
+        body.lines()
+            .find(|l| needles.iter().any(|n| l.contains(n.as_str())))
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT n.id, n.body, p.id, p.citekey, p.title FROM notes n JOIN papers p ON p.id = n.paper_id
          WHERE n.paper_id <> ?1 AND (n.body LIKE ?2 ESCAPE '\\' OR n.body LIKE ?3 ESCAPE '\\')
          ORDER BY n.updated DESC LIMIT 100",
     )?;
-    let needle = format!("[[{}", me.citekey);
-    let context = |body: &str| {
-        body.lines()
-            .find(|l| l.contains(&needle))
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let rows = stmt.query_map(params![id, exact, aliased], |r| {
-        let body: String = r.get(1)?;
-        Ok(Backlink {
-            note_id: r.get(0)?,
-            paper: Some(PaperRef {
-                id: r.get(2)?,
-                citekey: r.get(3)?,
-                title: r.get(4)?,
-            }),
-            file: None,
-            context: context(&body),
-        })
-    })?;
-    let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<Backlink> = Vec::new();
+    for key in &keys {
+        let exact = format!("%[[{}]]%", like_escape(key));
+        let aliased = format!("%[[{}|%", like_escape(key));
+        let rows = stmt.query_map(params![id, exact, aliased], |r| {
+            let body: String = r.get(1)?;
+            Ok(Backlink {
+                note_id: r.get(0)?,
+                paper: Some(PaperRef {
+                    id: r.get(2)?,
+                    citekey: r.get(3)?,
+                    title: r.get(4)?,
+                }),
+                file: None,
+                context: context(&body),
+            })
+        })?;
+        for b in rows {
+            let b = b?;
+            if !out.iter().any(|o| o.note_id == b.note_id) {
+                out.push(b);
+            }
+        }
+    }
     let mut file_of = conn.prepare_cached(
         "SELECT path FROM folder_files WHERE kind = 'note' AND item_id = ?1 LIMIT 1",
     )?;

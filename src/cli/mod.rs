@@ -150,6 +150,17 @@ enum Command {
     },
     /// Delete a paper (it goes to the trash for 30 days).
     Delete { paper: String },
+    /// Merge paper OTHER into paper KEEP: KEEP's empty fields are filled,
+    /// OTHER's notes, highlights, links, tags and attachments move over,
+    /// and OTHER's citekey keeps working as an alias of KEEP.
+    Merge { keep: String, other: String },
+    /// Pairs of papers with the same title that the library keeps apart,
+    /// and why.
+    Duplicates {
+        /// At most this many pairs.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
     /// Papers deleted in the last 30 days.
     #[command(subcommand)]
     Trash(TrashCommand),
@@ -580,6 +591,44 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     entry.citekey, entry.citekey
                 ),
             )?;
+        }
+        Command::Merge { keep, other } => {
+            let mut lib = open_writer(&root)?;
+            let gone = lib.paper(&other)?.citekey;
+            let paper = lib.merge_papers(&keep, &other)?;
+            out.done(
+                &paper,
+                &format!(
+                    "Merged {gone} into {} (`{gone}` is now an alias of it)",
+                    paper.citekey
+                ),
+            )?;
+        }
+        Command::Duplicates { limit } => {
+            let lib = open_reader(&root)?;
+            let pairs = lib.possible_duplicates(limit)?;
+            let text = if pairs.is_empty() {
+                "No two papers share a title.".to_string()
+            } else {
+                let year = |y: Option<i32>| y.map(|y| format!(" ({y})")).unwrap_or_default();
+                pairs
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}{}  ~  {}{}  {}: {}",
+                            d.a_citekey,
+                            year(d.a_year),
+                            d.b_citekey,
+                            year(d.b_year),
+                            d.a_title,
+                            d.reason
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n(`lectern merge KEEP OTHER` merges a pair)"
+            };
+            out.done(&pairs, &text)?;
         }
         Command::Trash(TrashCommand::List) => {
             let lib = open_reader(&root)?;

@@ -162,6 +162,16 @@ fn render_entry(out: &mut String, e: &BibEntry, key: &str) {
     if !abstract_text.is_empty() {
         fields.push(("abstract", escape(&abstract_text, true)));
     }
+    // BibLaTeX's `ids`: the other keys the entry is cited by.
+    let aliases: Vec<&str> = e
+        .aliases
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty() && !a.contains([',', '{', '}']))
+        .collect();
+    if !aliases.is_empty() {
+        fields.push(("ids", aliases.join(", ")));
+    }
 
     let mut written: HashSet<String> = fields.iter().map(|(n, _)| n.to_string()).collect();
     if e.arxiv.is_some() {
@@ -441,6 +451,7 @@ mod tests {
     fn from_paper(p: &NewPaper) -> BibEntry {
         BibEntry {
             citekey: p.citekey.clone().unwrap_or_default(),
+            aliases: Vec::new(),
             entry_type: p.entry_type.clone(),
             title: p.title.clone(),
             authors: p.authors.clone(),
@@ -465,6 +476,7 @@ mod tests {
     fn tricky() -> BibEntry {
         BibEntry {
             citekey: "maaten2008".into(),
+            aliases: Vec::new(),
             entry_type: Some("article".into()),
             title: "Costs & 100% of $5 for a_b {set} ~home ^up \\path #1 -- Café naïve".into(),
             authors: vec![
@@ -516,6 +528,7 @@ mod tests {
     fn venue_field_and_default_type() {
         let mut e = BibEntry {
             citekey: "k".into(),
+            aliases: Vec::new(),
             title: "T".into(),
             venue: Some("V".into()),
             ..BibEntry::default()
@@ -564,6 +577,7 @@ mod tests {
     fn extras_skip_duplicates_and_internal_fields() {
         let e = BibEntry {
             citekey: "k".into(),
+            aliases: Vec::new(),
             title: "Plain".into(),
             year: Some(2001),
             arxiv: Some("2101.00001".into()),
@@ -589,6 +603,7 @@ mod tests {
     fn stale_title_raw_is_ignored() {
         let e = BibEntry {
             citekey: "k".into(),
+            aliases: Vec::new(),
             title: "New Title".into(),
             extra: vec![("title_raw".into(), "{Old} Title".into())],
             ..BibEntry::default()
@@ -600,6 +615,7 @@ mod tests {
     fn keys_are_cleaned_and_unique() {
         let e = |k: &str| BibEntry {
             citekey: k.into(),
+            aliases: Vec::new(),
             ..BibEntry::default()
         };
         let out = render(&[e("a b,c"), e("abc"), e(""), e("abc")]);
@@ -616,6 +632,7 @@ mod tests {
             tricky(),
             BibEntry {
                 citekey: "who2022".into(),
+                aliases: Vec::new(),
                 entry_type: Some("inproceedings".into()),
                 title: "Über {BCS} – the ∑ of 12--19".into(),
                 authors: vec![
@@ -637,6 +654,7 @@ mod tests {
             },
             BibEntry {
                 citekey: "bare".into(),
+                aliases: Vec::new(),
                 ..BibEntry::default()
             },
         ];
@@ -715,6 +733,7 @@ mod tests {
         fn text_fields_survive(title in text(), note in text(), abstract_text in text()) {
             let entry = BibEntry {
                 citekey: "k".into(),
+                aliases: Vec::new(),
                 title: title.clone(),
                 note: Some(note.clone()),
                 abstract_text: abstract_text.clone(),

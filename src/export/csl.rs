@@ -662,6 +662,7 @@ mod tests {
     fn entry_of(p: &NewPaper) -> CslEntry {
         CslEntry {
             citekey: p.citekey.clone().unwrap_or_default(),
+            aliases: Vec::new(),
             entry_type: p.entry_type.clone(),
             title: p.title.clone(),
             authors: p.authors.clone(),
@@ -777,6 +778,7 @@ mod tests {
     fn entry() -> CslEntry {
         CslEntry {
             citekey: "maaten2008".into(),
+            aliases: Vec::new(),
             entry_type: Some("article".into()),
             title: "Visualizing Data using t-SNE".into(),
             authors: vec![
@@ -936,6 +938,7 @@ mod tests {
     fn preprints_and_other_types() {
         let preprint = CslEntry {
             citekey: "touvron2023".into(),
+            aliases: Vec::new(),
             title: "LLaMA".into(),
             arxiv: Some("arXiv:2302.13971v1".into()),
             urls: vec!["https://arxiv.org/abs/2302.13971".into()],
@@ -963,6 +966,7 @@ mod tests {
         for (bibtex, csl) in cases {
             let e = CslEntry {
                 citekey: format!("k-{bibtex}"),
+                aliases: Vec::new(),
                 entry_type: Some(bibtex.into()),
                 arxiv: Some("hep-th/9901001".into()),
                 extra: vec![
@@ -1053,6 +1057,7 @@ mod tests {
         assert_eq!(render(&[]), "[]\n");
         let odd = CslEntry {
             citekey: String::new(),
+            aliases: Vec::new(),
             entry_type: Some(" ".into()),
             title: " \n ".into(),
             authors: vec![
@@ -1183,6 +1188,7 @@ mod tests {
         ) {
             let e = CslEntry {
                 citekey: "k".into(),
+                aliases: Vec::new(),
                 title: title.clone(),
                 abstract_text: abstract_text.clone(),
                 note: note.clone(),
@@ -1240,6 +1246,7 @@ mod tests {
         ) {
             let e = CslEntry {
                 citekey: "k".into(),
+                aliases: Vec::new(),
                 entry_type,
                 title: "T".into(),
                 authors,

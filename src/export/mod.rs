@@ -24,6 +24,8 @@ fn note_of(p: &Paper) -> Option<String> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Record {
     pub citekey: String,
+    /// Other keys the paper goes by (BibLaTeX `ids`).
+    pub aliases: Vec<String>,
     /// Kind of work in BibTeX's words (`article`, `inproceedings`, …).
     pub entry_type: Option<String>,
     pub title: String,
@@ -46,6 +48,7 @@ pub struct Record {
 pub fn record(p: &Paper) -> Record {
     Record {
         citekey: p.citekey.clone(),
+        aliases: p.aliases.clone(),
         entry_type: p.entry_type.clone(),
         title: p.title.clone(),
         authors: p.authors.clone(),

@@ -151,26 +151,25 @@ impl Fingerprint {
     /// Whether `self` (imported) and `stored` can be one work; `Some` with
     /// what agreed besides the title.
     pub fn agrees(&self, stored: &Fingerprint) -> Option<Vec<&'static str>> {
+        self.compare(stored).ok()
+    }
+
+    /// What agreed besides the title, or what contradicts the two being
+    /// one work.
+    pub fn compare(&self, stored: &Fingerprint) -> Result<Vec<&'static str>, String> {
         let mut also = Vec::new();
         if let (Some(a), Some(b)) = (&self.author, &stored.author) {
             if a != b {
-                return None;
+                return Err(format!("first authors differ ({a}, {b})"));
             }
             also.push("first author");
-        }
-        if let (Some(file), Some(other)) = (&self.file, &stored.file)
-            && file == other
-            && let Some(key) = self.keys.first()
-            && !stored.keys.contains(key)
-        {
-            return None;
         }
         let either_preprint = self.preprint || stored.preprint;
         if let (Some(a), Some(b)) = (self.year, stored.year) {
             if a == b {
                 also.push("year");
             } else if !(either_preprint && (a - b).abs() <= 2) {
-                return None;
+                return Err(format!("years differ ({a}, {b})"));
             } else {
                 also.push("preprint and publication");
             }
@@ -182,7 +181,7 @@ impl Fingerprint {
         ] {
             if let (Some(a), Some(b)) = (mine, theirs) {
                 if a != b {
-                    return None;
+                    return Err(format!("{what} differs ({a}, {b})"));
                 }
                 also.push(what);
             }
@@ -190,17 +189,27 @@ impl Fingerprint {
         if !either_preprint {
             if let (Some(a), Some(b)) = (&self.venue, &stored.venue) {
                 if a != b {
-                    return None;
+                    return Err("venues differ".to_string());
                 }
                 also.push("venue");
             }
             if let (Some(a), Some(b)) = (&self.kind, &stored.kind)
                 && kind_family(a) != kind_family(b)
             {
-                return None;
+                return Err(format!("kinds of work differ ({a}, {b})"));
             }
         }
-        Some(also)
+        if let (Some(file), Some(other)) = (&self.file, &stored.file)
+            && file == other
+            && let Some(key) = self.keys.first()
+            && !stored.keys.contains(key)
+        {
+            return Err(format!(
+                "two entries of {file} ({key}, {})",
+                stored.keys.first().map_or("", String::as_str)
+            ));
+        }
+        Ok(also)
     }
 }
 
@@ -252,7 +261,10 @@ pub struct Duplicate {
 }
 
 /// The fingerprints of the stored papers with normalized title `norm`.
-fn stored_with_title(conn: &Connection, norm: &str) -> Result<Vec<(String, Fingerprint)>> {
+pub(crate) fn stored_with_title(
+    conn: &Connection,
+    norm: &str,
+) -> Result<Vec<(String, Fingerprint)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, year, venue, entry_type, first_author, source, citekey, arxiv IS NOT NULL
          FROM papers WHERE norm_title = ?1 ORDER BY seq",

@@ -17,7 +17,10 @@ use crate::error::Result;
 pub fn mentioned_in(conn: &Connection, body: &str) -> Result<Vec<String>> {
     let mut keys = Vec::new();
     crate::import::markdown::find_wikilinks(body, &mut keys);
-    let mut stmt = conn.prepare_cached("SELECT id FROM papers WHERE citekey = ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM papers WHERE citekey = ?1
+         UNION ALL SELECT paper_id FROM aliases WHERE alias = ?1 LIMIT 1",
+    )?;
     let mut ids = Vec::new();
     for key in keys {
         if let Some(id) = stmt

@@ -202,9 +202,11 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         if version == 2 {
             backfill_first_authors(conn)?;
         }
-        if version == 5 {
-            backfill_mentions(conn)?;
-        }
+    }
+    // Backfills that read through today's queries run once every table
+    // they touch exists.
+    if found < 5 {
+        backfill_mentions(conn)?;
     }
     Ok(())
 }

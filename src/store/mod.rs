@@ -11,6 +11,7 @@ pub mod aliases;
 pub mod annotations;
 pub mod duplicates;
 pub mod mentions;
+pub mod merge;
 pub mod migrations;
 pub mod notes;
 pub mod papers;
