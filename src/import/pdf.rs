@@ -5,8 +5,9 @@
 //! text for search, the page count, and a one-line warning when the file
 //! could not be read as text. Text comes from `pdf-extract` page by page
 //! (it understands font encodings and `ToUnicode` maps and starts a new
-//! line where the text moves down); the document Info dictionary comes from
-//! `lopdf`. No external program runs.
+//! line where the text moves down); for page 1 it also gives the position
+//! and size of every character, from which the title is read. The document
+//! Info dictionary comes from `lopdf`. No external program runs.
 //!
 //! # Robustness
 //!
@@ -42,19 +43,41 @@
 //! of blank lines become one (a blank line is where the text jumped down
 //! more than a line and a half, between blocks such as title and authors).
 //!
-//! - **Title**: the Info `Title` when it is meaningful: at least two words,
-//!   not a file name (`paper.dvi`, `Microsoft Word - x.docx`), not
-//!   `untitled` or a template's placeholder. Otherwise the first one to
-//!   three lines of page 1, skipping header lines before it (the arXiv
-//!   stamp, single words such as `Article`, all-caps labels such as
-//!   `PREPRINT`, `Published as …`/`Proceedings of …` headers, URLs, DOIs,
-//!   page numbers) and ending at a blank line or where the author block
-//!   starts: an e-mail address, an affiliation (`University`, `Institute`,
-//!   `Department`, …), the abstract or a section heading, or, below a
-//!   title line, a line of names (`Ann Lee, Bo Chen and Cy Diaz`, or names
-//!   with footnote marks such as `Lee1` or `Chen∗`). Footnote marks after
-//!   the title go. A fourth line in the same block means running text, and
-//!   no title is taken from it.
+//! - **Title**: from the layout of page 1 first. While `pdf-extract`
+//!   reads page 1 it also reports where each character is drawn and at
+//!   what size; the title is the block of lines in the largest type in the
+//!   top 70% of the page that is clearly larger than the body text (by 8%
+//!   or more), joined across line breaks (hyphenation joined as in the
+//!   abstract). Smaller characters on a title line are kept when they sit
+//!   on or below its baseline (subscripts, small capitals, the small `A`
+//!   of the LaTeX logo) and dropped when raised (footnote marks). Running
+//!   headers and author lines are told apart by their smaller type, and
+//!   lines in title type that are headers (journal names, labels, dates)
+//!   are skipped above the title; the block ends where the type changes,
+//!   at a gap of more than two lines, at other text between lines, or at
+//!   an e-mail address, the abstract or a section heading. A block of more
+//!   than six lines, or of fewer than two words, is no title, and the next
+//!   two sizes down are tried. The Info `Title` checks this: when it is
+//!   meaningful (at least two words, not a file name such as `paper.dvi`
+//!   or `Microsoft Word - x.docx`, not `untitled` or a template's
+//!   placeholder), is printed on page 1, and the large type neither says
+//!   the same nor contains it, the large type was a logo or a cut title and
+//!   the Info title wins; otherwise the page does (an Info title that is not
+//!   printed is often a placeholder or an older title). Rotated text (the
+//!   arXiv stamp) is not part of the layout.
+//!
+//!   Without a title from the layout (all text in one size, or a page that
+//!   took the `lopdf` path), the Info `Title` when meaningful, else the
+//!   first one to three lines of page 1, skipping header lines before it
+//!   (the arXiv stamp, single words such as `Article`, all-caps labels such
+//!   as `PREPRINT`, `Published as …`/`Proceedings of …` headers, URLs,
+//!   DOIs, page numbers) and ending at a blank line or where the author
+//!   block starts: an e-mail address, an affiliation (`University`,
+//!   `Institute`, `Department`, …), the abstract or a section heading, or,
+//!   below a title line, a line of names (`Ann Lee, Bo Chen and Cy Diaz`,
+//!   or names with footnote marks such as `Lee1` or `Chen∗`). Footnote marks
+//!   after the title go. A fourth line in the same block means running
+//!   text, and no title is taken from it.
 //! - **Authors**: only from the Info `Author`, split on `,`, `;`, ` and `
 //!   and `&`, each turned into `Family, Given` (particles such as `van der`
 //!   stay with the family name; organizations stay as written; login names
@@ -147,15 +170,21 @@ pub fn read_pdf(bytes: &[u8], source: &str, fallback_title: &str) -> PdfRead {
             warning: Some(ENCRYPTED.into()),
             ..PdfRead::default()
         },
-        Outcome::Loaded { info, pages } => {
+        Outcome::Loaded {
+            info,
+            pages,
+            layout,
+        } => {
             // The heuristics below are plain string code, but a panic there
             // must not escape either.
-            catch_unwind(AssertUnwindSafe(|| build(&info, &pages))).unwrap_or_else(|_| PdfRead {
-                pages: pages.len(),
-                warning: Some(
-                    "unreadable PDF (text analysis failed); imported as an attachment".into(),
-                ),
-                ..PdfRead::default()
+            catch_unwind(AssertUnwindSafe(|| build(&info, &pages, &layout))).unwrap_or_else(|_| {
+                PdfRead {
+                    pages: pages.len(),
+                    warning: Some(
+                        "unreadable PDF (text analysis failed); imported as an attachment".into(),
+                    ),
+                    ..PdfRead::default()
+                }
             })
         }
     };
@@ -169,8 +198,15 @@ pub fn read_pdf(bytes: &[u8], source: &str, fallback_title: &str) -> PdfRead {
 /// The raw result of opening a PDF.
 enum Outcome {
     Broken(String),
-    Encrypted { pages: usize },
-    Loaded { info: Info, pages: Vec<String> },
+    Encrypted {
+        pages: usize,
+    },
+    Loaded {
+        info: Info,
+        pages: Vec<String>,
+        /// Where and how large the characters of page 1 are drawn.
+        layout: Layout,
+    },
 }
 
 /// The Info dictionary entries Lectern uses, decoded and folded.
@@ -203,11 +239,17 @@ fn load(bytes: &[u8]) -> Outcome {
         return Outcome::Broken("no pages".into());
     }
     let info = read_info(&doc);
-    let pages = page_ids
-        .iter()
-        .map(|(&number, &id)| page_text(&doc, number, id))
-        .collect();
-    Outcome::Loaded { info, pages }
+    let mut layout = Layout::default();
+    let mut pages = Vec::with_capacity(page_ids.len());
+    for (i, (&number, &id)) in page_ids.iter().enumerate() {
+        let wanted = (i == 0).then_some(&mut layout);
+        pages.push(page_text(&doc, number, id, wanted));
+    }
+    Outcome::Loaded {
+        info,
+        pages,
+        layout,
+    }
 }
 
 /// Whether the raw bytes carry an `/Encrypt` key (used when lopdf could not
@@ -279,18 +321,35 @@ fn info_string(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> 
 
 /// The raw text of one page: `pdf-extract` when the page is safe for it,
 /// else (or when it fails) `lopdf`'s own extraction; empty when both fail.
-fn page_text(doc: &Document, number: u32, id: ObjectId) -> String {
+/// With `layout`, the characters `pdf-extract` draws are recorded there too
+/// (left empty when it fails: `lopdf`'s extraction knows no positions).
+fn page_text(doc: &Document, number: u32, id: ObjectId, mut layout: Option<&mut Layout>) -> String {
     if safe_for_pdf_extract(doc, id) {
         let extracted = catch_unwind(AssertUnwindSafe(|| {
             let mut text = String::new();
-            let mut output = pdf_extract::PlainTextOutput::new(&mut text);
-            pdf_extract::output_doc_page(doc, &mut output, number).map(|()| text)
+            let done = match layout.as_deref_mut() {
+                Some(layout) => {
+                    let mut output = Recorder {
+                        text: pdf_extract::PlainTextOutput::new(&mut text),
+                        layout,
+                    };
+                    pdf_extract::output_doc_page(doc, &mut output, number)
+                }
+                None => {
+                    let mut output = pdf_extract::PlainTextOutput::new(&mut text);
+                    pdf_extract::output_doc_page(doc, &mut output, number)
+                }
+            };
+            done.map(|()| text)
         }));
         if let Ok(Ok(text)) = extracted
             && text.chars().any(char::is_alphanumeric)
         {
             return text;
         }
+    }
+    if let Some(layout) = layout {
+        *layout = Layout::default();
     }
     catch_unwind(AssertUnwindSafe(|| doc.extract_text(&[number])))
         .ok()
@@ -383,7 +442,121 @@ fn forms_acyclic(
     true
 }
 
-fn build(info: &Info, raw_pages: &[String]) -> PdfRead {
+// ---------------------------------------------------------------------------
+// The layout of page 1
+// ---------------------------------------------------------------------------
+
+/// The most characters of page 1 kept for the layout; the title is near the
+/// top, and a page with more is not worth the memory.
+const MAX_GLYPHS: usize = 50_000;
+
+/// One character drawn upright on page 1, as `pdf-extract` decodes it.
+#[derive(Debug, Clone, PartialEq)]
+struct Glyph {
+    /// Where the character starts, in points from the left.
+    x: f64,
+    /// Its baseline, in points down from the top of the page.
+    y: f64,
+    /// The font size it is drawn at, in points on the page.
+    size: f64,
+    /// How far it advances the pen, in points; 0 when the font gives no
+    /// width.
+    advance: f64,
+    text: String,
+}
+
+/// The characters of page 1 with where and how large they are drawn.
+/// Rotated and mirrored text (the arXiv stamp in the margin) is left out.
+#[derive(Debug, Default)]
+struct Layout {
+    /// The height of the page in points; 0 when unknown.
+    height: f64,
+    /// The top of the page in PDF user space.
+    top: f64,
+    glyphs: Vec<Glyph>,
+}
+
+impl Layout {
+    /// Records one character from `pdf-extract`: `trm` is its text
+    /// rendering matrix without the font size.
+    fn record(&mut self, trm: &pdf_extract::Transform, width: f64, font_size: f64, text: &str) {
+        if self.glyphs.len() >= MAX_GLYPHS || text.is_empty() {
+            return;
+        }
+        let (a, b, c, d) = (trm.m11, trm.m12, trm.m21, trm.m22);
+        let upright = a > 0.0 && d > 0.0 && b.abs() <= 0.05 * a && c.abs() <= 0.05 * d;
+        let size = font_size.abs() * d;
+        let advance = width * font_size.abs() * a;
+        let (x, y) = (trm.m31, self.top - trm.m32);
+        if !upright
+            || ![size, advance, x, y].iter().all(|v| v.is_finite())
+            || !(1.0..=500.0).contains(&size)
+        {
+            return;
+        }
+        self.glyphs.push(Glyph {
+            x,
+            y,
+            size,
+            advance: advance.max(0.0),
+            text: text.to_string(),
+        });
+    }
+}
+
+/// A `pdf-extract` output that writes the plain text as usual and records
+/// every character in a [`Layout`] on the side, so page 1 is read once.
+struct Recorder<'a> {
+    text: pdf_extract::PlainTextOutput<&'a mut String>,
+    layout: &'a mut Layout,
+}
+
+impl pdf_extract::OutputDev for Recorder<'_> {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &pdf_extract::MediaBox,
+        art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), pdf_extract::OutputError> {
+        let (low, high) = (media_box.lly, media_box.ury);
+        if low.is_finite() && high.is_finite() {
+            self.layout.top = high.max(low);
+            self.layout.height = (high - low).abs();
+        }
+        self.text.begin_page(page_num, media_box, art_box)
+    }
+
+    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.text.end_page()
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.layout.record(trm, width, font_size, char);
+        self.text
+            .output_character(trm, width, spacing, font_size, char)
+    }
+
+    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.text.begin_word()
+    }
+
+    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.text.end_word()
+    }
+
+    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.text.end_line()
+    }
+}
+
+fn build(info: &Info, raw_pages: &[String], layout: &Layout) -> PdfRead {
     let pages: Vec<String> = raw_pages.iter().map(|p| clean_page(p)).collect();
     let alnum: usize = pages
         .iter()
@@ -412,9 +585,12 @@ fn build(info: &Info, raw_pages: &[String]) -> PdfRead {
         .collect::<Vec<_>>()
         .join("\n\n");
 
-    if paper.title.is_empty() {
-        paper.title = title_from_text(first).unwrap_or_default();
-    }
+    paper.title = choose_title(
+        info.title.as_deref().filter(|t| meaningful_title(t)),
+        title_from_layout(layout),
+        first,
+    )
+    .unwrap_or_default();
     paper.abstract_text = abstract_from_text(&opening).unwrap_or_default();
     if paper.doi.is_none() {
         paper.doi = find_doi(first).or_else(|| find_doi(before_references(&full_text)));
@@ -621,6 +797,269 @@ fn title_from_text(page: &str) -> Option<String> {
         }
     }
     let title = join_lines(title);
+    let title = title.trim_end_matches(FOOTNOTE_MARKS).trim_end();
+    let words = title
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    (words >= 2 && title.chars().count() <= 300).then(|| title.to_string())
+}
+
+/// The title of the paper: the large type at the top of page 1 (see
+/// [`title_from_layout`]), checked against the Info title. Where the two
+/// agree, or the Info title is not printed on page 1 (a placeholder, a file
+/// name, an older title), the page wins; where the Info title is printed on
+/// page 1 but the large type says something else or only part of it, the
+/// large type was a logo or a cut title and the Info title wins. Without
+/// large type, the Info title, else the first lines of the text.
+fn choose_title(info: Option<&str>, printed: Option<String>, page: &str) -> Option<String> {
+    let Some(printed) = printed else {
+        return info.map(str::to_string).or_else(|| title_from_text(page));
+    };
+    let Some(info) = info else {
+        return Some(printed);
+    };
+    let info_letters = loose(info);
+    if loose(&printed).contains(&info_letters) {
+        return Some(printed);
+    }
+    if info_letters.len() >= 8 && loose(page).contains(&info_letters) {
+        return Some(info.to_string());
+    }
+    Some(printed)
+}
+
+/// Letters and digits only, lowercased and transliterated to ASCII: what two
+/// spellings of one title have in common.
+fn loose(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// How much larger than the body text a title is set, at least.
+const TITLE_SIZE_RATIO: f64 = 1.08;
+/// The share of page 1, from the top, where the title is looked for.
+const TITLE_AREA: f64 = 0.7;
+/// The most lines a title takes; more lines in large type are not a title.
+const MAX_TITLE_LINES: usize = 6;
+/// A page 1 with fewer letters and digits than this is a title page.
+const TITLE_PAGE_LETTERS: usize = 500;
+/// The most lines in large type looked at on page 1.
+const MAX_LARGE_LINES: usize = 200;
+
+/// A line of page 1 in large type: the characters of one font size on one
+/// baseline, with the smaller ones that sit on it (a subscript, the small
+/// raised `A` of the LaTeX logo) but not raised footnote marks.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    /// The baseline, in points from the top of the page.
+    y: f64,
+    size: f64,
+    text: String,
+}
+
+/// The title from the layout of page 1: the lines in the largest type
+/// (clearly larger than the body text) in the top part of the page, joined
+/// across line breaks. Lines in that type above the title that are headers
+/// (a journal name, a label, a date) are skipped; the title ends where the
+/// type changes, at a wide gap, or at an e-mail address, the abstract or a
+/// section heading. When the largest type gives no title (a logo, single
+/// letters, running text), the next two sizes down are tried.
+fn title_from_layout(layout: &Layout) -> Option<String> {
+    let body = body_size(&layout.glyphs)?;
+    let lines = large_lines(layout, body * TITLE_SIZE_RATIO);
+    let mut sizes: Vec<f64> = lines.iter().map(|l| l.size).collect();
+    sizes.sort_by(|a, b| b.total_cmp(a));
+    sizes.dedup_by(|smaller, larger| *larger - *smaller <= 0.04 * *larger);
+    for &size in sizes.iter().take(3) {
+        let mut same: Vec<&Line> = lines
+            .iter()
+            .filter(|l| (l.size - size).abs() <= 0.04 * size)
+            .collect();
+        same.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let mut block: Vec<&Line> = Vec::new();
+        for line in same {
+            if let Some(last) = block.last()
+                && !continues(layout, last, line)
+            {
+                if let Some(title) = block_title(&block) {
+                    return Some(title);
+                }
+                block.clear();
+            }
+            block.push(line);
+        }
+        if let Some(title) = block_title(&block) {
+            return Some(title);
+        }
+    }
+    None
+}
+
+/// The font size most letters and digits of the page are set in (to half a
+/// point), the smaller on a tie; `None` without text. On a title page with
+/// little text where that is the largest size (the title itself), the most
+/// common of the smaller sizes.
+fn body_size(glyphs: &[Glyph]) -> Option<f64> {
+    let mut counts: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for glyph in glyphs {
+        if glyph.text.chars().any(char::is_alphanumeric) {
+            // Sizes are finite and at most 500 (see `Layout::record`).
+            *counts.entry((glyph.size * 2.0).round() as i64).or_default() += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    let most_common = |limit: i64| {
+        counts
+            .iter()
+            .filter(|&(&size, _)| size < limit)
+            .max_by_key(|&(&size, &count)| (count, -size))
+            .map(|(&size, _)| size)
+    };
+    let body = most_common(i64::MAX)?;
+    let largest = counts.keys().copied().max().unwrap_or(body);
+    if total < TITLE_PAGE_LETTERS && largest == body {
+        let below = ((body as f64) / TITLE_SIZE_RATIO).floor() as i64;
+        if let Some(smaller) = most_common(below + 1) {
+            return Some(smaller as f64 / 2.0);
+        }
+    }
+    Some(body as f64 / 2.0)
+}
+
+/// The lines of the top part of the page set in at least `min_size`.
+fn large_lines(layout: &Layout, min_size: f64) -> Vec<Line> {
+    let limit = if layout.height > 0.0 {
+        layout.height * TITLE_AREA
+    } else {
+        f64::INFINITY
+    };
+    // Characters of one size (within 3%) on one baseline (within 30% of the
+    // size, so the lowered `E` of the LaTeX logo stays on its line).
+    let mut groups: Vec<(f64, f64, Vec<&Glyph>)> = Vec::new();
+    for glyph in &layout.glyphs {
+        if glyph.size < min_size || glyph.y > limit || glyph.y < -glyph.size {
+            continue;
+        }
+        let found = groups.iter().position(|(y, size, _)| {
+            (size - glyph.size).abs() <= 0.03 * size && (y - glyph.y).abs() <= 0.3 * size
+        });
+        match found {
+            Some(i) => groups[i].2.push(glyph),
+            None if groups.len() < MAX_LARGE_LINES => {
+                groups.push((glyph.y, glyph.size, vec![glyph]));
+            }
+            None => {}
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|(y, size, mut members)| {
+            let left = members.iter().map(|g| g.x).fold(f64::INFINITY, f64::min);
+            let right = members
+                .iter()
+                .map(|g| g.x + g.advance)
+                .fold(f64::NEG_INFINITY, f64::max);
+            // Smaller characters on the line: from a little above the
+            // baseline (the LaTeX logo's `A`) to subscripts below it; a
+            // footnote mark is raised higher. Small capitals after the
+            // line's last large letter go on while the gaps are narrow.
+            let mut smaller: Vec<&Glyph> = layout
+                .glyphs
+                .iter()
+                .filter(|g| {
+                    g.size < 0.97 * size
+                        && g.size >= 0.45 * size
+                        && (-0.28 * size..=0.45 * size).contains(&(g.y - y))
+                        && g.x >= left - 0.2 * size
+                })
+                .collect();
+            smaller.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let mut reach = right;
+            for glyph in smaller {
+                if glyph.x > reach + 0.6 * size {
+                    break;
+                }
+                reach = reach.max(glyph.x + glyph.advance.max(0.3 * glyph.size));
+                members.push(glyph);
+            }
+            let text = line_text(members, size);
+            text.chars()
+                .any(char::is_alphabetic)
+                .then_some(Line { y, size, text })
+        })
+        .collect()
+}
+
+/// The text of a line's characters, left to right, with a space where the
+/// gap between two is wider than 15% of the size.
+fn line_text(mut glyphs: Vec<&Glyph>, size: f64) -> String {
+    glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut text = String::new();
+    let mut end: Option<f64> = None;
+    for glyph in glyphs {
+        if glyph.text.trim().is_empty() {
+            text.push(' ');
+            end = None;
+            continue;
+        }
+        if end.is_some_and(|end| glyph.x - end > 0.15 * size) {
+            text.push(' ');
+        }
+        text.push_str(&glyph.text);
+        end = (glyph.advance > 0.0).then_some(glyph.x + glyph.advance);
+    }
+    fold(&fix_chars(&text))
+}
+
+/// Whether `next` (below `last`, in the same type) goes on the same block:
+/// at most two sizes below it, with no other text between them.
+fn continues(layout: &Layout, last: &Line, next: &Line) -> bool {
+    let size = last.size;
+    let (top, bottom) = (last.y + 0.5 * size, next.y - 0.75 * next.size);
+    next.y - last.y <= 2.0 * size
+        && !layout
+            .glyphs
+            .iter()
+            .any(|g| g.y > top && g.y < bottom && g.text.chars().any(char::is_alphanumeric))
+}
+
+/// The title in one block of large-type lines, if it holds one.
+fn block_title(block: &[&Line]) -> Option<String> {
+    let mut block = block;
+    // Headers in title type above the title. A line that only looks like one
+    // and is set tight above the next (`Preprint Template for ASME` /
+    // `Journal Papers`), or a single word followed by more lines (`Eraser:` /
+    // `A Race Detector`), is the title's first line.
+    while let Some(first) = block.first() {
+        let text = first.text.as_str();
+        let lowercase = text.chars().any(char::is_lowercase);
+        let words = text.split_whitespace().count();
+        let tight = block
+            .get(1)
+            .is_some_and(|next| next.y - first.y <= 1.5 * first.size);
+        let opening = tight
+            && lowercase
+            && (words >= 2 || text.chars().filter(|c| c.is_alphabetic()).count() >= 3);
+        if !is_header_line(text) || opening {
+            break;
+        }
+        block = &block[1..];
+    }
+    let mut lines: Vec<&str> = block.iter().map(|l| l.text.as_str()).collect();
+    if let Some(end) = lines
+        .iter()
+        .position(|l| EMAIL_RE.is_match(l) || abstract_heading(l).is_some() || is_section_stop(l))
+    {
+        lines.truncate(end);
+    }
+    if lines.is_empty() || lines.len() > MAX_TITLE_LINES {
+        return None;
+    }
+    let title = join_lines(lines);
     let title = title.trim_end_matches(FOOTNOTE_MARKS).trim_end();
     let words = title
         .split_whitespace()
@@ -1170,10 +1609,34 @@ mod tests {
     }
 
     /// A page content stream: 11 pt Helvetica lines 14 pt apart from the
-    /// top left; an empty line leaves a gap.
+    /// top left; an empty line leaves a gap. A line that starts with `#N `
+    /// is set in N pt with a leading of 1.2 N, and its text after a `^` is a
+    /// raised footnote mark in 0.6 N pt.
     fn content(lines: &[String]) -> String {
         let mut ops = String::from("BT\n/F1 11 Tf\n72 740 Td\n14 TL\n");
         for line in lines {
+            if let Some((size, text)) = line
+                .strip_prefix('#')
+                .and_then(|l| l.split_once(' '))
+                .and_then(|(n, text)| Some((n.parse::<f64>().ok()?, text)))
+            {
+                let (text, mark) = text.split_once('^').unwrap_or((text, ""));
+                ops.push_str(&format!(
+                    "/F1 {size} Tf {} TL {} Tj ",
+                    size * 1.2,
+                    lit(text)
+                ));
+                if !mark.is_empty() {
+                    ops.push_str(&format!(
+                        "/F1 {} Tf {} Ts {} Tj 0 Ts ",
+                        size * 0.6,
+                        size * 0.4,
+                        lit(mark)
+                    ));
+                }
+                ops.push_str("T* /F1 11 Tf 14 TL\n");
+                continue;
+            }
             if !line.is_empty() {
                 ops.push_str(&format!("{} Tj ", lit(line)));
             }
@@ -1389,6 +1852,266 @@ References
         );
         assert_eq!(read.paper.year, None);
         assert!(read.paper.tags.is_empty());
+    }
+
+    /// Page 1 with a running header and an author line in small type above
+    /// a title in large type that wraps onto a second line and ends in a
+    /// raised footnote mark.
+    const LARGE_TITLE_PAGE: &str = "#8 Journal of Dynamic Languages 3 (2009) 465-478
+#9 Andreas Gal, Brendan Eich and Mike Shaver
+
+#20 Trace-based Just-in-Time Type Specialization for Dynamic
+#20 Languages^*
+
+Abstract
+Dynamic languages such as JavaScript are more difficult to compile than
+statically typed ones. Since no concrete type information is available,
+traditional compilers need to emit generic code that can handle all
+possible type combinations at runtime. We present an alternative
+compilation technique for dynamically-typed languages that identifies
+frequently executed loop traces at run-time and then generates machine
+code on the fly that is specialized for the actual dynamic types.
+
+1 Introduction
+Dynamic languages are popular for writing web applications.";
+
+    const TRACE_TITLE: &str = "Trace-based Just-in-Time Type Specialization for Dynamic Languages";
+
+    #[test]
+    fn title_in_large_type_is_joined_across_lines() {
+        let read = read(&TestPdf::new(&[LARGE_TITLE_PAGE]));
+        assert_eq!(read.warning, None);
+        assert_eq!(read.paper.title, TRACE_TITLE);
+        // The text alone cannot tell the author line from a title.
+        assert_ne!(
+            title_from_text(&clean_page(&read.full_text)).as_deref(),
+            Some(TRACE_TITLE)
+        );
+    }
+
+    #[test]
+    fn info_title_is_checked_against_the_large_type() {
+        let with_info = |title: &str| {
+            read(&TestPdf::new(&[LARGE_TITLE_PAGE]).info("Title", lit(title)))
+                .paper
+                .title
+        };
+        // A placeholder, a shorter or an older title: the page wins.
+        assert_eq!(with_info("What is the name of this paper?"), TRACE_TITLE);
+        assert_eq!(
+            with_info("Trace-based Just-in-Time Type Specialization"),
+            TRACE_TITLE
+        );
+        assert_eq!(with_info("TraceMonkey: a tracing JIT"), TRACE_TITLE);
+        // Only case and punctuation differ: the page as printed.
+        assert_eq!(
+            with_info("trace based just in time type specialization for dynamic languages"),
+            TRACE_TITLE
+        );
+
+        // The largest type is a journal banner; the Info title is printed
+        // below it and wins.
+        let banner = "#24 Dynamic Languages Quarterly
+
+#14 Tracing Compilers for the Web
+Ann Lee and Bo Chen
+Abstract
+We study tracing compilers for dynamic languages on the web and find them
+faster than method compilers on loops, and slower on branchy code paths.";
+        let read_banner = |info: Option<&str>| {
+            let mut pdf = TestPdf::new(&[banner]);
+            if let Some(title) = info {
+                pdf = pdf.info("Title", lit(title));
+            }
+            read(&pdf).paper.title
+        };
+        assert_eq!(
+            read_banner(Some("Tracing Compilers for the Web")),
+            "Tracing Compilers for the Web"
+        );
+        assert_eq!(read_banner(None), "Dynamic Languages Quarterly");
+    }
+
+    #[test]
+    fn choosing_between_page_and_info_titles() {
+        let page = "Deep Nets for Cats\n\nAnn Lee\nAbstract\nWe study cats.";
+        let printed = || Some("Deep Nets for Cats".to_string());
+        assert_eq!(
+            choose_title(None, printed(), page).as_deref(),
+            Some("Deep Nets for Cats")
+        );
+        assert_eq!(
+            choose_title(Some("Nets for Cats"), printed(), page).as_deref(),
+            Some("Deep Nets for Cats")
+        );
+        assert_eq!(
+            choose_title(Some("We study cats"), printed(), page).as_deref(),
+            Some("We study cats"),
+            "an Info title printed on the page beats large type that differs"
+        );
+        assert_eq!(
+            choose_title(Some("Kittens"), None, page).as_deref(),
+            Some("Kittens")
+        );
+        assert_eq!(
+            choose_title(None, None, page).as_deref(),
+            Some("Deep Nets for Cats")
+        );
+    }
+
+    /// Characters of one font size laid out left to right from `x`, half a
+    /// size wide each.
+    fn run(text: &str, x: f64, y: f64, size: f64) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                x: x + i as f64 * 0.5 * size,
+                y,
+                size,
+                advance: 0.5 * size,
+                text: c.to_string(),
+            })
+            .collect()
+    }
+
+    fn layout(glyphs: Vec<Vec<Glyph>>) -> Layout {
+        let mut glyphs: Vec<Glyph> = glyphs.into_iter().flatten().collect();
+        for i in 0..30 {
+            glyphs.extend(run(
+                "body text of the paper set in ten points",
+                72.0,
+                300.0 + 12.0 * i as f64,
+                10.0,
+            ));
+        }
+        Layout {
+            height: 792.0,
+            top: 792.0,
+            glyphs,
+        }
+    }
+
+    #[test]
+    fn large_type_keeps_subscripts_and_logos_but_not_footnote_marks() {
+        // `Bounds for L` + subscript `p` + `Norms` + raised `*`; then a
+        // line with the LaTeX logo: `L`, a small raised `A`, `T`, a lowered
+        // `E`, `X`.
+        let layout = layout(vec![
+            run("Bounds for L", 72.0, 100.0, 18.0),
+            run("p", 72.0 + 12.0 * 9.0, 103.0, 12.0),
+            run(" Norms", 72.0 + 12.0 * 9.0 + 6.0, 100.0, 18.0),
+            run("*", 72.0 + 12.0 * 9.0 + 6.0 + 6.0 * 9.0, 93.0, 10.0),
+            run("in L", 72.0, 122.0, 18.0),
+            run("A", 72.0 + 4.0 * 9.0 - 3.0, 118.0, 12.6),
+            run("T", 72.0 + 4.0 * 9.0 + 4.0, 122.0, 18.0),
+            run("E", 72.0 + 5.0 * 9.0 + 4.0, 126.0, 18.0),
+            run("X", 72.0 + 6.0 * 9.0 + 4.0, 122.0, 18.0),
+            run("Ann Lee and Bo Chen", 72.0, 150.0, 11.0),
+        ]);
+        assert_eq!(
+            title_from_layout(&layout).as_deref(),
+            Some("Bounds for Lp Norms in LATEX")
+        );
+    }
+
+    #[test]
+    fn large_type_far_apart_or_split_by_other_text_is_not_joined() {
+        let layout_of = |second_y: f64, between: bool| {
+            let mut parts = vec![
+                run("A Study of Tracing", 72.0, 100.0, 18.0),
+                run("Compilers on the Web", 72.0, second_y, 18.0),
+            ];
+            if between {
+                parts.push(run("Ann Lee", 72.0, 110.0, 10.0));
+            }
+            title_from_layout(&layout(parts))
+        };
+        assert_eq!(
+            layout_of(122.0, false).as_deref(),
+            Some("A Study of Tracing Compilers on the Web")
+        );
+        assert_eq!(
+            layout_of(200.0, false).as_deref(),
+            Some("A Study of Tracing")
+        );
+        assert_eq!(
+            layout_of(125.0, true).as_deref(),
+            Some("A Study of Tracing")
+        );
+    }
+
+    #[test]
+    fn large_type_skips_headers_and_needs_larger_type() {
+        // A header in title type set apart above the title.
+        let layout_header = layout(vec![
+            run("Journal of Tracing 12 (2009)", 72.0, 60.0, 18.0),
+            run("Compilers on the Web", 72.0, 120.0, 18.0),
+        ]);
+        assert_eq!(
+            title_from_layout(&layout_header).as_deref(),
+            Some("Compilers on the Web")
+        );
+        // Everything in body type: no title from the layout.
+        assert_eq!(title_from_layout(&layout(vec![])), None);
+        // Single letters of a logo in huge type, then the title.
+        let logo = layout(vec![
+            run("W", 500.0, 40.0, 40.0),
+            run("J", 500.0, 90.0, 40.0),
+            run("Compilers on the Web", 72.0, 120.0, 18.0),
+        ]);
+        assert_eq!(
+            title_from_layout(&logo).as_deref(),
+            Some("Compilers on the Web")
+        );
+        assert_eq!(title_from_layout(&Layout::default()), None);
+    }
+
+    #[test]
+    fn title_page_with_little_text_uses_the_smaller_type_as_body() {
+        let layout = Layout {
+            height: 792.0,
+            top: 792.0,
+            glyphs: [
+                run("A Long Title Set Large", 72.0, 200.0, 20.0),
+                run("On a Title Page Alone", 72.0, 224.0, 20.0),
+                run("Ann Lee", 72.0, 300.0, 12.0),
+            ]
+            .concat(),
+        };
+        assert_eq!(
+            title_from_layout(&layout).as_deref(),
+            Some("A Long Title Set Large On a Title Page Alone")
+        );
+    }
+
+    #[test]
+    fn rotated_and_odd_characters_are_not_recorded() {
+        let mut layout = Layout {
+            height: 792.0,
+            top: 792.0,
+            glyphs: Vec::new(),
+        };
+        let upright = pdf_extract::Transform::row_major(1.0, 0.0, 0.0, 1.0, 72.0, 692.0);
+        layout.record(&upright, 0.5, 12.0, "A");
+        assert_eq!(
+            layout.glyphs,
+            [Glyph {
+                x: 72.0,
+                y: 100.0,
+                size: 12.0,
+                advance: 6.0,
+                text: "A".into()
+            }]
+        );
+        let rotated = pdf_extract::Transform::row_major(0.0, 1.0, -1.0, 0.0, 32.0, 220.0);
+        let mirrored = pdf_extract::Transform::row_major(1.0, 0.0, 0.0, -1.0, 72.0, 692.0);
+        let huge = pdf_extract::Transform::row_major(1e300, 0.0, 0.0, 1e300, 72.0, 692.0);
+        layout.record(&rotated, 0.5, 12.0, "B");
+        layout.record(&mirrored, 0.5, 12.0, "C");
+        layout.record(&huge, 0.5, 12.0, "D");
+        layout.record(&upright, 0.5, f64::NAN, "E");
+        layout.record(&upright, 0.5, 12.0, "");
+        assert_eq!(layout.glyphs.len(), 1);
     }
 
     #[test]
@@ -2067,6 +2790,20 @@ References
         }
 
         #[test]
+        fn arbitrary_layouts_never_panic(
+            glyphs in proptest::collection::vec(
+                (-1e4f64..1e4, -1e4f64..1e4, 1f64..500.0, 0f64..100.0, "\\PC{0,3}"),
+                0..200,
+            ),
+        ) {
+            let glyphs = glyphs
+                .into_iter()
+                .map(|(x, y, size, advance, text)| Glyph { x, y, size, advance, text })
+                .collect();
+            let layout = Layout { height: 792.0, top: 792.0, glyphs };
+            let _ = title_from_layout(&layout);
+        }
+
         fn arbitrary_page_text_never_panics(lines in proptest::collection::vec("\\PC{0,60}", 0..12)) {
             let page = lines.join("\n");
             let _ = title_from_text(&page);
