@@ -346,7 +346,7 @@ fn first_line(text: &str) -> usize {
 /// The 1-based line where each element of the top-level array starts, found
 /// by tracking nesting depth outside strings. Meant for text serde_json has
 /// accepted as an array.
-fn item_lines(text: &str) -> Vec<usize> {
+pub(crate) fn item_lines(text: &str) -> Vec<usize> {
     let mut lines = Vec::new();
     let mut line = 1;
     let mut depth = 0usize;

@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod ris;
 pub mod urls;
+pub mod zotero;
 
 use crate::error::{Error, Result};
 use crate::model::{NewPaper, Problem};
