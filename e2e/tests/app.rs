@@ -368,3 +368,48 @@ async fn edits_to_the_library_folder_show_up_while_the_window_runs() -> Result<(
     drop(dir);
     Ok(())
 }
+
+#[tokio::test]
+async fn possible_duplicates_are_listed_with_their_reason_and_merge() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = dir.path().join("library");
+    let bib = dir.path().join("two.bib");
+    std::fs::write(
+        &bib,
+        "@article{keep2020, title = {A Study of Things}, author = {Roe, Jan}, year = {2020}}\n\
+         @article{dup2020, title = {A study of things}, author = {Roe, Jan}, year = {2020}, doi = {10.5/things}}\n",
+    )?;
+    let cli = |args: &[&str]| {
+        std::process::Command::new(lectern_e2e::cli_binary())
+            .arg("--library")
+            .arg(&library)
+            .args(args)
+            .output()
+    };
+    let imported = cli(&["import", bib.to_str().unwrap_or_default()])?;
+    assert!(imported.status.success(), "{imported:?}");
+    let app = App::start_on(library.clone(), Some(dir)).await?;
+    let run = async {
+        app.wait_results("").await?;
+        app.click("#btn-duplicates").await?;
+        let listed = app.wait_text("#dup-list", "A Study of Things").await?;
+        let reason = app.text("#dup-list .dup-reason").await?;
+        app.click("#dup-list .dup-merge-a").await?;
+        let after = app.wait_text("#duplicates-modal", "No more pairs.").await?;
+        anyhow::Ok((listed, reason, after))
+    }
+    .await;
+    let dir = app.close().await?;
+    let (listed, reason, _after) = run?;
+    assert!(
+        listed.contains("keep2020 (2020)") && listed.contains("dup2020 (2020)"),
+        "{listed}"
+    );
+    assert!(reason.contains("two entries of"), "{reason}");
+    let shown = cli(&["--json", "show", "dup2020"])?;
+    let shown: Value = serde_json::from_slice(&shown.stdout)?;
+    assert_eq!(shown["citekey"], "keep2020");
+    assert_eq!(shown["doi"], "10.5/things");
+    drop(dir);
+    Ok(())
+}

@@ -43,6 +43,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::open_attachment,
             commands::delete_paper,
             commands::edit_paper,
+            commands::possible_duplicates,
+            commands::merge_papers,
         ])
         .events(collect_events![commands::DropEvent, commands::FolderEvent])
         .dangerously_cast_bigints_to_number()

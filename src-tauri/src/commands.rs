@@ -481,6 +481,28 @@ pub async fn delete_paper(
     run(&state, move |lib| lib.delete_paper(&key)).await
 }
 
+/// Pairs of papers with the same title that the library keeps apart, and
+/// why (the "Possible duplicates" view).
+#[tauri::command]
+#[specta::specta]
+pub async fn possible_duplicates(
+    state: AppState<'_>,
+) -> CommandResult<Vec<lectern::model::PossibleDuplicate>> {
+    run(&state, move |lib| lib.possible_duplicates(500)).await
+}
+
+/// Merges paper `other` into paper `keep`; `other`'s citekey becomes an
+/// alias of `keep`.
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_papers(
+    state: AppState<'_>,
+    keep: String,
+    other: String,
+) -> CommandResult<Paper> {
+    run(&state, move |lib| lib.merge_papers(&keep, &other)).await
+}
+
 /// Files entering, leaving or dropped on the window.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 #[serde(tag = "kind", rename_all = "camelCase")]

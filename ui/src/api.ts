@@ -32,6 +32,7 @@ export type {
   Note,
   Paper,
   PaperRef,
+  PossibleDuplicate,
   Related,
   RelatedHit,
   Relation,
@@ -110,4 +111,6 @@ export const api = {
   onFolder: (cb: (e: FolderEvent) => void) => events.folderEvent.listen((e) => cb(e.payload)),
   deletePaper: (key: string) => unwrap(commands.deletePaper(key)),
   editPaper: (key: string, edit: PaperEdit) => unwrap(commands.editPaper(key, edit)),
+  possibleDuplicates: () => unwrap(commands.possibleDuplicates()),
+  mergePapers: (keep: string, other: string) => unwrap(commands.mergePapers(keep, other)),
 };

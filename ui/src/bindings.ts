@@ -54,6 +54,16 @@ export const commands = {
 	deletePaper: (key: string) => typedError<TrashEntry, CommandError>(__TAURI_INVOKE("delete_paper", { key })),
 	/**  Corrects a paper's title, authors, year, venue, DOI and arXiv id. */
 	editPaper: (key: string, edit: PaperEdit_Deserialize) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("edit_paper", { key, edit })),
+	/**
+	 *  Pairs of papers with the same title that the library keeps apart, and
+	 *  why (the "Possible duplicates" view).
+	 */
+	possibleDuplicates: () => typedError<PossibleDuplicate_Serialize[], CommandError>(__TAURI_INVOKE("possible_duplicates")),
+	/**
+	 *  Merges paper `other` into paper `keep`; `other`'s citekey becomes an
+	 *  alias of `keep`.
+	 */
+	mergePapers: (keep: string, other: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("merge_papers", { keep, other })),
 };
 
 /** Events */
@@ -417,6 +427,44 @@ export type Paper_Serialize = {
 	aliases: string[],
 	added: string,
 	updated: string,
+};
+
+/**
+ *  Two papers with the same title that the library keeps apart, and why
+ *  (what contradicts their being one work, or that nothing does).
+ */
+export type PossibleDuplicate = PossibleDuplicate_Serialize | PossibleDuplicate_Deserialize;
+
+/**
+ *  Two papers with the same title that the library keeps apart, and why
+ *  (what contradicts their being one work, or that nothing does).
+ */
+export type PossibleDuplicate_Deserialize = {
+	a_id: string,
+	a_citekey: string,
+	a_title: string,
+	a_year?: number | null,
+	b_id: string,
+	b_citekey: string,
+	b_title: string,
+	b_year?: number | null,
+	reason: string,
+};
+
+/**
+ *  Two papers with the same title that the library keeps apart, and why
+ *  (what contradicts their being one work, or that nothing does).
+ */
+export type PossibleDuplicate_Serialize = {
+	a_id: string,
+	a_citekey: string,
+	a_title: string,
+	a_year: number | null,
+	b_id: string,
+	b_citekey: string,
+	b_title: string,
+	b_year: number | null,
+	reason: string,
 };
 
 /**  A problem met while importing, located as `file:line`. */

@@ -5,6 +5,7 @@ import { api, type Facets, type Filter, type ImportReport, type LibraryInfo, typ
 import { h, byId, clear } from "./dom";
 import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { Latest, moveIndex } from "./flow";
+import { showDuplicates } from "./duplicates";
 import { drawGraph } from "./graph";
 import { closeModal, modalOpen, openModal } from "./modal";
 import { loadPrefs, savePrefs } from "./prefs";
@@ -231,6 +232,24 @@ async function showGraph(center: string | null): Promise<void> {
 byId("btn-import").addEventListener("click", () => openImportDialog(transferHooks));
 byId("btn-export").addEventListener("click", () => openExportDialog(transferHooks));
 byId("btn-graph").addEventListener("click", () => void showGraph(reader.current?.id ?? null));
+byId("btn-duplicates").addEventListener("click", () =>
+  void showDuplicates({
+    changed: async () => {
+      await refreshLists();
+      const current = reader.current;
+      if (!current) return;
+      try {
+        await reader.show(await api.paper(current.id));
+      } catch {
+        reader.empty("The open paper was merged into another; its key now opens that one.");
+      }
+    },
+    open: (id) => {
+      closeModal();
+      void openPaper(id);
+    },
+  }),
+);
 byId("btn-library").addEventListener("click", () => {
   void (async () => {
     await reader.flushNote();

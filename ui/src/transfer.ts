@@ -62,7 +62,16 @@ function showSummary(r: ImportReport): void {
     ? h(
         "ul",
         { class: "merges" },
-        ...r.merges.slice(0, 200).map((m) => h("li", {}, h("code", {}, m.source), " merged into ", h("code", {}, m.citekey))),
+        ...r.merges.slice(0, 200).map((m) =>
+          h(
+            "li",
+            {},
+            h("code", {}, m.source),
+            " merged into ",
+            h("code", {}, m.citekey),
+            ` (${m.reason}${m.alias ? `; “${m.alias}” kept as an alias` : ""})`,
+          ),
+        ),
       )
     : null;
   const problems = r.problems.length
@@ -83,7 +92,8 @@ function showSummary(r: ImportReport): void {
       h("strong", { id: "summary-merged" }, String(r.merged)),
       " merged, ",
       h("strong", { id: "summary-skipped" }, String(r.skipped)),
-      " skipped",
+      " already in the library",
+      r.rejected ? `, ${r.rejected} not imported` : "",
       r.problems.length ? `, ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}:` : ".",
     ),
     merges,
