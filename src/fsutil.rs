@@ -69,6 +69,73 @@ pub fn write_many(files: &[(&Path, &[u8])]) -> Result<()> {
     Ok(())
 }
 
+/// How the names of files set aside by a write-out start: the file a
+/// write-out replaces is first renamed to such a name, so an edit made in
+/// the meantime is never overwritten (see `sync::flush`). A crash can
+/// leave one behind; the next sync puts it back or keeps it as a conflict
+/// copy.
+pub const ASIDE_PREFIX: &str = ".lectern-aside-";
+
+/// Writes each file's bytes to a temporary file beside it and makes them
+/// durable (one `syncfs` for many, an fsync each for a few). The caller
+/// moves them into place.
+pub fn prepare_many(files: &[(&Path, &[u8])]) -> Result<Vec<tempfile::TempPath>> {
+    let mut temps = Vec::with_capacity(files.len());
+    if files.len() < BATCH_DURABLE {
+        for (path, bytes) in files {
+            let tmp = temp_beside(path, bytes)?;
+            tmp.as_file().sync_all().map_err(|e| Error::io(*path, e))?;
+            temps.push(tmp.into_temp_path());
+        }
+        return Ok(temps);
+    }
+    for (path, bytes) in files {
+        temps.push(temp_beside(path, bytes)?.into_temp_path());
+    }
+    if let Some((first, _)) = files.first() {
+        let dir = first.parent().unwrap_or(Path::new("."));
+        let handle = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+        sync_filesystem(&handle).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(temps)
+}
+
+/// Renames `from` to `to` unless `to` exists, in one step: the error is
+/// `AlreadyExists` when it does. File systems without an atomic
+/// no-replace rename fall back to a hard link, then to a check.
+pub fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "NUL in path"))
+    };
+    let (f, t) = (c(from)?, c(to)?);
+    // SAFETY: both strings are valid NUL-terminated paths that outlive the
+    // call; renameat2 reads them and touches no other memory.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            f.as_ptr(),
+            libc::AT_FDCWD,
+            t.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if rc == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    if !matches!(err.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+        return Err(err);
+    }
+    match std::fs::hard_link(from, to) {
+        Ok(()) => std::fs::remove_file(from),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if to.exists() => Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
+        Err(_) => std::fs::rename(from, to),
+    }
+}
+
 /// Makes everything written to the file system holding `file` durable
 /// (one `syncfs` instead of an fsync per file, for large batches).
 pub fn sync_filesystem(file: &std::fs::File) -> std::io::Result<()> {
@@ -92,6 +159,21 @@ pub fn sync_dir(dir: &Path) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rename_noreplace_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "new").unwrap();
+        std::fs::write(&b, "edited").unwrap();
+        let err = super::rename_noreplace(&a, &b).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "edited");
+        std::fs::remove_file(&b).unwrap();
+        super::rename_noreplace(&a, &b).unwrap();
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new");
+        assert!(!a.exists());
+    }
+
     #[test]
     fn writes_and_replaces() {
         let dir = tempfile::tempdir().unwrap();

@@ -160,7 +160,7 @@ pub struct Library {
 /// What a sync compares with the library.
 enum Scope<'a> {
     /// The files a walk of the folder found.
-    Listed(folder::Listing),
+    Listed(Box<folder::Listing>),
     /// Only these paths (what file-system events named).
     Paths(&'a [PathBuf]),
 }
@@ -915,7 +915,7 @@ impl Library {
     pub fn sync(&mut self) -> Result<SyncReport> {
         self.ensure_writable()?;
         let listing = folder::list(&self.root)?;
-        self.sync_scoped(Scope::Listed(listing))
+        self.sync_scoped(Scope::Listed(Box::new(listing)))
     }
 
     /// [`Library::sync`] limited to the files at `paths` (what the
@@ -930,7 +930,7 @@ impl Library {
     /// searches are not kept waiting for it). Files that change after the
     /// walk are left to the next sync.
     pub fn sync_listed(&mut self, listing: folder::Listing) -> Result<SyncReport> {
-        self.sync_scoped(Scope::Listed(listing))
+        self.sync_scoped(Scope::Listed(Box::new(listing)))
     }
 
     fn sync_scoped(&mut self, scope: Scope<'_>) -> Result<SyncReport> {
@@ -939,7 +939,7 @@ impl Library {
         let mut paths = None;
         match scope {
             Scope::Listed(listing) => {
-                folder::scan_listed(&mut self.conn, &self.root, listing, &mut report)?
+                folder::scan_listed(&mut self.conn, &self.root, *listing, &mut report)?
             }
             Scope::Paths(p) => {
                 paths = Some(p);

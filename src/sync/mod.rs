@@ -179,8 +179,10 @@ fn relative(root: &Path, path: &Path) -> String {
 /// A file compared with what Lectern last recorded of it.
 enum OnDisk {
     Missing,
-    Unchanged,
-    Changed(String),
+    /// As recorded; its size and mtime now.
+    Unchanged((u64, i64)),
+    /// Changed since: its text, size and mtime, and the hash of its bytes.
+    Changed(String, (u64, i64), String),
 }
 
 /// A symbolic link out of the library counts as missing: it is not read,
@@ -196,16 +198,23 @@ fn on_disk(root: &Path, path: &Path, st: Option<&FileState>) -> Result<OnDisk> {
         && st.size == size
         && st.mtime == mtime
     {
-        return Ok(OnDisk::Unchanged);
+        return Ok(OnDisk::Unchanged((size, mtime)));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    if st.is_some_and(|st| st.hash == hash(&bytes)) {
-        return Ok(OnDisk::Unchanged);
+    let h = hash(&bytes);
+    if st.is_some_and(|st| st.hash == h) {
+        return Ok(OnDisk::Unchanged((size, mtime)));
     }
     Ok(OnDisk::Changed(
         String::from_utf8_lossy(&bytes).into_owned(),
+        (size, mtime),
+        h,
     ))
 }
+
+/// What a write-out last saw at a file's path: its size, mtime and hash.
+/// `None`: no file.
+type Seen = Option<((u64, i64), String)>;
 
 /// A name for the new file of the paper with citekey `key`:
 /// `papers/<safe key>.md` ([`crate::paths::key_file_stem`]), with `-2`,
@@ -233,6 +242,9 @@ struct Write {
     rel: String,
     content: String,
     paper_id: String,
+    /// What was at `path` when the write-out looked: anything else found
+    /// there when the new file goes in is an edit, kept as a conflict copy.
+    seen: Seen,
 }
 
 /// Writes every owed paper file. The library's version of a paper wins;
@@ -246,11 +258,13 @@ pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Res
     let papers_dir = root.join(PAPERS_DIR);
     std::fs::create_dir_all(&papers_dir).map_err(|e| Error::io(&papers_dir, e))?;
     // In chunks, so memory and open files stay bounded at any size.
+    let mut failed = Vec::new();
     for chunk in ids.chunks(FLUSH_CHUNK) {
-        flush_chunk(conn, root, chunk, report)?;
+        failed.extend(flush_chunk(conn, root, chunk, report)?);
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     state::paid(&tx, &ids, max_seq)?;
+    state::owe(&tx, &failed)?;
     tx.commit()?;
     Ok(())
 }
@@ -260,8 +274,10 @@ fn flush_chunk(
     root: &Path,
     ids: &[String],
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let mut writes: Vec<Write> = Vec::new();
+    // Papers whose file could not be written: still owed.
+    let mut failed: Vec<String> = Vec::new();
     // Names given to new files in this chunk, in lowercase.
     let mut named: HashSet<String> = HashSet::new();
     let mut gone: Vec<String> = Vec::new();
@@ -277,12 +293,12 @@ fn flush_chunk(
                 if let Some(st) = st {
                     let path = root.join(&st.path);
                     match on_disk(root, &path, Some(&st))? {
-                        OnDisk::Unchanged => {
+                        OnDisk::Unchanged(_) => {
                             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                             report.removed += 1;
                         }
                         OnDisk::Missing => {}
-                        OnDisk::Changed(_) => report.conflicts.push(st.path.clone()),
+                        OnDisk::Changed(..) => report.conflicts.push(st.path.clone()),
                     }
                     gone.push(st.path);
                 }
@@ -299,37 +315,53 @@ fn flush_chunk(
             None => new_file_name(conn, &paper.citekey, &mut named)?,
         };
         let path = root.join(&rel);
-        match on_disk(root, &path, st.as_ref())? {
-            OnDisk::Unchanged if st.as_ref().is_some_and(|s| s.hash == h) => continue,
-            OnDisk::Unchanged | OnDisk::Missing => {}
-            OnDisk::Changed(theirs) if hash(theirs.as_bytes()) == h => {
+        let seen: Seen = match on_disk(root, &path, st.as_ref())? {
+            OnDisk::Unchanged(_) if st.as_ref().is_some_and(|s| s.hash == h) => continue,
+            OnDisk::Unchanged(stat) => st.as_ref().map(|s| (stat, s.hash.clone())),
+            OnDisk::Missing => None,
+            OnDisk::Changed(_, stat, theirs) if theirs == h => {
                 // Already holds our text (an interrupted earlier write).
-                let (size, mtime) = stat(&path).map_err(|e| Error::io(&path, e))?;
                 recorded.push(FileState {
                     path: rel.clone(),
                     kind: "paper".into(),
                     item_id: id.clone(),
-                    size,
-                    mtime,
+                    size: stat.0,
+                    mtime: stat.1,
                     hash: h,
                 });
                 continue;
             }
-            OnDisk::Changed(theirs) => {
+            OnDisk::Changed(theirs, stat, their_hash) => {
                 let copy = conflict_path(root, &rel);
                 crate::fsutil::write_atomic(&copy, theirs.as_bytes())?;
                 report.conflicts.push(relative(root, &copy));
+                Some((stat, their_hash))
             }
-        }
+        };
         writes.push(Write {
             path,
             rel: rel.clone(),
             content,
             paper_id: id.clone(),
+            seen,
         });
     }
-    write_all(&writes)?;
-    for w in &writes {
+    let files: Vec<(&Path, &[u8])> = writes
+        .iter()
+        .map(|w| (w.path.as_path(), w.content.as_bytes()))
+        .collect();
+    let temps = crate::fsutil::prepare_many(&files)?;
+    let mut written = 0;
+    for (tmp, w) in temps.into_iter().zip(&writes) {
+        // One file that cannot be written never stops the others; it stays
+        // owed for the next sync.
+        if let Err(e) = swap_in(root, &tmp, w, report) {
+            report.problems.push(format!("{}: not written: {e}", w.rel));
+            failed.push(w.paper_id.clone());
+            continue;
+        }
+        let _ = tmp.keep();
+        written += 1;
         let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
         recorded.push(FileState {
             path: w.rel.clone(),
@@ -340,7 +372,10 @@ fn flush_chunk(
             hash: hash(w.content.as_bytes()),
         });
     }
-    report.written += writes.len();
+    if written > 0 {
+        crate::fsutil::sync_dir(&root.join(PAPERS_DIR));
+    }
+    report.written += written;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for g in &gone {
         state::remove(&tx, g)?;
@@ -349,16 +384,149 @@ fn flush_chunk(
         state::put(&tx, s)?;
     }
     tx.commit()?;
+    Ok(failed)
+}
+
+/// Puts the new file `tmp` in place of `w.path` without losing an edit
+/// made since the write-out looked: the old file is first renamed aside
+/// (an editor saving from then on creates a new file), the new one goes in
+/// only if no file appeared meanwhile (a no-replace rename), and whatever
+/// was set aside or appeared and is not what the write-out saw is kept as
+/// a conflict copy.
+fn swap_in(root: &Path, tmp: &Path, w: &Write, report: &mut SyncReport) -> Result<()> {
+    let ours = hash(w.content.as_bytes());
+    let dir = w.path.parent().unwrap_or(root);
+    let mut seen = w.seen.clone();
+    for _ in 0..8 {
+        let aside = match &seen {
+            None => None,
+            Some(_) => {
+                let aside = aside_path(dir, &w.path);
+                match std::fs::rename(&w.path, &aside) {
+                    Ok(()) => Some(aside),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(Error::io(&w.path, e)),
+                }
+            }
+        };
+        let placed = crate::fsutil::rename_noreplace(tmp, &w.path);
+        if let Some(aside) = aside {
+            settle_aside(root, &aside, &w.rel, seen.as_ref(), report)?;
+        }
+        match placed {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Saved by someone else after the old file was set aside.
+                let bytes = match std::fs::read(&w.path) {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        seen = None;
+                        continue;
+                    }
+                    Err(e) => return Err(Error::io(&w.path, e)),
+                };
+                let theirs = hash(&bytes);
+                if theirs == ours {
+                    let _ = std::fs::remove_file(tmp);
+                    return Ok(());
+                }
+                let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
+                seen = Some(((size, mtime), theirs));
+            }
+            Err(e) => return Err(Error::io(&w.path, e)),
+        }
+    }
+    Err(Error::Invalid(format!(
+        "{} keeps changing while Lectern writes it; left for the next sync",
+        w.rel
+    )))
+}
+
+/// A file an interrupted write-out set aside (`.lectern-aside-<pid>-<n>-<name>`):
+/// back in place when `<name>` is gone, removed when `<name>` holds the
+/// same bytes, else kept as a conflict copy of `<name>`. Nothing in it is
+/// lost.
+fn recover_aside(root: &Path, aside: &Path, report: &mut SyncReport) -> Result<()> {
+    let name = aside
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let original = name
+        .strip_prefix(crate::fsutil::ASIDE_PREFIX)
+        .and_then(|rest| rest.splitn(3, '-').nth(2))
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let dir = aside.parent().unwrap_or(root);
+    let Some(original) = original else {
+        return Ok(());
+    };
+    let target = dir.join(&original);
+    let rel = relative(root, &target);
+    match std::fs::read(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::fsutil::rename_noreplace(aside, &target).map_err(|e| Error::io(aside, e))?;
+        }
+        Err(e) => return Err(Error::io(&target, e)),
+        Ok(current) => {
+            let kept = std::fs::read(aside).map_err(|e| Error::io(aside, e))?;
+            if kept == current {
+                std::fs::remove_file(aside).map_err(|e| Error::io(aside, e))?;
+            } else {
+                let copy = conflict_path(root, &rel);
+                std::fs::rename(aside, &copy).map_err(|e| Error::io(aside, e))?;
+                report.conflicts.push(relative(root, &copy));
+            }
+        }
+    }
     Ok(())
 }
 
-/// Writes the files of a flush atomically ([`crate::fsutil::write_many`]).
-fn write_all(writes: &[Write]) -> Result<()> {
-    let files: Vec<(&Path, &[u8])> = writes
-        .iter()
-        .map(|w| (w.path.as_path(), w.content.as_bytes()))
-        .collect();
-    crate::fsutil::write_many(&files)
+/// A fresh name beside `path` to set the old file aside under.
+fn aside_path(dir: &Path, path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let candidate = dir.join(format!(
+            "{}{}-{n}-{name}",
+            crate::fsutil::ASIDE_PREFIX,
+            std::process::id()
+        ));
+        if !candidate.exists() {
+            return candidate;
+        }
+    }
+}
+
+/// The file a write-out set aside: removed when it is what the write-out
+/// saw (`seen`), else kept as a conflict copy of `rel`.
+fn settle_aside(
+    root: &Path,
+    aside: &Path,
+    rel: &str,
+    seen: Option<&((u64, i64), String)>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let unchanged = match (stat(aside), seen) {
+        (Ok(now), Some((then, _))) if now == *then => true,
+        (Ok(_), Some((_, h))) => std::fs::read(aside)
+            .map(|b| hash(&b) == *h)
+            .map_err(|e| Error::io(aside, e))?,
+        (Ok(_), None) => false,
+        (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        (Err(e), _) => return Err(Error::io(aside, e)),
+    };
+    if unchanged {
+        std::fs::remove_file(aside).map_err(|e| Error::io(aside, e))?;
+    } else {
+        let copy = conflict_path(root, rel);
+        std::fs::rename(aside, &copy).map_err(|e| Error::io(aside, e))?;
+        report.conflicts.push(relative(root, &copy));
+    }
+    Ok(())
 }
 
 /// Outgoing relations as `(kind, citekey)`.
@@ -480,6 +648,9 @@ pub struct Listing {
     /// Temporary files of writes, removed under the lock if still there
     /// (the walk may run while this process is writing).
     temporary: Vec<PathBuf>,
+    /// Files a write-out set aside and did not settle (it was killed):
+    /// put back or kept as conflict copies under the lock.
+    aside: Vec<PathBuf>,
 }
 
 struct Listed {
@@ -497,6 +668,7 @@ pub fn list(root: &Path) -> Result<Listing> {
         present: Vec::new(),
         report: SyncReport::default(),
         temporary: Vec::new(),
+        aside: Vec::new(),
     };
     for (name, recursive) in [(PAPERS_DIR, false), (NOTES_DIR, true)] {
         let dir = root.join(name);
@@ -511,6 +683,10 @@ pub fn list(root: &Path) -> Result<Listing> {
             let Some(name) = name else { return Ok(()) };
             if name.starts_with(TEMP_PREFIX) {
                 listing.temporary.push(path.to_path_buf());
+                return Ok(());
+            }
+            if name.starts_with(crate::fsutil::ASIDE_PREFIX) {
+                listing.aside.push(path.to_path_buf());
                 return Ok(());
             }
             let rel = relative(root, path);
@@ -544,6 +720,7 @@ fn collect_listed(
         present,
         report: walked,
         temporary,
+        aside,
     } = listing;
     report.conflicts.extend(walked.conflicts);
     report.problems.extend(walked.problems);
@@ -551,6 +728,9 @@ fn collect_listed(
     // was left by an interrupted one.
     for path in temporary {
         let _ = std::fs::remove_file(path);
+    }
+    for path in aside {
+        recover_aside(root, &path, report)?;
     }
     // Sizes and mtimes decide; a file's whole state is read only when they
     // moved. What is left in `stamps` afterwards was not found.

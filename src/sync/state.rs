@@ -175,6 +175,17 @@ pub fn paid(conn: &Connection, ids: &[String], seq: i64) -> Result<()> {
     Ok(())
 }
 
+/// Marks the files of `ids` as owed again (a write-out that failed for
+/// them).
+pub fn owe(conn: &Connection, ids: &[String]) -> Result<()> {
+    let mut ins =
+        conn.prepare_cached("INSERT OR IGNORE INTO folder_pending (paper_id) VALUES (?1)")?;
+    for id in ids {
+        ins.execute([id])?;
+    }
+    Ok(())
+}
+
 /// One deleted paper.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
