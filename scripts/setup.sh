@@ -39,3 +39,13 @@ ensure_tauri_driver() {
   command -v tauri-driver >/dev/null 2>&1 || export PATH="$HOME/.cargo/bin:$PATH"
   command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --locked --version 2.1.0
 }
+
+# Python with venv, for scripts/fetch-test-data (it counts the entries of
+# real bibliographies with an independent parser, outside the tests).
+ensure_python_venv() {
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    echo "Installing python3-venv"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends python3 python3-venv
+  fi
+}

@@ -82,9 +82,16 @@ const MAX_FIELD_LEN: usize = 1 << 20;
 /// which folds all whitespace. A Unicode noncharacter, so never in text.
 const PARA: &str = "\u{FDD0}";
 
-/// Whether `text` looks like a BibTeX file: its first line that is neither
-/// blank nor a `%` comment starts with `@`, letters, and `{` or `(`.
+/// Whether `text` looks like a BibTeX file: [`starts_like`] or
+/// [`has_entries`].
 pub fn looks_like(text: &str) -> bool {
+    starts_like(text) || has_entries(text)
+}
+
+/// Whether `text` starts like a BibTeX file: its first line that is neither
+/// blank nor a `%` comment starts with `@`, letters, and `{` or `(` (or
+/// ends there, the delimiter coming on the next line).
+pub fn starts_like(text: &str) -> bool {
     for line in text.lines() {
         let line = line.trim_start_matches('\u{feff}').trim();
         if line.is_empty() || line.starts_with('%') {
@@ -104,6 +111,46 @@ pub fn looks_like(text: &str) -> bool {
         return after.is_empty() || after.starts_with('{') || after.starts_with('(');
     }
     false
+}
+
+/// Whether the whole of `text` reads as BibTeX even though it does not
+/// start like it: it has entries with keys (`@type{key,` at the start of a
+/// line, the delimiter possibly on the next line), and at least as many of
+/// its lines are inside `@` blocks as outside. So a preamble of stray text
+/// (a copyright notice, "This file was created with …") does not hide the
+/// entries after it, while a text that only quotes an entry somewhere (a
+/// papers listing with a "cite as" block) is not taken for BibTeX. Linear
+/// in the size of the text.
+pub fn has_entries(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut entries = 0usize;
+    let mut inside = 0usize;
+    for item in split_blocks(text) {
+        let Item::Block(block) = item else { continue };
+        if !at_line_start(b, block.start) {
+            continue;
+        }
+        inside += content_lines(block.text);
+        let is_entry = !matches!(block.kind_lower.as_str(), "comment" | "preamble" | "string")
+            && block.state == BlockState::Closed
+            && has_key_comma(block.text);
+        entries += usize::from(is_entry);
+    }
+    entries > 0 && inside >= content_lines(text).saturating_sub(inside)
+}
+
+/// Lines that are neither blank nor `%` comments.
+fn content_lines(text: &str) -> usize {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('%'))
+        .count()
+}
+
+/// Whether the key after a block's opening delimiter is followed by a
+/// comma (`@article{key,`), as in every entry with fields.
+fn has_key_comma(block: &str) -> bool {
+    key_span(block).is_some_and(|(_, end)| block[end..].trim_start().starts_with(','))
 }
 
 /// Parses BibTeX / BibLaTeX text. `source` names the input in problem
@@ -204,6 +251,8 @@ enum Item<'a> {
 
 struct Block<'a> {
     kind_lower: String,
+    /// Byte offset of the `@` in the file.
+    start: usize,
     /// From the `@` to the closing delimiter (inclusive when closed).
     text: &'a str,
     /// 1-based line of the `@`.
@@ -305,6 +354,7 @@ fn split_blocks(text: &str) -> Vec<Item<'_>> {
                     let (end, state) = scan_body(b, open + 1, paren, opaque);
                     items.push(Item::Block(Block {
                         kind_lower,
+                        start: i,
                         text: &text[i..end],
                         line: lines.line_at(i),
                         paren,
@@ -389,14 +439,23 @@ fn scan_body(b: &[u8], mut i: usize, paren: bool, opaque: bool) -> (usize, Block
     (b.len(), state(max_depth, false))
 }
 
-/// The entry key as written: what follows the opening delimiter up to the
-/// first comma (cheap, for the crossref index and messages).
+/// The entry key as written: what follows the opening delimiter (and any
+/// line break) up to a comma, a closing delimiter or a space (cheap, for
+/// the crossref index and messages).
 fn block_key(block: &str) -> Option<&str> {
+    key_span(block).map(|(start, end)| &block[start..end])
+}
+
+/// Where the key of a block is: its start and end offsets.
+fn key_span(block: &str) -> Option<(usize, usize)> {
     let open = block.find(['{', '('])?;
     let rest = &block[open + 1..];
-    let end = rest.find([',', '}', ')', '\n']).unwrap_or(rest.len());
-    let key = rest[..end].trim();
-    (!key.is_empty()).then_some(key)
+    let start = open + 1 + (rest.len() - rest.trim_start().len());
+    let key = &block[start..];
+    let len = key
+        .find(|c: char| matches!(c, ',' | '}' | ')') || c.is_whitespace())
+        .unwrap_or(key.len());
+    (len > 0).then_some((start, start + len))
 }
 
 /// `biblatex` reads only brace-delimited blocks: a copy with the outer
@@ -1742,7 +1801,17 @@ mod tests {
         assert!(looks_like("% Encoding: UTF-8\n\n@Article{x,\n}"));
         assert!(looks_like("\u{feff}@misc (x, title=\"a\")"));
         assert!(looks_like("  @inproceedings{"));
-        assert!(!looks_like("# Title\n@article{x,}"));
+        // Stray text first: BibTeX when entries are most of the file.
+        assert!(!starts_like("# Title\n@article{x,}"));
+        assert!(looks_like("# Title\n@article{x,}"));
+        assert!(looks_like(
+            "A notice\nof two lines\n@article\n(\n  x\n  ,\n title = {T}\n)"
+        ));
+        assert!(!looks_like("Prose\nand more\nprose\n@article{x,}"));
+        // An entry that is not at the start of a line, or has no key.
+        assert!(!looks_like("mail me@article{x, y}"));
+        assert!(!looks_like("Notes\n@article{ title = {T} }"));
+        assert!(!looks_like("Notes\n@string{x = {y}}"));
         assert!(!looks_like("@ article{x}"));
         assert!(!looks_like("@123{x}"));
         assert!(!looks_like("@article x"));

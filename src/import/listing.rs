@@ -367,6 +367,10 @@ pub fn looks_like_listing(text: &str) -> bool {
     if trimmed.is_empty() || trimmed.starts_with(['{', '[', '<', '@', '%']) {
         return false;
     }
+    // BibTeX entries after a preamble of stray text.
+    if super::bibtex::has_entries(text) {
+        return false;
+    }
     let analysis = analyze(text, SNIFF_LINES);
     let mut titles = 0;
     let mut prose = 0;

@@ -1,9 +1,9 @@
 //! Importers: turn input text into [`NewPaper`]s.
 //!
 //! [`decode`] checks that a file is text at all; [`parse`] detects the
-//! format from the content and hands it to the right parser. Today that is
-//! the papers listing (a copied trending-papers page); more formats plug in
-//! here.
+//! format from the content ([`Format::detect`]) and hands it to the right
+//! parser: a papers listing (a copied trending-papers page), BibTeX, RIS,
+//! CSL-JSON, an arXiv Atom feed, Hugging Face JSON or Markdown.
 
 pub mod arxiv;
 pub mod bibtex;
@@ -188,11 +188,18 @@ impl Format {
 
     /// The format a text's content shows; a papers listing when nothing
     /// more specific matches.
+    ///
+    /// Formats that announce themselves at the start come first (Markdown
+    /// front matter, a first `@entry`, an RIS `TY` tag, an Atom feed, a
+    /// JSON document); then the whole text is read for BibTeX entries
+    /// after stray text (many real `.bib` files open with a notice that is
+    /// not a comment), and only then is it a listing. Leading blank lines,
+    /// a byte-order mark and Windows line ends change nothing.
     pub fn detect(text: &str) -> Format {
         let text = text.trim_start_matches('\u{feff}');
         if markdown::looks_like(text) {
             Format::Markdown
-        } else if bibtex::looks_like(text) {
+        } else if bibtex::starts_like(text) {
             Format::Bibtex
         } else if ris::looks_like(text) {
             Format::Ris
@@ -202,6 +209,8 @@ impl Format {
             Format::HuggingFace
         } else if csl::looks_like(text) {
             Format::CslJson
+        } else if bibtex::has_entries(text) {
+            Format::Bibtex
         } else {
             Format::Listing
         }
@@ -241,6 +250,8 @@ pub fn parse(text: &str, source: &str) -> Result<Parsed> {
 
 /// Parses a text as `format`, or as detected when `None`.
 pub fn parse_as(text: &str, source: &str, format: Option<Format>) -> Result<Parsed> {
+    // Detection skips a byte-order mark; so must every parser.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let format = format.unwrap_or_else(|| Format::detect(text));
     let parsed = match format {
         Format::Listing => return parse_listing(text, source),
@@ -319,6 +330,133 @@ mod tests {
         assert!(parsed.problems[0].message.contains("file is empty"));
         assert_eq!(parsed.problems[1].location, missing.display().to_string());
         assert!(read_files_lenient(&paths, &mut |d, _, _| d < 1).is_none());
+    }
+
+    /// One real sample per format: its text, and the comment line its
+    /// syntax allows before the content (`None` where it has none: JSON, a
+    /// listing, Markdown front matter, which must open the file).
+    fn samples() -> Vec<(Format, &'static str, Option<&'static str>)> {
+        vec![
+            (
+                Format::Listing,
+                include_str!("../../tests/fixtures/trending-papers.txt"),
+                None,
+            ),
+            (
+                Format::Bibtex,
+                include_str!("../../tests/fixtures/formats/bibtex-zotero.bib"),
+                Some("% Exported from a reference manager\n"),
+            ),
+            (
+                Format::Ris,
+                include_str!("../../tests/fixtures/formats/ris-zotero.ris"),
+                Some("Provider: A Publisher\nContent: text/plain; charset=\"UTF-8\"\n\n"),
+            ),
+            (
+                Format::CslJson,
+                include_str!("../../tests/fixtures/formats/csl-zotero.json"),
+                None,
+            ),
+            (
+                Format::Arxiv,
+                include_str!("../../tests/fixtures/formats/arxiv-api.xml"),
+                Some("<!-- saved from the arXiv API -->\n"),
+            ),
+            (
+                Format::HuggingFace,
+                include_str!("../../tests/fixtures/formats/hf-daily.json"),
+                None,
+            ),
+            (
+                Format::Markdown,
+                include_str!("../../tests/fixtures/formats/markdown-obsidian.md"),
+                None,
+            ),
+        ]
+    }
+
+    /// `text` with `prefix` before its content: after an XML declaration,
+    /// which must stay first.
+    fn before_content(text: &str, prefix: &str) -> String {
+        match text.strip_prefix("<?xml") {
+            Some(_) => {
+                let end = text.find('\n').map_or(text.len(), |i| i + 1);
+                format!("{}{prefix}{}", &text[..end], &text[end..])
+            }
+            None => format!("{prefix}{text}"),
+        }
+    }
+
+    #[test]
+    fn detection_ignores_bom_blank_lines_comments_and_crlf() {
+        for (format, text, comment) in samples() {
+            let name = format.name();
+            let plain = parse(text, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut variants: Vec<(&str, String)> = vec![
+                ("as is", text.to_string()),
+                ("BOM", format!("\u{feff}{text}")),
+                ("CRLF", text.replace('\n', "\r\n")),
+            ];
+            // Front matter must open a Markdown file (as in Jekyll, Obsidian
+            // and pandoc); every other format may start with blank lines.
+            if format != Format::Markdown {
+                variants.push(("blank lines", before_content(text, "\n  \n\t\n")));
+            }
+            if let Some(comment) = comment {
+                variants.push(("comment", before_content(text, comment)));
+                let all = before_content(text, &format!("\n\n{comment}\n"));
+                variants.push(("all", format!("\u{feff}{}", all.replace('\n', "\r\n"))));
+            }
+            for (what, variant) in variants {
+                assert_eq!(Format::detect(&variant), format, "{name}, {what}");
+                let parsed =
+                    parse(&variant, name).unwrap_or_else(|e| panic!("{name}, {what}: {e}"));
+                assert_eq!(
+                    parsed.papers.len(),
+                    plain.papers.len(),
+                    "{name}, {what}: papers"
+                );
+            }
+        }
+    }
+
+    /// Stray text before the first entry, as real files have it.
+    const STRAY_BIBTEX: [&str; 4] = [
+        // A reference manager's header.
+        "This file was created with JabRef 2.2.\nEncoding: ISO8859_1\n\n@INCOLLECTION{allen95,\n  author = {F. Allen},\n  title = {Corporate Financial Structure},\n  year = {1995}\n}\n\n@ARTICLE{gale85,\n  author = {D. Gale},\n  title = {Incentive-Compatible Debt Contracts},\n  year = {1985}\n}\n",
+        // A publisher sample's notice, with text between the entries too.
+        "IEEEexample.bib\nV1.14 (2015/08/26)\nCopyright (c) 2002-2015 by Michael Shell\n\nThis is an example BibTeX database for the official IEEEtran.bst\nBibTeX style file.\n\n@book{IEEEexample:book,\n  author = \"H. Kopka and P. W. Daly\",\n  title = \"A Guide to {\\LaTeX}\",\n  year = \"1999\"\n}\n\npage 205, reference #16.\n@article{IEEEexample:article,\n  author = \"S. Zhang\",\n  title = \"Low-Temperature Channel\",\n  year = \"1997\"\n}\n",
+        // Box art, then entries.
+        ",-------------------.\n|  BIBTEX ENTRIES   |\n`-------------------'\n\n@misc{TeXFAQ,\n  author = {UK TeX Users Group},\n  title = {{UK} List of {\\TeX} Frequently Asked Questions},\n  year = {2019}\n}\n",
+        // A docstrip header, then prose, then `@type` and `(` on their own lines.
+        "%% This is file `articles.bib'\nThe following entry is an example for what's allowed by\nBibTeX syntax (see btxdoc.dvi).\n\n@incollection\n(\n    RouxSmart:95\n    ,\n    author = \"M. Roux and J. Smart\",\n    title = \"A Model of Medical Knowledge Representation\",\n    year = 1995\n)\n\n@article{Schwind:96,\n    author = {Camilla B. Schwind},\n    title = {Knowledge Based Language Tutoring},\n    year = 1996\n}\n\\endinput\n",
+    ];
+
+    #[test]
+    fn bibtex_after_stray_text_is_bibtex() {
+        for text in STRAY_BIBTEX {
+            for variant in [text.to_string(), text.replace('\n', "\r\n")] {
+                assert_eq!(Format::detect(&variant), Format::Bibtex, "{variant}");
+                assert!(!listing::looks_like_listing(&variant), "{variant}");
+                let parsed = parse(&variant, "x.bib").unwrap_or_else(|e| panic!("{e}"));
+                let want = variant.matches("\n@").count();
+                assert_eq!(parsed.papers.len(), want, "{variant}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_listing_that_quotes_one_entry_stays_a_listing() {
+        let seed = include_str!("../../tests/fixtures/trending-papers.txt");
+        assert_eq!(Format::detect(seed), Format::Listing);
+        assert!(listing::looks_like_listing(seed));
+        let cited = format!(
+            "{seed}\nCite as:\n@article{{wang2024,\n  title = {{Text2MDT}},\n  year = {{2024}}\n}}\n"
+        );
+        assert_eq!(Format::detect(&cited), Format::Listing);
+        // A line that only mentions an `@` or a handle is no entry.
+        let handles = "Read this\n\n@user{ says hello } and more prose that goes on for a while.\n";
+        assert!(!bibtex::looks_like(handles));
     }
 
     #[test]
