@@ -131,6 +131,44 @@ fn take_ids(extra: &mut Vec<(String, String)>) -> Vec<String> {
     keys
 }
 
+/// Entry types that are instructions to a bibliography style, not works.
+const NOT_WORKS: &[&str] = &["ieeetranbstctl"];
+
+/// A title for an entry that has none, from what it has: `Untitled:
+/// <venue>, vol. 45, no. 2, pp. 12--20, 1980`, or its kind and key.
+fn untitled_title(p: &NewPaper) -> String {
+    let field = |name: &str| {
+        p.extra
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let mut bits: Vec<String> = Vec::new();
+    if let Some(first) = p.authors.first() {
+        let family = crate::citekey::family_name(first);
+        bits.push(if p.authors.len() > 1 {
+            format!("{family} et al.")
+        } else {
+            family.to_string()
+        });
+    }
+    bits.extend(p.venue.clone().or_else(|| field("howpublished")));
+    bits.extend(field("volume").map(|v| format!("vol. {v}")));
+    bits.extend(field("number").map(|v| format!("no. {v}")));
+    bits.extend(field("pages").map(|v| format!("pp. {v}")));
+    bits.extend(p.year.map(|y| y.to_string()));
+    if bits.is_empty() {
+        let kind = p.entry_type.as_deref().unwrap_or("entry");
+        match p.citekey.as_deref() {
+            Some(key) => format!("Untitled {kind} {key}"),
+            None => format!("Untitled {kind}"),
+        }
+    } else {
+        format!("Untitled: {}", bits.join(", "))
+    }
+}
+
 /// How often (in papers) a long import reports progress and checks for
 /// cancellation.
 const PROGRESS_EVERY: usize = 250;
@@ -419,13 +457,28 @@ impl Library {
                 }
                 let links_to = take_wikilinks(&mut p.extra);
                 let other_keys = take_ids(&mut p.extra);
-                if p.title.trim().is_empty() {
+                if p.entry_type
+                    .as_deref()
+                    .is_some_and(|t| NOT_WORKS.contains(&t.to_ascii_lowercase().as_str()))
+                {
                     report.rejected += 1;
                     report.problems.push(Problem {
                         location: p.source.clone(),
-                        message: "entry has no title; not imported".into(),
+                        message: format!(
+                            "`@{}` controls a bibliography style; it is not a work, so it is left out",
+                            p.entry_type.as_deref().unwrap_or_default()
+                        ),
                     });
                     continue;
+                }
+                if p.title.trim().is_empty() {
+                    // Physics and other styles cite without titles; the
+                    // entry is kept under a title made of what it has.
+                    p.title = untitled_title(&p);
+                    report.problems.push(Problem {
+                        location: p.source.clone(),
+                        message: format!("entry has no title; imported as “{}”", p.title),
+                    });
                 }
                 report
                     .problems

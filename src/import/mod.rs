@@ -161,10 +161,11 @@ pub enum Format {
     Arxiv,
     HuggingFace,
     Markdown,
+    Zotero,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Listing,
         Format::Bibtex,
         Format::Ris,
@@ -172,6 +173,7 @@ impl Format {
         Format::Arxiv,
         Format::HuggingFace,
         Format::Markdown,
+        Format::Zotero,
     ];
 
     pub fn name(self) -> &'static str {
@@ -183,6 +185,7 @@ impl Format {
             Format::Arxiv => "arxiv",
             Format::HuggingFace => "hf",
             Format::Markdown => "markdown",
+            Format::Zotero => "zotero",
         }
     }
 
@@ -207,6 +210,8 @@ impl Format {
             Format::Arxiv
         } else if hf::looks_like(text) {
             Format::HuggingFace
+        } else if zotero::looks_like(text) {
+            Format::Zotero
         } else if csl::looks_like(text) {
             Format::CslJson
         } else if bibtex::has_entries(text) {
@@ -261,6 +266,7 @@ pub fn parse_as(text: &str, source: &str, format: Option<Format>) -> Result<Pars
         Format::Arxiv => arxiv::parse(text, source),
         Format::HuggingFace => hf::parse(text, source),
         Format::Markdown => markdown::parse(text, source),
+        Format::Zotero => zotero::parse(text, source),
     };
     if parsed.papers.is_empty() {
         // The first problem says best why nothing was found.
@@ -370,6 +376,11 @@ mod tests {
             (
                 Format::Markdown,
                 include_str!("../../tests/fixtures/formats/markdown-obsidian.md"),
+                None,
+            ),
+            (
+                Format::Zotero,
+                include_str!("../../tests/fixtures/formats/zotero-api.json"),
                 None,
             ),
         ]

@@ -443,34 +443,7 @@ fn push_person(extra: &mut Vec<(String, String)>, field: &str, name: String) {
 mod tests {
     use super::*;
 
-    const API: &str = r#"[
-  {"key": "PARENT01", "version": 5, "library": {"type": "user", "id": 42, "name": "me"},
-   "links": {"self": {"href": "https://api.zotero.org/users/42/items/PARENT01"}},
-   "meta": {"creatorSummary": "Lee and Chen", "parsedDate": "2019-07-03", "numChildren": 2},
-   "data": {"key": "PARENT01", "version": 5, "itemType": "conferencePaper",
-            "title": "Sparse  Retrieval for Long Documents",
-            "creators": [{"creatorType": "author", "firstName": "Ann", "lastName": "Lee"},
-                         {"creatorType": "author", "firstName": "Bo", "lastName": "Chen"},
-                         {"creatorType": "editor", "name": "Program Committee"}],
-            "abstractNote": "We study sparse retrieval.", "date": "July 3, 2019",
-            "proceedingsTitle": "Proceedings of SIGIR", "pages": "12-20",
-            "DOI": "https://doi.org/10.1145/123.456", "url": "https://arxiv.org/abs/1907.00001v2",
-            "extra": "Citation Key: lee2019sparse\narXiv: 1907.00001",
-            "tags": [{"tag": "Information Retrieval"}, {"tag": "sparse", "type": 1}],
-            "collections": ["ABCD"], "relations": {}, "dateAdded": "2020-01-01T00:00:00Z"}},
-  {"key": "ATTACH01", "version": 5, "library": {"type": "user", "id": 42},
-   "data": {"key": "ATTACH01", "itemType": "attachment", "parentItem": "PARENT01",
-            "linkMode": "imported_file", "title": "Full Text PDF", "contentType": "application/pdf",
-            "filename": "lee.pdf"}},
-  {"key": "NOTE0001", "version": 5, "library": {"type": "user", "id": 42},
-   "data": {"key": "NOTE0001", "itemType": "note", "parentItem": "PARENT01",
-            "note": "<p>Read the <b>ablation</b> &amp; results.</p><p>Second paragraph.</p>"}},
-  {"key": "NOTE0002", "version": 5, "library": {"type": "user", "id": 42},
-   "data": {"key": "NOTE0002", "itemType": "note", "note": "<p>Loose thought</p>"}},
-  {"key": "BOOK0001", "version": 2, "library": {"type": "user", "id": 42},
-   "data": {"key": "BOOK0001", "itemType": "book", "title": "A Book", "creators": [],
-            "date": "2001", "publisher": "Press", "ISBN": "978-0-00"}}
-]"#;
+    const API: &str = include_str!("../../tests/fixtures/formats/zotero-api.json");
 
     #[test]
     fn web_api_items_become_papers_with_their_notes() {
