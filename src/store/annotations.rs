@@ -6,26 +6,31 @@ use crate::error::{Error, Result};
 use crate::model::{Annotation, TextPosition, TextQuote};
 
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<Annotation> {
+    map_from(r, 0)
+}
+
+/// An annotation from [`COLUMNS`] starting at column `at`.
+pub(super) fn map_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Annotation> {
     Ok(Annotation {
-        id: r.get(0)?,
-        paper_id: r.get(1)?,
+        id: r.get(at)?,
+        paper_id: r.get(at + 1)?,
         quote: TextQuote {
-            exact: r.get(2)?,
-            prefix: r.get(3)?,
-            suffix: r.get(4)?,
+            exact: r.get(at + 2)?,
+            prefix: r.get(at + 3)?,
+            suffix: r.get(at + 4)?,
         },
         position: TextPosition {
-            start: r.get::<_, i64>(5)? as usize,
-            end: r.get::<_, i64>(6)? as usize,
+            start: r.get::<_, i64>(at + 5)? as usize,
+            end: r.get::<_, i64>(at + 6)? as usize,
         },
-        color: r.get(7)?,
-        comment: r.get(8)?,
-        created: r.get(9)?,
-        updated: r.get(10)?,
+        color: r.get(at + 7)?,
+        comment: r.get(at + 8)?,
+        created: r.get(at + 9)?,
+        updated: r.get(at + 10)?,
     })
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, paper_id, exact, prefix, suffix, start, end, color, comment, created, updated";
 
 pub fn insert(conn: &Connection, a: &Annotation) -> Result<()> {

@@ -9,6 +9,7 @@
 
 pub mod aliases;
 pub mod annotations;
+pub mod bulk;
 pub mod duplicates;
 pub mod mentions;
 pub mod merge;

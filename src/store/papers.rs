@@ -285,32 +285,33 @@ pub fn citekeys(conn: &Connection) -> Result<Vec<String>> {
     Ok(keys)
 }
 
-pub fn row(conn: &Connection, id: &str) -> Result<PaperRow> {
-    conn.prepare_cached(
-        "SELECT id, citekey, title, abstract, year, doi, arxiv, status, starred, added, updated,
-                venue, entry_type
-         FROM papers WHERE id = ?1",
-    )?
-    .query_row([id], |r| {
-        let status: String = r.get(7)?;
-        Ok(PaperRow {
-            id: r.get(0)?,
-            citekey: r.get(1)?,
-            title: r.get(2)?,
-            abstract_text: r.get(3)?,
-            year: r.get(4)?,
-            doi: r.get(5)?,
-            arxiv: r.get(6)?,
-            status: status.parse().unwrap_or_default(),
-            starred: r.get(8)?,
-            added: r.get(9)?,
-            updated: r.get(10)?,
-            venue: r.get(11)?,
-            entry_type: r.get(12)?,
-        })
+/// The columns [`map_row`] reads, in order.
+pub(super) const ROW_COLUMNS: &str = "id, citekey, title, abstract, year, doi, arxiv, status, starred, added, updated, venue, entry_type";
+
+pub(super) fn map_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaperRow> {
+    let status: String = r.get(7)?;
+    Ok(PaperRow {
+        id: r.get(0)?,
+        citekey: r.get(1)?,
+        title: r.get(2)?,
+        abstract_text: r.get(3)?,
+        year: r.get(4)?,
+        doi: r.get(5)?,
+        arxiv: r.get(6)?,
+        status: status.parse().unwrap_or_default(),
+        starred: r.get(8)?,
+        added: r.get(9)?,
+        updated: r.get(10)?,
+        venue: r.get(11)?,
+        entry_type: r.get(12)?,
     })
-    .optional()?
-    .ok_or_else(|| Error::UnknownPaper(id.to_string()))
+}
+
+pub fn row(conn: &Connection, id: &str) -> Result<PaperRow> {
+    conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM papers WHERE id = ?1"))?
+        .query_row([id], map_row)
+        .optional()?
+        .ok_or_else(|| Error::UnknownPaper(id.to_string()))
 }
 
 pub fn authors(conn: &Connection, id: &str) -> Result<Vec<String>> {

@@ -282,11 +282,18 @@ fn flush_chunk(
     let mut named: HashSet<String> = HashSet::new();
     let mut gone: Vec<String> = Vec::new();
     let mut recorded: Vec<FileState> = Vec::new();
+    // One query per table for the whole chunk.
+    let mut loaded: std::collections::HashMap<String, crate::model::Paper> =
+        store::bulk::load_many(conn, ids)?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+    let mut states = state::for_items(conn, ids)?;
     for id in ids {
-        let st = state::for_item(conn, id)?;
-        let paper = match store::papers::load(conn, id) {
-            Ok(p) => p,
-            Err(Error::UnknownPaper(_)) => {
+        let st = states.remove(id);
+        let paper = match loaded.remove(id) {
+            Some(p) => p,
+            None => {
                 // Deleted in the library: its file goes too, unless it was
                 // edited since; then it stays and the next scan brings the
                 // paper back rather than lose the edit.
@@ -304,7 +311,6 @@ fn flush_chunk(
                 }
                 continue;
             }
-            Err(e) => return Err(e),
         };
         let content = file::render(&paper);
         let h = hash(content.as_bytes());

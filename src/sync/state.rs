@@ -74,6 +74,36 @@ pub fn get(conn: &Connection, path: &str) -> Result<Option<FileState>> {
         .optional()?)
 }
 
+/// The states of the files that hold the items `ids`, by item id (one
+/// query for a batch).
+pub fn for_items(conn: &Connection, ids: &[String]) -> Result<HashMap<String, FileState>> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS state_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+         DELETE FROM temp.state_ids;",
+    )?;
+    {
+        let mut ins =
+            conn.prepare_cached("INSERT OR IGNORE INTO temp.state_ids (id) VALUES (?1)")?;
+        for id in ids {
+            ins.execute([id])?;
+        }
+    }
+    let cols: Vec<String> = COLUMNS.split(", ").map(|c| format!("f.{c}")).collect();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM temp.state_ids s JOIN folder_files f ON f.item_id = s.id",
+        cols.join(", ")
+    ))?;
+    let rows = stmt.query_map([], map)?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let r = r?;
+        out.entry(r.item_id.clone()).or_insert(r);
+    }
+    drop(stmt);
+    conn.execute_batch("DELETE FROM temp.state_ids")?;
+    Ok(out)
+}
+
 /// Whether a file is recorded at `path` in any letter case.
 pub fn taken_any_case(conn: &Connection, path: &str) -> Result<bool> {
     Ok(conn
