@@ -515,6 +515,9 @@ impl Library {
                             _ => None,
                         };
                         if changed {
+                            // The paper's file shows what merged (a PDF link
+                            // from `merge_pdf` touches no column of papers).
+                            store::papers::touch(&tx, &existing, &now)?;
                             report.merges.push(crate::model::Merge {
                                 source,
                                 citekey: row.citekey,

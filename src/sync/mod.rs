@@ -818,9 +818,16 @@ fn apply_found(
             }
         };
         for p in crate::paths::drop_unsafe_links(&mut f.paper) {
+            // Named by the line that holds the link.
+            let url = p.message.split('"').nth(1).unwrap_or_default();
+            let line = c
+                .content
+                .lines()
+                .position(|l| !url.is_empty() && l.contains(url))
+                .map_or(1, |i| i + 1);
             report
                 .problems
-                .push(format!("{}: {}", p.location, p.message));
+                .push(format!("{}:{line}: {}", c.rel, p.message));
         }
         let known = match &f.id {
             Some(id) if store::papers::exists(&tx, id)? => Some(id.clone()),
