@@ -229,6 +229,10 @@ impl Library {
             )));
         }
         std::fs::create_dir_all(&private).map_err(|e| Error::io(&private, e))?;
+        // An absolute, link-free root: the watcher's events name absolute
+        // paths, and paths::resolve_inside compares real paths.
+        let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
+        let private = root.join(PRIVATE_DIR);
         write_ignore_files(&root, &private)?;
         let lock_path = private.join("lock");
         let lock = File::options()
@@ -308,6 +312,7 @@ impl Library {
     /// Opens an existing library without taking the write lock.
     pub fn open_read_only(root: impl AsRef<Path>) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
+        let root = root.canonicalize().unwrap_or(root);
         let private = root.join(PRIVATE_DIR);
         let db = private.join("lectern.db");
         if !db.exists() {

@@ -299,8 +299,10 @@ fn describe_sync(r: &crate::sync::SyncReport) -> String {
             parts.push(format!("{n} {what}"));
         }
     }
-    let mut text = if parts.is_empty() {
+    let mut text = if parts.is_empty() && r.problems.is_empty() && r.conflicts.is_empty() {
         "The library and its folder agree; nothing to do.".to_string()
+    } else if parts.is_empty() {
+        "Nothing to sync, but the folder holds what Lectern cannot take:".to_string()
     } else {
         format!("Synced: {}.", parts.join(", "))
     };
@@ -315,6 +317,13 @@ fn describe_sync(r: &crate::sync::SyncReport) -> String {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // Like other Unix tools, end quietly when the reader of our output goes
+    // away (`lectern list | head -1`) instead of failing on every write.
+    // SAFETY: restoring the default action of one signal at start-up,
+    // before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -542,6 +542,9 @@ type Relations = Vec<(String, String)>;
 struct Changed {
     rel: String,
     content: String,
+    /// Where the bytes stop being UTF-8, if they do (the content is then
+    /// not applied).
+    not_utf8: Option<usize>,
     size: u64,
     mtime: i64,
 }
@@ -622,6 +625,9 @@ struct Found {
     notes: Vec<Changed>,
     /// Recorded files that no longer exist.
     gone: Vec<FileState>,
+    /// Papers whose files must be written again (their folder went away
+    /// as a whole).
+    rewrite: Vec<String>,
 }
 
 /// Whether a file in the folder is one a scan reads. Temporary files an
@@ -770,11 +776,20 @@ fn collect_listed(
     // written again instead.
     for path in stamps.into_keys() {
         if let Some(st) = state::get(conn, &path)?
-            && present.contains(&st.kind.as_str())
             && !root.join(&st.path).exists()
         {
-            found.gone.push(st);
+            if present.contains(&st.kind.as_str()) {
+                found.gone.push(st);
+            } else if st.kind == "paper" {
+                found.rewrite.push(st.item_id);
+            }
         }
+    }
+    if !found.rewrite.is_empty() {
+        report.problems.push(format!(
+            "{PAPERS_DIR}/ is missing as a whole; its {} paper file(s) are written again from the library (delete papers one by one to trash them)",
+            found.rewrite.len()
+        ));
     }
     Ok(found)
 }
@@ -791,8 +806,13 @@ fn apply_found(
         papers: changed_papers,
         notes: changed_notes,
         gone,
+        rewrite,
     } = found;
-    if restat.is_empty() && changed_papers.is_empty() && changed_notes.is_empty() && gone.is_empty()
+    if restat.is_empty()
+        && changed_papers.is_empty()
+        && changed_notes.is_empty()
+        && gone.is_empty()
+        && rewrite.is_empty()
     {
         return Ok(());
     }
@@ -802,11 +822,32 @@ fn apply_found(
     for s in &restat {
         state::put(&tx, s)?;
     }
+    state::owe(&tx, &rewrite)?;
     // Paper files, parsed; the relations wait for the second pass.
     // (paper id, its outgoing relations, the file that names them)
     let mut relations: Vec<(String, Relations, String)> = Vec::new();
     let mut claimed: HashSet<String> = HashSet::new();
     for c in &changed_papers {
+        // Files Lectern cannot read faithfully are left as they are.
+        if let Some(at) = c.not_utf8 {
+            let line = c.content.as_bytes()[..at.min(c.content.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            report.problems.push(format!(
+                "{}:{line}: not UTF-8 text (byte {at}); not read — save it as UTF-8",
+                c.rel
+            ));
+            continue;
+        }
+        if c.content.trim_start_matches('\u{feff}').trim().is_empty() {
+            report.problems.push(format!(
+                "{}:1: the file is empty; not read (write a title in it, or delete it)",
+                c.rel
+            ));
+            continue;
+        }
         let mut f = match file::parse(&c.content, &c.rel) {
             Ok(f) => f,
             Err(p) => {
@@ -997,6 +1038,7 @@ fn check(
     }
     changed.push(Changed {
         rel,
+        not_utf8: std::str::from_utf8(&bytes).err().map(|e| e.valid_up_to()),
         content: String::from_utf8_lossy(&bytes).into_owned(),
         size,
         mtime,

@@ -1,0 +1,172 @@
+//! The library folder in states an unlucky person or a hostile file leaves
+//! it in: `papers/` deleted as a whole, empty and non-UTF-8 paper files, a
+//! symbolic link the watcher hears about, a relative library path for the
+//! watcher, and a reader that closes the pipe.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Lib;
+
+fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if cond() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn papers_deleted_as_a_whole_are_written_again_and_said_so() {
+    let lib = Lib::new();
+    lib.import_seed();
+    std::fs::remove_dir_all(lib.root().join("papers")).unwrap();
+    let said = lib.ok(&["sync"]);
+    assert!(said.contains("78 paper file(s) written"), "{said}");
+    assert!(said.contains("papers/ is missing as a whole"), "{said}");
+    assert_eq!(
+        std::fs::read_dir(lib.root().join("papers"))
+            .unwrap()
+            .count(),
+        78
+    );
+    lib.ok(&["sync", "--check"]);
+    assert_eq!(lib.json(&["list"]).as_array().unwrap().len(), 78);
+}
+
+#[test]
+fn empty_and_non_utf8_paper_files_are_refused_and_left_alone() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let empty = lib.root().join("papers/empty.md");
+    let latin = lib.root().join("papers/latin.md");
+    std::fs::write(&empty, "").unwrap();
+    let latin_bytes = b"---\ntitle: Caf\xe9 society\n---\n\nAn abstract.\n".to_vec();
+    std::fs::write(&latin, &latin_bytes).unwrap();
+    let out = lib.cmd().args(["sync"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("papers/empty.md:1: the file is empty; not read"),
+        "{said}"
+    );
+    assert!(
+        said.contains("papers/latin.md:2: not UTF-8 text (byte 14)"),
+        "{said}"
+    );
+    assert_eq!(lib.json(&["list"]).as_array().unwrap().len(), 78);
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+    assert_eq!(std::fs::read(&latin).unwrap(), latin_bytes);
+}
+
+/// `lectern sync --watch` on a library named by a relative path, from the
+/// folder that holds it.
+fn watch_relative(lib: &Lib) -> std::process::Child {
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("lectern"))
+        .env_remove("LECTERN_LIBRARY")
+        .current_dir(lib.dir.path())
+        .args(["--library", "library", "sync", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    assert!(
+        lines.any(|l| l.is_ok_and(|l| l.starts_with("Watching"))),
+        "the watcher did not start"
+    );
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+#[test]
+fn the_watcher_hears_edits_through_a_relative_path_and_never_follows_links_out() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let outside = lib.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(
+        outside.join("secret.md"),
+        "---\ntitle: Secret outside paper\n---\n\nquokkaword outside.\n",
+    )
+    .unwrap();
+    let mut watcher = watch_relative(&lib);
+    let key = lib.key_of("Context Autoencoder");
+    let file = lib.root().join("papers").join(format!("{key}.md"));
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "## Notes\n",
+        "## Notes\n\nA wombatlike idea typed elsewhere.\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    eventually("the edit to be searchable", || {
+        lib.search_titles("wombatlike").len() == 1
+    });
+    let link = lib.root().join("papers/secret.md");
+    std::os::unix::fs::symlink(outside.join("secret.md"), &link).unwrap();
+    // Give the watcher time to hear the link, then one more edit to know it
+    // has handled the events before it.
+    std::thread::sleep(Duration::from_millis(800));
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("wombatlike", "wombatlike numbatlike");
+    std::fs::write(&file, text).unwrap();
+    eventually("the second edit", || {
+        lib.search_titles("numbatlike").len() == 1
+    });
+    let _ = watcher.kill();
+    let _ = watcher.wait();
+    assert!(
+        lib.search_titles("quokkaword").is_empty(),
+        "read through a link"
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("secret.md")).unwrap(),
+        "---\ntitle: Secret outside paper\n---\n\nquokkaword outside.\n"
+    );
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let lib = Lib::new();
+    lib.import_seed();
+    for args in [&["--json", "list"][..], &["sync", "--check"][..]] {
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("lectern"))
+            .env_remove("LECTERN_LIBRARY")
+            .arg("--library")
+            .arg(lib.root())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        let mut stdout = child.stdout.take().unwrap();
+        let _ = stdout.read(&mut first);
+        drop(stdout);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let _ = child.wait().unwrap();
+        assert!(
+            !stderr.contains("error") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
