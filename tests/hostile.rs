@@ -186,7 +186,7 @@ fn hostile_names_and_paths_stay_inside_the_library() {
     let att_dir = lib
         .root()
         .join("attachments")
-        .join(&lectern::paths::key_file_stem("../../outside/att"));
+        .join(lectern::paths::key_file_stem("../../outside/att"));
     // The odd PDF joined the hostile-key paper (same DOI) under a safe name.
     let odd_name = lectern::paths::safe_file_name(".. odd:name.pdf");
     assert!(
