@@ -46,6 +46,11 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    #[error(
+        "library database {} is damaged ({detail}); everything you wrote is also in the folder: `lectern repair` sets the database aside and rebuilds it from papers/ and notes/",
+        path.display()
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("search index {}: {message}", path.display())]
     Index { path: PathBuf, message: String },
     #[error("cancelled; nothing was changed")]
@@ -63,6 +68,7 @@ impl Error {
             Error::Locked { .. } => "locked",
             Error::NewerSchema { .. } => "newer_schema",
             Error::Sqlite { .. } => "database",
+            Error::Damaged { .. } => "damaged",
             Error::Index { .. } => "index",
             Error::Cancelled => "cancelled",
         }

@@ -322,7 +322,16 @@ impl Library {
             )));
         }
         let conn = store::open(&db)?;
-        let (index, _) = SearchIndex::open(&private.join("index"), false)?;
+        // Read-only, the index cannot be rebuilt here: say how to.
+        let (index, _) = SearchIndex::open(&private.join("index"), false).map_err(|e| match e {
+            Error::Index { path, message } => Error::Index {
+                path,
+                message: format!(
+                    "{message}; it is damaged or being written: `lectern reindex` rebuilds it once no other Lectern holds the library"
+                ),
+            },
+            other => other,
+        })?;
         Ok(Library {
             root,
             conn,
@@ -1175,6 +1184,49 @@ impl Library {
             folder::state::trash_remove(tx, &entry.paper_id)?;
             Ok(store::papers::row(tx, &id)?.citekey)
         })
+    }
+
+    /// Rebuilds a library whose database is damaged from its folder: the
+    /// old private state is moved to `.lectern/damaged-<UTC>/` (nothing is
+    /// deleted), then the library is opened afresh, which reads every
+    /// paper file, note and attachment. Refused while another Lectern
+    /// holds the library. Returns the rebuilt library and where the old
+    /// state went.
+    pub fn repair(root: impl AsRef<Path>) -> Result<(Library, PathBuf)> {
+        let root = root.as_ref();
+        let private = root.join(PRIVATE_DIR);
+        if !private.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{}: not a Lectern library (no {PRIVATE_DIR}/); nothing to repair",
+                root.display()
+            )));
+        }
+        let lock_path = private.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    library: root.to_path_buf(),
+                    lock: lock_path,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let moving = root.join(format!("{PRIVATE_DIR}-repair-{stamp}"));
+        std::fs::rename(&private, &moving).map_err(|e| Error::io(&private, e))?;
+        drop(lock);
+        std::fs::create_dir_all(&private).map_err(|e| Error::io(&private, e))?;
+        let kept = private.join(format!("damaged-{stamp}"));
+        std::fs::rename(&moving, &kept).map_err(|e| Error::io(&moving, e))?;
+        let lib = Library::open(root)?;
+        Ok((lib, kept))
     }
 
     /// Rebuilds the full-text index from SQLite.

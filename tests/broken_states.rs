@@ -170,3 +170,36 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         );
     }
 }
+
+#[test]
+fn a_damaged_database_says_how_to_recover_and_repair_rebuilds_it() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("VideoMAE V2");
+    lib.ok(&["note", "add", &key, "--text", "A precious note."]);
+    let db = lib.root().join(".lectern/lectern.db");
+    let size = std::fs::metadata(&db).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&db)
+        .unwrap()
+        .set_len(size / 2)
+        .unwrap();
+    let err = lib.fails(&["list"]);
+    assert!(
+        err.contains("is damaged") && err.contains("lectern repair"),
+        "{err}"
+    );
+    let said = lib.ok(&["repair"]);
+    assert!(said.contains("78 papers"), "{said}");
+    let notes = lib.json(&["show", &key])["notes"].to_string();
+    assert!(notes.contains("A precious note."), "{notes}");
+    let kept: Vec<String> = std::fs::read_dir(lib.root().join(".lectern"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged state is kept");
+    lib.ok(&["sync", "--check"]);
+}

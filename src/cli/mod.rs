@@ -138,6 +138,9 @@ enum Command {
     Export(ExportCommand),
     /// Rebuild the full-text index from the database.
     Reindex,
+    /// Rebuild a damaged library database from the folder (papers/, notes/,
+    /// attachments/); the old one is kept in .lectern/damaged-<time>/.
+    Repair,
     /// Reconcile the library with its folder (papers/, notes/, inbox/).
     Sync {
         /// Keep watching the folder and sync on every change.
@@ -530,6 +533,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 text.push_str(&format!("\nkept your edits in {f}"));
             }
             out.done(&report, &text)?;
+        }
+        Command::Repair => {
+            let (lib, kept) = Library::repair(&root)?;
+            let n = lib.count()?;
+            out.done(
+                &serde_json::json!({"papers": n, "kept": kept}),
+                &format!(
+                    "Rebuilt the library from its folder: {n} papers. The damaged state is kept in {}.",
+                    kept.display()
+                ),
+            )?;
         }
         Command::Reindex => {
             let mut lib = open_writer(&root)?;

@@ -28,21 +28,40 @@ use crate::error::{Error, Result};
 
 impl From<rusqlite::Error> for Error {
     fn from(source: rusqlite::Error) -> Self {
-        Error::Sqlite {
-            path: Path::new(".lectern").join("lectern.db"),
-            source,
+        sqlite_error(Path::new(".lectern").join("lectern.db"), source)
+    }
+}
+
+/// A SQLite error as the engine's error: a damaged or foreign file is
+/// [`Error::Damaged`], which says how to recover.
+fn sqlite_error(path: std::path::PathBuf, source: rusqlite::Error) -> Error {
+    let damaged = matches!(
+        source.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    );
+    if damaged {
+        Error::Damaged {
+            path,
+            detail: source.to_string(),
         }
+    } else {
+        Error::Sqlite { path, source }
     }
 }
 
 /// Opens (creating if needed) the database at `path` and migrates it.
 pub fn open(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|source| Error::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    configure(&conn)?;
-    migrations::migrate(&conn, path)?;
+    let name = |e: Error| match e {
+        Error::Sqlite { source, .. } => sqlite_error(path.to_path_buf(), source),
+        Error::Damaged { detail, .. } => Error::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        },
+        other => other,
+    };
+    let conn = Connection::open(path).map_err(|source| sqlite_error(path.to_path_buf(), source))?;
+    configure(&conn).map_err(name)?;
+    migrations::migrate(&conn, path).map_err(name)?;
     Ok(conn)
 }
 
