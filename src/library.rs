@@ -497,6 +497,7 @@ impl Library {
                 report
                     .problems
                     .extend(crate::paths::drop_unsafe_links(&mut p));
+                report.problems.extend(crate::import::cap_sizes(&mut p));
                 let existing = match &dedup {
                     Some(d) => d.find(&p),
                     None => store::duplicates::find_duplicate(&tx, &p)?,

@@ -203,3 +203,35 @@ fn a_damaged_database_says_how_to_recover_and_repair_rebuilds_it() {
     assert_eq!(kept.len(), 1, "the damaged state is kept");
     lib.ok(&["sync", "--check"]);
 }
+
+#[test]
+fn one_huge_record_is_cut_to_size_and_says_so() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let sentence = "Sloths digest leaves slowly while the canopy sways in the wind. ";
+    let huge = sentence.repeat(3_000_000 / sentence.len());
+    let path = lib.dir.path().join("huge.bib");
+    std::fs::write(
+        &path,
+        format!("@article{{huge2020, title = {{A Very Long Record}}, abstract = {{{huge}}}}}\n"),
+    )
+    .unwrap();
+    let report = lib.json(&["import", path.to_str().unwrap()]);
+    let problems = report["problems"].to_string();
+    assert!(
+        problems.contains("the abstract is 2999 KB; the first 100 KB are kept")
+            || problems.contains("the abstract is 3000 KB; the first 100 KB are kept"),
+        "{problems}"
+    );
+    let shown = lib.json(&["show", "huge2020"]);
+    let kept = shown["abstract"].as_str().unwrap().len();
+    assert!(
+        kept <= lectern::import::MAX_ABSTRACT && kept > 90_000,
+        "{kept}"
+    );
+    assert_eq!(
+        lib.search_titles("sloths canopy"),
+        vec!["A Very Long Record".to_string()]
+    );
+    lib.ok(&["sync", "--check"]);
+}

@@ -21,6 +21,79 @@ pub mod zotero;
 use crate::error::{Error, Result};
 use crate::model::{NewPaper, Problem};
 
+/// The most text one paper keeps of each kind, in bytes: enough for any
+/// real paper (a long book's text is a few MB), small enough that one huge
+/// input cannot make every search slow. What is cut is reported.
+pub const MAX_TITLE: usize = 2_000;
+pub const MAX_ABSTRACT: usize = 100_000;
+pub const MAX_NOTE: usize = 1_000_000;
+pub const MAX_FULLTEXT: usize = 8_000_000;
+pub const MAX_FIELD: usize = 100_000;
+pub const MAX_AUTHORS: usize = 2_000;
+
+/// `text` cut to at most `max` bytes at a character boundary; the size it
+/// had when it was cut.
+fn cut_to(text: &mut String, max: usize) -> Option<usize> {
+    if text.len() <= max {
+        return None;
+    }
+    let before = text.len();
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    Some(before)
+}
+
+/// Cuts what is too large in an imported record to the limits above, one
+/// problem (at the record's source) for each cut.
+pub fn cap_sizes(p: &mut NewPaper) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut said = |what: &str, before: usize, max: usize| {
+        problems.push(Problem {
+            location: p.source.clone(),
+            message: format!(
+                "the {what} is {} KB; the first {} KB are kept",
+                before / 1000,
+                max / 1000
+            ),
+        })
+    };
+    if let Some(b) = cut_to(&mut p.title, MAX_TITLE) {
+        said("title", b, MAX_TITLE);
+    }
+    if let Some(b) = cut_to(&mut p.abstract_text, MAX_ABSTRACT) {
+        said("abstract", b, MAX_ABSTRACT);
+    }
+    if let Some(note) = p.note.as_mut()
+        && let Some(b) = cut_to(note, MAX_NOTE)
+    {
+        said("note", b, MAX_NOTE);
+    }
+    if let Some(b) = cut_to(&mut p.fulltext, MAX_FULLTEXT) {
+        said("full text", b, MAX_FULLTEXT);
+    }
+    let mut longest = None;
+    for (_, value) in p.extra.iter_mut() {
+        if let Some(b) = cut_to(value, MAX_FIELD) {
+            longest = longest.max(Some(b));
+        }
+    }
+    if let Some(b) = longest {
+        said("longest extra field", b, MAX_FIELD);
+    }
+    if p.authors.len() > MAX_AUTHORS {
+        let n = p.authors.len();
+        p.authors.truncate(MAX_AUTHORS);
+        problems.push(Problem {
+            location: p.source.clone(),
+            message: format!("{n} authors; the first {MAX_AUTHORS} are kept"),
+        });
+    }
+    problems
+}
+
 /// Papers found in one input plus what was wrong with it.
 #[derive(Debug, Default)]
 pub struct Parsed {

@@ -858,6 +858,9 @@ fn apply_found(
                 continue;
             }
         };
+        for p in crate::import::cap_sizes(&mut f.paper) {
+            report.problems.push(format!("{}: {}", c.rel, p.message));
+        }
         for p in crate::paths::drop_unsafe_links(&mut f.paper) {
             // Named by the line that holds the link.
             let url = p.message.split('"').nth(1).unwrap_or_default();
