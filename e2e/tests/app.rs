@@ -413,3 +413,39 @@ async fn possible_duplicates_are_listed_with_their_reason_and_merge() -> Result<
     drop(dir);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_web_view_cannot_export_into_a_folder_nobody_chose() -> Result<()> {
+    let app = App::with_sample().await?;
+    let elsewhere = app
+        .library
+        .parent()
+        .unwrap_or(&app.library)
+        .join("elsewhere");
+    std::fs::create_dir_all(&elsewhere)?;
+    std::fs::write(elsewhere.join("secret.txt"), "not a vault")?;
+    let run = async {
+        app.wait_results("").await?;
+        app.js(
+            "return window.__TAURI_INTERNALS__.invoke('export_markdown', {dir: arguments[0], keys: null})
+               .then(r => ({ok: r}), e => ({err: e}))",
+            vec![json!(elsewhere.display().to_string())],
+        )
+        .await
+    }
+    .await;
+    let written: Vec<_> = std::fs::read_dir(&elsewhere)?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let _dir = app.close().await?;
+    let answer = run?;
+    assert!(
+        answer["err"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("holds no Markdown")),
+        "{answer}"
+    );
+    assert_eq!(written, vec!["secret.txt".to_string()]);
+    Ok(())
+}

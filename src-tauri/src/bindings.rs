@@ -12,7 +12,6 @@ pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::library_info,
-            commands::open_library,
             commands::choose_library,
             commands::search,
             commands::paper,

@@ -85,17 +85,6 @@ pub async fn library_info(state: AppState<'_>) -> CommandResult<LibraryInfo> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn open_library(state: AppState<'_>, path: String) -> CommandResult<LibraryInfo> {
-    let shared = state.inner().clone();
-    blocking(move || {
-        shared.replace(PathBuf::from(path));
-        info(&shared.lock())
-    })
-    .await
-}
-
-#[tauri::command]
-#[specta::specta]
 pub async fn choose_library(
     app: AppHandle,
     state: AppState<'_>,
@@ -348,8 +337,18 @@ pub async fn import_files(
 ) -> CommandResult<ImportReport> {
     let shared = state.inner().clone();
     shared.cancel.store(false, Ordering::SeqCst);
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    // Only files the person chose in the dialog or dropped on the window.
+    if let Some(p) = paths.iter().find(|p| !shared.is_granted(p)) {
+        return Err(CommandError::new(
+            "invalid",
+            format!(
+                "{}: not chosen in the Import dialog or dropped on the window; not read",
+                p.display()
+            ),
+        ));
+    }
     blocking(move || {
-        let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
         let parsed = lectern::import::read_files_lenient(&paths, &mut |done, total, path| {
             let _ = progress.send(ImportProgress::Reading {
                 file: path.display().to_string(),
@@ -372,9 +371,11 @@ pub fn cancel_import(state: AppState<'_>) {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_import_files(app: AppHandle) -> CommandResult<Vec<String>> {
+pub async fn pick_import_files(app: AppHandle, state: AppState<'_>) -> CommandResult<Vec<String>> {
+    let shared = state.inner().clone();
     blocking(move || {
-        app.dialog()
+        let picked: Vec<PathBuf> = app
+            .dialog()
             .file()
             .set_title("Import papers")
             .add_filter(
@@ -387,22 +388,30 @@ pub async fn pick_import_files(app: AppHandle) -> CommandResult<Vec<String>> {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|p| p.into_path().ok())
-            .map(|p| p.display().to_string())
-            .collect()
+            .collect();
+        shared.grant(&picked);
+        picked.iter().map(|p| p.display().to_string()).collect()
     })
     .await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_folder(app: AppHandle, title: String) -> CommandResult<Option<String>> {
+pub async fn pick_folder(
+    app: AppHandle,
+    state: AppState<'_>,
+    title: String,
+) -> CommandResult<Option<String>> {
+    let shared = state.inner().clone();
     blocking(move || {
-        app.dialog()
+        let picked = app
+            .dialog()
             .file()
             .set_title(title)
             .blocking_pick_folder()
-            .and_then(|p| p.into_path().ok())
-            .map(|p| p.display().to_string())
+            .and_then(|p| p.into_path().ok())?;
+        shared.grant(std::slice::from_ref(&picked));
+        Some(picked.display().to_string())
     })
     .await
 }
@@ -414,11 +423,52 @@ pub async fn export_markdown(
     dir: String,
     keys: Option<Vec<String>>,
 ) -> CommandResult<ExportReport> {
+    let dir = PathBuf::from(dir);
+    if !state.is_granted(&dir) {
+        typed_export_folder(&dir)?;
+    }
     run(&state, move |lib| match keys {
-        Some(keys) => lib.export_markdown_of(Path::new(&dir), &keys),
-        None => lib.export_markdown(Path::new(&dir)),
+        Some(keys) => lib.export_markdown_of(&dir, &keys),
+        None => lib.export_markdown(&dir),
     })
     .await
+}
+
+/// Checks a folder typed into the export dialog (not chosen with its
+/// Choose… button): an absolute path to a folder that does not exist yet,
+/// is empty, or already holds Markdown files (an earlier export, a vault).
+/// Anything else is refused, so the web view cannot have Markdown written
+/// into an arbitrary folder.
+fn typed_export_folder(dir: &Path) -> CommandResult<()> {
+    let refuse = |why: &str| {
+        Err(CommandError::new(
+            "invalid",
+            format!(
+                "{}: {why}; choose the folder with Choose… to export there",
+                dir.display()
+            ),
+        ))
+    };
+    if !dir.is_absolute() {
+        return refuse("not an absolute path");
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return refuse(&e.to_string()),
+    };
+    let mut any = false;
+    for e in entries.flatten() {
+        any = true;
+        if e.file_name().to_string_lossy().ends_with(".md") {
+            return Ok(());
+        }
+    }
+    if any {
+        refuse("the folder is not empty and holds no Markdown files")
+    } else {
+        Ok(())
+    }
 }
 
 /// Opens a paper's web link in the system browser. Only `http` and `https`
@@ -510,4 +560,26 @@ pub enum DropEvent {
     Hover,
     Left,
     Dropped { paths: Vec<String> },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed_export_folder;
+
+    #[test]
+    fn a_typed_export_folder_must_be_new_empty_or_hold_markdown() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert!(typed_export_folder(&root.join("new")).is_ok());
+        std::fs::create_dir(root.join("empty")).unwrap();
+        assert!(typed_export_folder(&root.join("empty")).is_ok());
+        std::fs::create_dir(root.join("vault")).unwrap();
+        std::fs::write(root.join("vault/a.md"), "x").unwrap();
+        assert!(typed_export_folder(&root.join("vault")).is_ok());
+        std::fs::create_dir(root.join("secrets")).unwrap();
+        std::fs::write(root.join("secrets/id_rsa"), "x").unwrap();
+        let err = typed_export_folder(&root.join("secrets")).unwrap_err();
+        assert!(err.message.contains("holds no Markdown"), "{}", err.message);
+        assert!(typed_export_folder(std::path::Path::new("relative/dir")).is_err());
+    }
 }

@@ -38,6 +38,7 @@ fn main() {
     let builder = bindings::builder();
     let shared = state::Shared::start();
     let for_watcher = shared.clone();
+    let for_drops = shared.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -49,15 +50,19 @@ fn main() {
             watch::start(app.handle().clone(), for_watcher);
             Ok(())
         })
-        .on_window_event(|window, event| {
+        .on_window_event(move |window, event| {
             if let tauri::WindowEvent::DragDrop(drop) = event {
                 let payload = match drop {
                     tauri::DragDropEvent::Enter { .. } | tauri::DragDropEvent::Over { .. } => {
                         commands::DropEvent::Hover
                     }
-                    tauri::DragDropEvent::Drop { paths, .. } => commands::DropEvent::Dropped {
-                        paths: paths.iter().map(|p| p.display().to_string()).collect(),
-                    },
+                    tauri::DragDropEvent::Drop { paths, .. } => {
+                        // Dropped files may be imported: the person chose them.
+                        for_drops.grant(paths);
+                        commands::DropEvent::Dropped {
+                            paths: paths.iter().map(|p| p.display().to_string()).collect(),
+                        }
+                    }
                     _ => commands::DropEvent::Left,
                 };
                 let _ = payload.emit(window);

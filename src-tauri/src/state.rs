@@ -1,6 +1,7 @@
 //! What the window shares between commands: the open library (one writer
 //! per process, behind a mutex) and the cancel flag of a running import.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +13,9 @@ use crate::error::{CommandError, CommandResult};
 pub struct Shared {
     library: Mutex<Opened>,
     pub cancel: AtomicBool,
+    /// Paths the person chose in a native dialog or dropped on the window:
+    /// the only paths the web view may hand back to read or write.
+    granted: Mutex<HashSet<PathBuf>>,
 }
 
 /// The library the window shows, or why none is open.
@@ -29,6 +33,7 @@ impl Shared {
         Arc::new(Shared {
             library: Mutex::new(open(path)),
             cancel: AtomicBool::new(false),
+            granted: Mutex::new(HashSet::new()),
         })
     }
 
@@ -44,6 +49,20 @@ impl Shared {
             Opened::Library(lib) => f(lib).map_err(CommandError::from),
             Opened::Failed { error, .. } => Err(error.clone()),
         }
+    }
+
+    /// Records paths the person chose or dropped.
+    pub fn grant(&self, paths: &[PathBuf]) {
+        let mut granted = self.granted.lock().unwrap_or_else(|p| p.into_inner());
+        granted.extend(paths.iter().cloned());
+    }
+
+    /// Whether the person chose or dropped `path`.
+    pub fn is_granted(&self, path: &std::path::Path) -> bool {
+        self.granted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(path)
     }
 
     pub fn replace(&self, path: PathBuf) {

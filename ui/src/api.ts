@@ -72,7 +72,6 @@ function progressChannel(onProgress: (p: ImportProgress) => void): Channel<Impor
 
 export const api = {
   libraryInfo: () => unwrap(commands.libraryInfo()),
-  openLibrary: (path: string) => unwrap(commands.openLibrary(path)),
   chooseLibrary: () => unwrap(commands.chooseLibrary()),
   search: (query: string, filter: Filter, limit: number) =>
     unwrap(commands.search(query, filter, limit)),

@@ -8,7 +8,6 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	libraryInfo: () => typedError<LibraryInfo_Serialize, CommandError>(__TAURI_INVOKE("library_info")),
-	openLibrary: (path: string) => typedError<LibraryInfo_Serialize, CommandError>(__TAURI_INVOKE("open_library", { path })),
 	chooseLibrary: () => typedError<LibraryInfo_Serialize | null, CommandError>(__TAURI_INVOKE("choose_library")),
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),
