@@ -688,14 +688,26 @@ impl Library {
 
     /// Full-text search; see [`crate::index::query`] for the syntax.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.index.search(&self.conn, query, limit)
+        self.index_read(|| self.index.search(&self.conn, query, limit))
+    }
+
+    /// Runs a read of the index. The index checks its files when it opens;
+    /// damage it cannot see then can make the index library panic while
+    /// reading, which becomes a one-line error naming the way out.
+    fn index_read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+            Err(Error::Index {
+                path: self.root.join(PRIVATE_DIR).join("index"),
+                message: "the index is damaged (reading it failed); `lectern reindex` rebuilds it from the library".into(),
+            })
+        })
     }
 
     /// Suggested related papers plus the user's own relations.
     pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
         let id = self.resolve(key)?;
         Ok(Related {
-            suggestions: self.index.related(&self.conn, &id, limit)?,
+            suggestions: self.index_read(|| self.index.related(&self.conn, &id, limit))?,
             relations: store::relations::for_paper(&self.conn, &id)?,
         })
     }
@@ -1380,7 +1392,7 @@ impl Library {
         let mut graph = crate::views::links_graph(&self.conn, crate::views::GRAPH_EDGE_LIMIT)?;
         if let Some(key) = center {
             let id = self.resolve(key)?;
-            let related = self.index.related(&self.conn, &id, suggestions)?;
+            let related = self.index_read(|| self.index.related(&self.conn, &id, suggestions))?;
             let me = crate::views::paper_ref(&self.conn, &id)?;
             crate::views::add_suggestions(&mut graph, me, related);
         }

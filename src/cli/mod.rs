@@ -394,11 +394,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search { query, limit } => {
             let lib = open_reader(&root)?;
             let q = query.join(" ");
-            out.search(&lib.search(&q, limit)?)?;
+            out.search(&quietly(|| lib.search(&q, limit))?)?;
         }
         Command::Related { paper, limit } => {
             let lib = open_reader(&root)?;
-            out.related(&lib.related(&paper, limit)?)?;
+            out.related(&quietly(|| lib.related(&paper, limit))?)?;
         }
         Command::Note(NoteCommand::Add(add)) => {
             let body = match (add.text, add.file) {
