@@ -51,6 +51,11 @@ pub enum Error {
         path.display()
     )]
     Damaged { path: PathBuf, detail: String },
+    #[error(
+        "the disk holding {} is full; free some space and run it again (nothing half-written was kept)",
+        path.display()
+    )]
+    DiskFull { path: PathBuf },
     #[error("search index {}: {message}", path.display())]
     Index { path: PathBuf, message: String },
     #[error("cancelled; nothing was changed")]
@@ -69,15 +74,43 @@ impl Error {
             Error::NewerSchema { .. } => "newer_schema",
             Error::Sqlite { .. } => "database",
             Error::Damaged { .. } => "damaged",
+            Error::DiskFull { .. } => "disk_full",
             Error::Index { .. } => "index",
             Error::Cancelled => "cancelled",
         }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        if source.raw_os_error() == Some(libc::ENOSPC) {
+            return Error::DiskFull { path: path.into() };
+        }
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// The error with the library's database named by its full path
+    /// (errors from SQLite queries name it relative to the library).
+    pub(crate) fn in_library(self, root: &std::path::Path) -> Error {
+        let full = |path: PathBuf| {
+            if path.is_relative() {
+                root.join(path)
+            } else {
+                path
+            }
+        };
+        match self {
+            Error::DiskFull { path } => Error::DiskFull { path: full(path) },
+            Error::Damaged { path, detail } => Error::Damaged {
+                path: full(path),
+                detail,
+            },
+            Error::Sqlite { path, source } => Error::Sqlite {
+                path: full(path),
+                source,
+            },
+            other => other,
         }
     }
 }

@@ -376,11 +376,13 @@ impl Library {
     /// Runs `f` in one write transaction, then brings the index up to date.
     fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         self.ensure_writable()?;
+        let root = self.root.clone();
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::from(e).in_library(&root))?;
+        let out = f(&tx).map_err(|e| e.in_library(&root))?;
+        tx.commit().map_err(|e| Error::from(e).in_library(&root))?;
         self.catch_up_index();
         self.write_out();
         Ok(out)
@@ -640,7 +642,7 @@ impl Library {
                 } else {
                     self.index.rollback();
                 }
-                return Err(e);
+                return Err(e.in_library(&self.root));
             }
         };
         // Merged papers are re-read from SQLite and re-indexed.

@@ -235,3 +235,55 @@ fn one_huge_record_is_cut_to_size_and_says_so() {
     );
     lib.ok(&["sync", "--check"]);
 }
+
+#[test]
+fn a_full_disk_is_named_and_the_library_stays_as_it_was() {
+    // A 3 MB file system of our own, in a private mount namespace (no root
+    // needed where unprivileged user namespaces are allowed, as on Debian
+    // and Ubuntu).
+    let lib = Lib::new();
+    let base = lib.dir.path();
+    let disk = base.join("disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    let mut big = String::new();
+    for i in 0..6000 {
+        big.push_str(&format!(
+            "@article{{big{i}, title = {{Paper number {i} about {}}}, abstract = {{{}}}}}\n",
+            "filling the disk ".repeat(3),
+            "A long abstract sentence that takes room. ".repeat(20)
+        ));
+    }
+    let big_path = base.join("big.bib");
+    std::fs::write(&big_path, big).unwrap();
+    let script = r#"set -e
+mount -t tmpfs -o size=3m tmpfs "$DISK"
+"$BIN" --library "$DISK/lib" import "$SEED" > /dev/null
+if "$BIN" --library "$DISK/lib" import "$BIG" 2> "$OUT/err.txt"; then exit 3; fi
+"$BIN" --library "$DISK/lib" --json list > "$OUT/list.json"
+"$BIN" --library "$DISK/lib" sync --check > "$OUT/check.txt"
+"#;
+    let status = Process::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "sh", "-c", script])
+        .env("DISK", &disk)
+        .env("BIN", assert_cmd::cargo::cargo_bin("lectern"))
+        .env("SEED", common::SEED)
+        .env("BIG", &big_path)
+        .env("OUT", base)
+        .env_remove("LECTERN_LIBRARY")
+        .status()
+        .expect("run unshare (util-linux)");
+    assert_eq!(status.code(), Some(0), "the scenario failed: {status}");
+    let err = std::fs::read_to_string(base.join("err.txt")).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("the disk holding") && err.contains("is full"),
+        "{err}"
+    );
+    let list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(base.join("list.json")).unwrap()).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        78,
+        "the import was rolled back"
+    );
+}

@@ -382,6 +382,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut lib = open_writer(&root)?;
             let report = lib.import_papers(papers, problems)?;
             out.import(&report)?;
+            // What the write-out of the paper files could not do is said
+            // now, not on the next command.
+            warn_folder(&mut lib);
         }
         Command::List { tag, status } => {
             let lib = open_reader(&root)?;

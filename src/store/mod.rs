@@ -35,8 +35,12 @@ impl From<rusqlite::Error> for Error {
 /// A SQLite error as the engine's error: a damaged or foreign file is
 /// [`Error::Damaged`], which says how to recover.
 fn sqlite_error(path: std::path::PathBuf, source: rusqlite::Error) -> Error {
+    let code = source.sqlite_error_code();
+    if code == Some(rusqlite::ErrorCode::DiskFull) {
+        return Error::DiskFull { path };
+    }
     let damaged = matches!(
-        source.sqlite_error_code(),
+        code,
         Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
     );
     if damaged {
