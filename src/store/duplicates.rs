@@ -204,8 +204,11 @@ impl Fingerprint {
             && let Some(key) = self.keys.first()
             && !stored.keys.contains(key)
         {
+            let name = std::path::Path::new(file)
+                .file_name()
+                .map_or(file.clone(), |n| n.to_string_lossy().into_owned());
             return Err(format!(
-                "two entries of {file} ({key}, {})",
+                "two entries of {name} ({key}, {})",
                 stored.keys.first().map_or("", String::as_str)
             ));
         }
