@@ -85,7 +85,7 @@ fn attachment_text(
     source: &str,
     problems: &mut Vec<String>,
 ) -> String {
-    let prefix = format!("{}/", crate::library::ATTACHMENTS_DIR);
+    let prefix = format!("{}/", super::ATTACHMENTS_DIR);
     let mut text = String::new();
     for l in links {
         if l.kind != crate::model::LinkKind::Pdf || !l.url.starts_with(&prefix) {

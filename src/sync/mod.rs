@@ -48,6 +48,8 @@ use state::FileState;
 
 /// Folder of paper files.
 pub const PAPERS_DIR: &str = "papers";
+/// Folder of attached files, one subfolder per paper (named like its file).
+pub const ATTACHMENTS_DIR: &str = "attachments";
 /// Folder of free-standing notes.
 pub const NOTES_DIR: &str = "notes";
 /// Folder watched for files to import.
@@ -108,6 +110,22 @@ impl SyncReport {
             > 0
     }
 
+    /// Adds what `more` did to this report.
+    pub fn absorb(&mut self, more: SyncReport) {
+        self.written += more.written;
+        self.removed += more.removed;
+        self.applied += more.applied;
+        self.created += more.created;
+        self.renamed += more.renamed;
+        self.trashed += more.trashed;
+        self.notes += more.notes;
+        self.inbox_imported += more.inbox_imported;
+        self.inbox_failed += more.inbox_failed;
+        self.inbox_waiting |= more.inbox_waiting;
+        self.conflicts.extend(more.conflicts);
+        self.problems.extend(more.problems);
+    }
+
     fn problem(&mut self, p: &Problem) {
         self.problems.push(format!("{}: {}", p.location, p.message));
     }
@@ -115,7 +133,7 @@ impl SyncReport {
 
 /// Both reports added up.
 pub fn merged(mut a: SyncReport, b: SyncReport) -> SyncReport {
-    crate::library::merge_reports(&mut a, b);
+    a.absorb(b);
     a
 }
 

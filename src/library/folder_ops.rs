@@ -1,0 +1,339 @@
+//! The library and its folder: syncs, the inbox, the trash, merging
+//! papers, repair, reindex, exports and attachments.
+
+use super::*;
+
+impl Library {
+    // ----- the library folder ---------------------------------------------
+
+    /// Reconciles the library with its folder: applies files changed
+    /// outside Lectern, imports the inbox, writes what the folder is owed
+    /// and forgets trash older than 30 days. See [`crate::sync`].
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        self.ensure_writable()?;
+        let listing = folder::list(&self.root)?;
+        self.sync_scoped(Scope::Listed(Box::new(listing)))
+    }
+
+    /// [`Library::sync`] limited to the files at `paths` (what the
+    /// watcher's events named); `inbox/` is imported when a path is in it.
+    pub fn sync_paths(&mut self, paths: &[PathBuf]) -> Result<SyncReport> {
+        self.sync_scoped(Scope::Paths(paths))
+    }
+
+    /// [`Library::sync`] from a walk of the folder made beforehand with
+    /// [`folder::list`] (which needs no access to the library: the desktop
+    /// app walks a large folder before it takes the library's lock, so
+    /// searches are not kept waiting for it). Files that change after the
+    /// walk are left to the next sync.
+    pub fn sync_listed(&mut self, listing: folder::Listing) -> Result<SyncReport> {
+        self.sync_scoped(Scope::Listed(Box::new(listing)))
+    }
+
+    fn sync_scoped(&mut self, scope: Scope<'_>) -> Result<SyncReport> {
+        self.ensure_writable()?;
+        let mut report = SyncReport::default();
+        let mut paths = None;
+        match scope {
+            Scope::Listed(listing) => {
+                folder::scan_listed(&mut self.conn, &self.root, *listing, &mut report)?
+            }
+            Scope::Paths(p) => {
+                paths = Some(p);
+                folder::scan_paths(&mut self.conn, &self.root, p, &mut report)?
+            }
+        }
+        self.catch_up_index();
+        let inbox_dir = self.root.join(folder::INBOX_DIR);
+        if paths.is_none_or(|p| p.iter().any(|p| p.starts_with(&inbox_dir))) {
+            let was = std::mem::replace(&mut self.mirror, true);
+            let inbox = self.import_inbox(&mut report);
+            self.mirror = was;
+            inbox?;
+        }
+        folder::flush(&mut self.conn, &self.root, &mut report)?;
+        let cutoff = (chrono::Utc::now() - chrono::Duration::days(folder::TRASH_DAYS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        folder::state::trash_purge(&self.conn, &cutoff)?;
+        self.folder_lag = None;
+        let written = std::mem::take(&mut self.folder_report);
+        report.absorb(written);
+        Ok(report)
+    }
+
+    /// Imports the files waiting in `inbox/`, a few hundred per transaction.
+    fn import_inbox(&mut self, report: &mut SyncReport) -> Result<()> {
+        let folder::inbox::Ready {
+            files,
+            waiting,
+            refused,
+        } = folder::inbox::ready(&self.root)?;
+        report.inbox_waiting = waiting;
+        report.problems.extend(refused);
+        for chunk in files.chunks(500) {
+            let mut papers = Vec::new();
+            let mut problems = Vec::new();
+            let mut imported: Vec<(&PathBuf, bool, String)> = Vec::new();
+            for file in chunk {
+                let name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match crate::import::read_file(file) {
+                    Ok(parsed) if !parsed.papers.is_empty() => {
+                        let is_pdf = parsed.papers.iter().any(|p| p.attachment.is_some());
+                        let mut note = format!(
+                            "{name}: {} entr{} imported {}\n",
+                            parsed.papers.len(),
+                            if parsed.papers.len() == 1 { "y" } else { "ies" },
+                            now()
+                        );
+                        for p in &parsed.problems {
+                            note.push_str(&format!("{}: {}\n", p.location, p.message));
+                        }
+                        imported.push((file, is_pdf, note));
+                        papers.extend(parsed.papers);
+                        problems.extend(parsed.problems);
+                    }
+                    Ok(parsed) => {
+                        let why = parsed
+                            .problems
+                            .first()
+                            .map(|p| format!("{}: {}", p.location, p.message))
+                            .unwrap_or_else(|| format!("{name}: no papers found"));
+                        folder::inbox::failed(&self.root, file, &why)?;
+                        report.inbox_failed += 1;
+                        report.problems.push(why);
+                    }
+                    Err(e) => {
+                        folder::inbox::failed(&self.root, file, &e.to_string())?;
+                        report.inbox_failed += 1;
+                        report.problems.push(e.to_string());
+                    }
+                }
+            }
+            if papers.is_empty() {
+                continue;
+            }
+            // On failure the files stay in the inbox for the next sync.
+            let result = self.import_papers(papers, problems)?;
+            for p in &result.problems {
+                report
+                    .problems
+                    .push(format!("{}: {}", p.location, p.message));
+            }
+            for (file, is_pdf, note) in imported {
+                folder::inbox::done(&self.root, file, is_pdf, &note)?;
+                report.inbox_imported += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what the library folder is owed now (also when this library
+    /// was opened without the folder).
+    pub fn write_folder(&mut self) -> Result<SyncReport> {
+        self.ensure_writable()?;
+        let mut report = SyncReport::default();
+        folder::flush(&mut self.conn, &self.root, &mut report)?;
+        Ok(report)
+    }
+
+    /// Whether writes go to the library folder's files right away.
+    pub fn set_folder_mirror(&mut self, on: bool) {
+        self.mirror = on;
+    }
+
+    /// What write-outs and syncs did since the last call.
+    pub fn take_folder_report(&mut self) -> SyncReport {
+        std::mem::take(&mut self.folder_report)
+    }
+
+    /// Why the library folder is behind the store, if it is.
+    pub fn folder_lag(&self) -> Option<&str> {
+        self.folder_lag.as_deref()
+    }
+
+    /// Where the folder disagrees with the store (empty when they agree).
+    pub fn check_folder(&self) -> Result<Vec<String>> {
+        folder::check_folder(&self.conn, &self.root)
+    }
+
+    /// Deletes a paper: it moves to the trash, where
+    /// [`Library::restore_paper`] can bring it back for 30 days.
+    pub fn delete_paper(&mut self, key: &str) -> Result<folder::state::TrashEntry> {
+        let id = self.resolve(key)?;
+        self.write(|tx| folder::trash(tx, &id, &now()))
+    }
+
+    /// The trash, newest first.
+    pub fn trash(&self) -> Result<Vec<folder::state::TrashEntry>> {
+        folder::state::trash_list(&self.conn)
+    }
+
+    /// Merges paper `other` into paper `keep` (ids, citekeys or aliases):
+    /// see [`store::merge::merge_papers`]. Returns the merged paper.
+    pub fn merge_papers(&mut self, keep: &str, other: &str) -> Result<Paper> {
+        let keep = self.resolve(keep)?;
+        let other = self.resolve(other)?;
+        self.write(|tx| store::merge::merge_papers(tx, &keep, &other, &now()))?;
+        self.paper(&keep)
+    }
+
+    /// Pairs of papers with the same title that are kept apart, and why.
+    pub fn possible_duplicates(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<crate::model::PossibleDuplicate>> {
+        store::merge::possible_duplicates(&self.conn, limit)
+    }
+
+    /// Brings a paper back from the trash (by id or citekey) with its
+    /// notes, highlights and links to papers still in the library.
+    /// Returns its citekey.
+    pub fn restore_paper(&mut self, key: &str) -> Result<String> {
+        let Some((entry, content)) = folder::state::trash_take(&self.conn, key.trim())? else {
+            return Err(Error::NotFound {
+                what: "paper in the trash",
+                id: key.to_string(),
+            });
+        };
+        let source = format!("trash/{}.md", crate::paths::key_file_stem(&entry.citekey));
+        let f = folder::file::parse(&content, &source)
+            .map_err(|p| Error::Invalid(format!("{}: {}", p.location, p.message)))?;
+        let root = self.root.clone();
+        self.write(|tx| {
+            let now = now();
+            // What cannot be applied again (an alias taken since) is left out.
+            let mut left_out = Vec::new();
+            let id = folder::apply::create(tx, &root, &f, &now, &source, &mut left_out)?;
+            folder::apply::apply_relations(tx, &id, &f.relations, &now)?;
+            folder::state::trash_remove(tx, &entry.paper_id)?;
+            Ok(store::papers::row(tx, &id)?.citekey)
+        })
+    }
+
+    /// Rebuilds a library whose database is damaged from its folder: the
+    /// old private state is moved to `.lectern/damaged-<UTC>/` (nothing is
+    /// deleted), then the library is opened afresh, which reads every
+    /// paper file, note and attachment. Refused while another Lectern
+    /// holds the library. Returns the rebuilt library and where the old
+    /// state went.
+    pub fn repair(root: impl AsRef<Path>) -> Result<(Library, PathBuf)> {
+        let root = root.as_ref();
+        let private = root.join(PRIVATE_DIR);
+        if !private.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{}: not a Lectern library (no {PRIVATE_DIR}/); nothing to repair",
+                root.display()
+            )));
+        }
+        let lock_path = private.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    library: root.to_path_buf(),
+                    lock: lock_path,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let moving = root.join(format!("{PRIVATE_DIR}-repair-{stamp}"));
+        std::fs::rename(&private, &moving).map_err(|e| Error::io(&private, e))?;
+        drop(lock);
+        std::fs::create_dir_all(&private).map_err(|e| Error::io(&private, e))?;
+        let kept = private.join(format!("damaged-{stamp}"));
+        std::fs::rename(&moving, &kept).map_err(|e| Error::io(&moving, e))?;
+        let lib = Library::open(root)?;
+        Ok((lib, kept))
+    }
+
+    /// Rebuilds the full-text index from SQLite.
+    pub fn reindex(&mut self) -> Result<u64> {
+        self.ensure_writable()?;
+        self.index.rebuild(&self.conn)?;
+        self.index_lag = None;
+        Ok(self.index.num_docs())
+    }
+
+    /// Writes one Markdown file per paper into `dir`, keeping what the user
+    /// wrote in files exported before.
+    pub fn export_markdown(&self, dir: &Path) -> Result<crate::export::markdown::ExportReport> {
+        crate::export::markdown::export(&self.conn, dir, None)
+    }
+
+    /// Exports only the given papers (ids or citekeys) to Markdown files.
+    pub fn export_markdown_of(
+        &self,
+        dir: &Path,
+        keys: &[String],
+    ) -> Result<crate::export::markdown::ExportReport> {
+        let ids = keys
+            .iter()
+            .map(|k| self.resolve(k))
+            .collect::<Result<Vec<_>>>()?;
+        crate::export::markdown::export(&self.conn, dir, Some(&ids))
+    }
+
+    /// Ids of every paper a search finds, best first.
+    pub fn search_ids(&self, query: &str) -> Result<Vec<String>> {
+        let limit = usize::try_from(self.count()?).unwrap_or(usize::MAX).max(1);
+        Ok(self
+            .search(query, limit)?
+            .into_iter()
+            .map(|h| h.id)
+            .collect())
+    }
+
+    /// Papers to export: those `query` finds, or all in import order.
+    fn papers_for_export(&self, query: Option<&str>) -> Result<Vec<Paper>> {
+        let ids = match query {
+            Some(q) => self.search_ids(q)?,
+            None => store::papers::all_ids(&self.conn)?,
+        };
+        ids.iter()
+            .map(|id| store::papers::load(&self.conn, id))
+            .collect()
+    }
+
+    /// The library (or a search's results) as BibTeX.
+    pub fn export_bibtex(&self, query: Option<&str>) -> Result<String> {
+        let papers = self.papers_for_export(query)?;
+        let entries: Vec<_> = papers.iter().map(crate::export::record).collect();
+        Ok(crate::export::bibtex::render(&entries))
+    }
+
+    /// The library (or a search's results) as CSL-JSON.
+    pub fn export_csl_json(&self, query: Option<&str>) -> Result<String> {
+        let papers = self.papers_for_export(query)?;
+        let items: Vec<_> = papers.iter().map(crate::export::record).collect();
+        Ok(crate::export::csl::render(&items))
+    }
+
+    /// The absolute path of an attachment named by its link
+    /// (`attachments/<citekey>/<file>`); refuses anything outside the
+    /// library's attachments folder.
+    pub fn attachment_path(&self, relative: &str) -> Result<PathBuf> {
+        let base = self.root.join(ATTACHMENTS_DIR);
+        let outside = || Error::Invalid(format!("{relative}: not an attachment of this library"));
+        let base = base.canonicalize().map_err(|_| outside())?;
+        let file = self
+            .root
+            .join(relative)
+            .canonicalize()
+            .map_err(|e| Error::io(self.root.join(relative), e))?;
+        if file.starts_with(&base) && file.is_file() {
+            Ok(file)
+        } else {
+            Err(outside())
+        }
+    }
+}

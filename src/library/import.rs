@@ -1,0 +1,385 @@
+//! Importing into a library: one transaction per import, duplicates
+//! matched and merged, PDFs copied into the attachments folder.
+
+use super::*;
+
+/// Gives paper `id` what a PDF import brings: its text (when the paper has
+/// none) and the file, copied to `attachments/<citekey>/` and linked.
+/// Returns whether anything changed.
+fn merge_pdf(
+    tx: &Transaction<'_>,
+    root: &Path,
+    id: &str,
+    p: &NewPaper,
+    copied: &mut Vec<PathBuf>,
+) -> Result<bool> {
+    let mut changed = false;
+    if !p.fulltext.trim().is_empty() && store::papers::fulltext(tx, id)?.is_none() {
+        store::papers::set_fulltext(tx, id, &p.fulltext)?;
+        changed = true;
+    }
+    let Some(src) = &p.attachment else {
+        return Ok(changed);
+    };
+    let citekey = store::papers::row(tx, id)?.citekey;
+    let name = src
+        .file_name()
+        .map(|n| crate::paths::safe_file_name(&n.to_string_lossy()))
+        .unwrap_or_else(|| "attachment.pdf".into());
+    let folder = crate::paths::key_file_stem(&citekey);
+    let relative = format!("{ATTACHMENTS_DIR}/{folder}/{name}");
+    let mut links = store::papers::links(tx, id)?;
+    if links.iter().any(|l| l.url == relative) {
+        return Ok(changed);
+    }
+    let dest = root.join(&relative);
+    if !dest.exists() {
+        let bytes = std::fs::read(src).map_err(|e| Error::io(src, e))?;
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            // A symbolic link planted in attachments/ must not carry the
+            // copy out of the library.
+            crate::paths::ensure_dir_inside(root, dir)?;
+        }
+        crate::fsutil::write_atomic(&dest, &bytes)?;
+        copied.push(dest);
+    }
+    links.push(crate::model::Link {
+        url: relative,
+        kind: crate::model::LinkKind::Pdf,
+    });
+    store::papers::set_links(tx, id, &links)?;
+    Ok(true)
+}
+
+/// Removes the `wikilinks` field an importer may add (space-separated
+/// citekeys) and returns the keys.
+fn take_wikilinks(extra: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut keys = Vec::new();
+    extra.retain(|(name, value)| {
+        if name == "wikilinks" {
+            keys.extend(value.split_whitespace().map(str::to_string));
+            false
+        } else {
+            true
+        }
+    });
+    keys
+}
+
+/// Removes the `ids` field (BibLaTeX: other keys of the entry, as Lectern
+/// exports aliases) and returns the keys.
+fn take_ids(extra: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut keys = Vec::new();
+    extra.retain(|(name, value)| {
+        if name.eq_ignore_ascii_case("ids") {
+            keys.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string),
+            );
+            false
+        } else {
+            true
+        }
+    });
+    keys
+}
+
+/// Entry types that are instructions to a bibliography style, not works.
+const NOT_WORKS: &[&str] = &["ieeetranbstctl"];
+
+/// A title for an entry that has none, from what it has: `Untitled:
+/// <venue>, vol. 45, no. 2, pp. 12--20, 1980`, or its kind and key.
+fn untitled_title(p: &NewPaper) -> String {
+    let field = |name: &str| {
+        p.extra
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let mut bits: Vec<String> = Vec::new();
+    if let Some(first) = p.authors.first() {
+        let family = crate::citekey::family_name(first);
+        bits.push(if p.authors.len() > 1 {
+            format!("{family} et al.")
+        } else {
+            family.to_string()
+        });
+    }
+    bits.extend(p.venue.clone().or_else(|| field("howpublished")));
+    bits.extend(field("volume").map(|v| format!("vol. {v}")));
+    bits.extend(field("number").map(|v| format!("no. {v}")));
+    bits.extend(field("pages").map(|v| format!("pp. {v}")));
+    bits.extend(p.year.map(|y| y.to_string()));
+    if bits.is_empty() {
+        let kind = p.entry_type.as_deref().unwrap_or("entry");
+        match p.citekey.as_deref() {
+            Some(key) => format!("Untitled {kind} {key}"),
+            None => format!("Untitled {kind}"),
+        }
+    } else {
+        format!("Untitled: {}", bits.join(", "))
+    }
+}
+
+impl Library {
+    // ----- import -------------------------------------------------------
+
+    /// Imports a text in any format the importer recognises.
+    pub fn import_text(&mut self, text: &str, source: &str) -> Result<ImportReport> {
+        let parsed = crate::import::parse(text, source)?;
+        self.import_papers(parsed.papers, parsed.problems)
+    }
+
+    /// Imports a file (format detected from its content).
+    pub fn import_file(&mut self, path: &Path) -> Result<ImportReport> {
+        let parsed = crate::import::read_file(path)?;
+        self.import_papers(parsed.papers, parsed.problems)
+    }
+
+    /// Adds papers in one transaction, merging those already present
+    /// (matched by DOI, arXiv id, then normalized title).
+    pub fn import_papers(
+        &mut self,
+        papers: Vec<NewPaper>,
+        problems: Vec<Problem>,
+    ) -> Result<ImportReport> {
+        self.import_papers_with_progress(papers, problems, &mut |_, _| true)
+    }
+
+    /// [`Library::import_papers`], reporting `(done, total)` every few
+    /// hundred papers. When `progress` returns `false` the import stops and
+    /// is rolled back: nothing of it is written ([`Error::Cancelled`]).
+    pub fn import_papers_with_progress(
+        &mut self,
+        papers: Vec<NewPaper>,
+        problems: Vec<Problem>,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<ImportReport> {
+        self.ensure_writable()?;
+        let total = papers.len();
+        let mut report = ImportReport {
+            problems,
+            ..Default::default()
+        };
+        let now = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let root = self.root.clone();
+        // Attachments copied into the library folder by this import, removed
+        // again if it does not commit.
+        let mut copied: Vec<PathBuf> = Vec::new();
+        let result = (|| -> Result<Vec<String>> {
+            let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
+            let last_seq = store::pending::last_paper_seq(&tx)?;
+            let mut merged_ids = Vec::new();
+            // Large imports match duplicates in memory; small ones ask SQLite.
+            let mut dedup = if papers.len() >= BULK_IMPORT {
+                Some(store::duplicates::DedupIndex::load(&tx)?)
+            } else {
+                None
+            };
+            // `[[wikilinks]]` an importer found, made relations at the end
+            // so papers later in the same import can be their targets.
+            let mut wikilinks: Vec<(String, String)> = Vec::new();
+            for (done, mut p) in papers.into_iter().enumerate() {
+                if done % PROGRESS_EVERY == 0 && !progress(done, total) {
+                    return Err(Error::Cancelled);
+                }
+                let links_to = take_wikilinks(&mut p.extra);
+                let other_keys = take_ids(&mut p.extra);
+                if p.entry_type
+                    .as_deref()
+                    .is_some_and(|t| NOT_WORKS.contains(&t.to_ascii_lowercase().as_str()))
+                {
+                    report.rejected += 1;
+                    report.problems.push(Problem {
+                        location: p.source.clone(),
+                        message: format!(
+                            "`@{}` controls a bibliography style; it is not a work, so it is left out",
+                            p.entry_type.as_deref().unwrap_or_default()
+                        ),
+                    });
+                    continue;
+                }
+                if p.title.trim().is_empty() {
+                    // Physics and other styles cite without titles; the
+                    // entry is kept under a title made of what it has.
+                    p.title = untitled_title(&p);
+                    report.problems.push(Problem {
+                        location: p.source.clone(),
+                        message: format!("entry has no title; imported as “{}”", p.title),
+                    });
+                }
+                report
+                    .problems
+                    .extend(crate::paths::drop_unsafe_links(&mut p));
+                report.problems.extend(crate::import::cap_sizes(&mut p));
+                let existing = match &dedup {
+                    Some(d) => d.find(&p),
+                    None => store::duplicates::find_duplicate(&tx, &p)?,
+                };
+                let paper_id = match existing {
+                    Some(found) => {
+                        let existing = found.id;
+                        let source = p.source.clone();
+                        let mut changed = store::papers::merge_missing(&tx, &existing, &p, &now)?;
+                        changed |= merge_pdf(&tx, &root, &existing, &p, &mut copied)?;
+                        let row = store::papers::row(&tx, &existing)?;
+                        // The record's own key keeps working: it becomes
+                        // an alias of the paper it merged into.
+                        let alias = match p.citekey.as_deref().map(str::trim) {
+                            Some(key)
+                                if !key.is_empty()
+                                    && key != row.citekey
+                                    && !store::aliases::for_paper(&tx, &existing)?
+                                        .iter()
+                                        .any(|a| a == key) =>
+                            {
+                                if store::aliases::add(&tx, &existing, key)? {
+                                    alloc.take(key);
+                                    changed = true;
+                                    Some(key.to_string())
+                                } else {
+                                    None
+                                }
+                            }
+                            _ => None,
+                        };
+                        if changed {
+                            // The paper's file shows what merged (a PDF link
+                            // from `merge_pdf` touches no column of papers).
+                            store::papers::touch(&tx, &existing, &now)?;
+                            report.merges.push(crate::model::Merge {
+                                source,
+                                citekey: row.citekey,
+                                reason: found.reason.to_string(),
+                                alias,
+                            });
+                            store::pending::mark(&tx, &existing)?;
+                            report.merged += 1;
+                            merged_ids.push(existing.clone());
+                        } else {
+                            report.skipped += 1;
+                        }
+                        existing
+                    }
+                    None => {
+                        let id = store::new_id();
+                        // The source's own key when it is free, else ours.
+                        let citekey = match p.citekey.as_deref() {
+                            Some(key) if alloc.try_take(key) => key.to_string(),
+                            _ => alloc.allocate(&p.authors, &p.title, p.year),
+                        };
+                        store::papers::insert(&tx, &id, &citekey, &p, &now)?;
+                        merge_pdf(&tx, &root, &id, &p, &mut copied)?;
+                        if report.added == 0 {
+                            // One row covers every paper this import adds.
+                            store::pending::mark_added_after(&tx, last_seq)?;
+                        }
+                        if let Some(d) = dedup.as_mut() {
+                            d.add(&id, &p);
+                        }
+                        self.index.add_new(&IndexDoc {
+                            id: id.clone(),
+                            title: p.title,
+                            authors: p.authors,
+                            abstract_text: p.abstract_text,
+                            notes: p.note.into_iter().collect(),
+                            fulltext: p.fulltext,
+                            annotations: Vec::new(),
+                            tags: p.tags,
+                            status: Status::Unread.as_str().to_string(),
+                            year: p.year,
+                        })?;
+                        report.added += 1;
+                        report.added_ids.push(id.clone());
+                        id
+                    }
+                };
+                for key in other_keys {
+                    if store::aliases::add(&tx, &paper_id, &key)? {
+                        alloc.take(&key);
+                    }
+                }
+                wikilinks.extend(links_to.into_iter().map(|key| (paper_id.clone(), key)));
+            }
+            for (from, key) in wikilinks {
+                // A link to a paper the library does not have is left out.
+                if let Ok(to) = store::papers::resolve(&tx, &key)
+                    && to != from
+                {
+                    store::relations::insert(&tx, &from, &to, "related", &now)?;
+                }
+            }
+            // Free-standing notes may mention papers this import added.
+            if store::mentions::any_free_notes(&tx)? {
+                for id in store::mentions::refresh(&tx, &[])? {
+                    store::pending::mark(&tx, &id)?;
+                    if !merged_ids.contains(&id) {
+                        merged_ids.push(id);
+                    }
+                }
+            }
+            if !progress(total, total) {
+                return Err(Error::Cancelled);
+            }
+            Ok(merged_ids)
+        })();
+        // The index flushes its new segment on the other core while SQLite
+        // commits. Both must succeed; if SQLite fails, the index forgets
+        // the papers again.
+        let index = &mut self.index;
+        let (committed, indexed) = std::thread::scope(|scope| {
+            let flush = scope.spawn(move || index.commit());
+            let committed = result.and_then(|m| tx.commit().map(|_| m).map_err(Error::from));
+            let indexed = flush.join().unwrap_or_else(|_| {
+                Err(Error::Index {
+                    path: self.root.join(PRIVATE_DIR).join("index"),
+                    message: "index commit panicked".into(),
+                })
+            });
+            (committed, indexed)
+        });
+        let merged_ids = match committed {
+            Ok(m) => m,
+            Err(e) => {
+                for file in &copied {
+                    let _ = std::fs::remove_file(file);
+                }
+                if indexed.is_ok() {
+                    for id in &report.added_ids {
+                        let _ = self.index.remove(id);
+                    }
+                    // If this fails too, the document count no longer
+                    // matches SQLite and the next open rebuilds the index.
+                    let _ = self.index.commit();
+                } else {
+                    self.index.rollback();
+                }
+                return Err(e.in_library(&self.root));
+            }
+        };
+        // Merged papers are re-read from SQLite and re-indexed.
+        let finish = indexed.and_then(|()| {
+            let seq = store::pending::max_seq(&self.conn)?;
+            if !merged_ids.is_empty() {
+                for id in &merged_ids {
+                    if let Some(doc) = IndexDoc::load(&self.conn, id)? {
+                        self.index.upsert(&doc)?;
+                    }
+                }
+                self.index.commit()?;
+            }
+            store::pending::clear(&self.conn, seq)
+        });
+        self.index_lag = finish.err().map(|e| e.to_string());
+        self.write_out();
+        Ok(report)
+    }
+}

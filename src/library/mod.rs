@@ -1,0 +1,493 @@
+//! The `Library` façade: the one API the CLI and the desktop shell use.
+//!
+//! A library is a folder; its private state lives in `.lectern/`
+//! (`lectern.db`, `index/`, `lock`). Opening for writing takes an exclusive
+//! lock on `.lectern/lock`, so one process at a time owns the SQLite write
+//! connection and the tantivy writer. A second process can still open the
+//! library read-only ([`Library::open_for_reading`]) to list, show, search
+//! and export.
+//!
+//! Every write is one SQLite transaction that also records what the index
+//! owes (`pending_index`); after the commit the index applies and clears it.
+//!
+//! This file opens libraries and reads them; `import.rs` imports, `edit.rs`
+//! holds the edits to papers, `folder_ops.rs` the library folder (sync,
+//! inbox, trash, merge, repair), reindexing and exports.
+//!
+//! ```no_run
+//! # fn main() -> lectern::Result<()> {
+//! let mut lib = lectern::Library::open("demo-library")?;
+//! lib.import_text("A Title\n\nAn abstract long enough to be prose, with more words than a title has. It ends here.", "pasted")?;
+//! for hit in lib.search("abstract", 10)? {
+//!     println!("{} {}", hit.citekey, hit.title);
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::citekey::Allocator;
+use crate::error::{Error, Result};
+use crate::index::{IndexDoc, SearchIndex};
+use crate::model::{
+    Annotation, ImportReport, NewPaper, Note, Paper, Problem, Related, SearchHit, Status,
+    TextPosition, TextQuote,
+};
+use crate::store::{self, now};
+use crate::sync::{self as folder, SyncReport};
+
+mod edit;
+mod folder_ops;
+mod import;
+
+/// Name of the private folder inside a library.
+pub const PRIVATE_DIR: &str = ".lectern";
+
+/// From this many papers on, an import loads the library's identifying keys
+/// into memory instead of looking each paper up.
+const BULK_IMPORT: usize = 1000;
+
+/// Folder inside a library where attached files live, one subfolder per
+/// citekey.
+pub use crate::sync::ATTACHMENTS_DIR;
+
+/// How often (in papers) a long import reports progress and checks for
+/// cancellation.
+const PROGRESS_EVERY: usize = 250;
+
+/// How much context an annotation keeps on each side of its quote.
+const QUOTE_CONTEXT_CHARS: usize = 32;
+
+/// An open library.
+pub struct Library {
+    root: PathBuf,
+    conn: Connection,
+    index: SearchIndex,
+    /// Held for the life of a writable library; `None` when read-only.
+    lock: Option<File>,
+    /// The last failure to bring the index up to date after a committed
+    /// write; the pending queue keeps the work for the next open.
+    index_lag: Option<String>,
+    /// Whether writes are written out to the library folder's files.
+    mirror: bool,
+    /// What write-outs and syncs since the last [`Library::take_folder_report`] did.
+    folder_report: SyncReport,
+    /// The last failure to write the library folder; the owed files stay
+    /// recorded for the next sync.
+    folder_lag: Option<String>,
+}
+
+/// What a sync compares with the library.
+enum Scope<'a> {
+    /// The files a walk of the folder found.
+    Listed(Box<folder::Listing>),
+    /// Only these paths (what file-system events named).
+    Paths(&'a [PathBuf]),
+}
+
+impl Library {
+    /// Opens (creating if needed) the library at `root` for reading and
+    /// writing. Fails with [`Error::Locked`] if another process has it open
+    /// for writing.
+    pub fn open(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        let mut lib = Library::open_unsynced(&root, &private)?;
+        // Reconcile what changed in the folder while nothing watched it.
+        match lib.sync() {
+            Ok(report) => lib.folder_report = report,
+            Err(e) => lib.folder_lag = Some(e.to_string()),
+        }
+        Ok(lib)
+    }
+
+    fn open_unsynced(root: &Path, private: &Path) -> Result<Library> {
+        let root = root.to_path_buf();
+        let private = private.to_path_buf();
+        if root.exists() && !root.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{}: library path is not a folder",
+                root.display()
+            )));
+        }
+        std::fs::create_dir_all(&private).map_err(|e| Error::io(&private, e))?;
+        // An absolute, link-free root: the watcher's events name absolute
+        // paths, and paths::resolve_inside compares real paths.
+        let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
+        let private = root.join(PRIVATE_DIR);
+        write_ignore_files(&root, &private)?;
+        let lock_path = private.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    library: root,
+                    lock: lock_path,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        let conn = store::open(&private.join("lectern.db"))?;
+        let index_path = private.join("index");
+        let (mut index, created) = SearchIndex::open(&index_path, true)?;
+        if created {
+            index.rebuild(&conn)?;
+        } else if index.replay(&conn).is_err() {
+            // The index is derived data: one that cannot take the queued
+            // writes (damaged by a crash) is thrown away and rebuilt.
+            drop(index);
+            index = SearchIndex::recreate(&index_path)?;
+            index.rebuild(&conn)?;
+        } else if index.num_docs() != store::papers::count(&conn)? {
+            // A stale or foreign index (wrong document count) is rebuilt.
+            index.rebuild(&conn)?;
+        }
+        Ok(Library {
+            root,
+            conn,
+            index,
+            lock: Some(lock),
+            index_lag: None,
+            mirror: true,
+            folder_report: SyncReport::default(),
+            folder_lag: None,
+        })
+    }
+
+    /// Opens for writing like [`Library::open`] but leaves the folder
+    /// reconciliation to the caller's first [`Library::sync`] (the desktop
+    /// app runs it on its watcher thread, so the window shows at once).
+    /// Writes are written out to the folder as usual.
+    pub fn open_without_sync(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        Library::open_unsynced(&root, &private)
+    }
+
+    /// Opens for writing without reading or writing the library folder's
+    /// files: writes only record what the folder is owed, and the next
+    /// [`Library::sync`] writes it out. For benchmarks and bulk loads.
+    pub fn open_without_folder(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let private = root.join(PRIVATE_DIR);
+        // A plain open would sync; take the same steps without it.
+        let mut lib = Library::open_unsynced(&root, &private)?;
+        lib.mirror = false;
+        Ok(lib)
+    }
+
+    /// Opens for writing if possible, else read-only when another process
+    /// holds the write lock. For commands that only read.
+    pub fn open_for_reading(root: impl AsRef<Path>) -> Result<Library> {
+        match Library::open(root.as_ref()) {
+            Err(Error::Locked { .. }) => Library::open_read_only(root),
+            other => other,
+        }
+    }
+
+    /// Opens an existing library without taking the write lock.
+    pub fn open_read_only(root: impl AsRef<Path>) -> Result<Library> {
+        let root = root.as_ref().to_path_buf();
+        let root = root.canonicalize().unwrap_or(root);
+        let private = root.join(PRIVATE_DIR);
+        let db = private.join("lectern.db");
+        if !db.exists() {
+            return Err(Error::Invalid(format!(
+                "{}: not a Lectern library (no {PRIVATE_DIR}/lectern.db)",
+                root.display()
+            )));
+        }
+        let conn = store::open(&db)?;
+        // Read-only, the index cannot be rebuilt here: say how to.
+        let (index, _) = SearchIndex::open(&private.join("index"), false).map_err(|e| match e {
+            Error::Index { path, message } => Error::Index {
+                path,
+                message: format!(
+                    "{message}; it is damaged or being written: `lectern reindex` rebuilds it once no other Lectern holds the library"
+                ),
+            },
+            other => other,
+        })?;
+        Ok(Library {
+            root,
+            conn,
+            index,
+            lock: None,
+            index_lag: None,
+            mirror: false,
+            folder_report: SyncReport::default(),
+            folder_lag: None,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn is_writable(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Why the index is behind SQLite, if it is.
+    pub fn index_lag(&self) -> Option<&str> {
+        self.index_lag.as_deref()
+    }
+
+    /// Direct read access to the store, for exporters and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn ensure_writable(&self) -> Result<()> {
+        if self.lock.is_some() {
+            Ok(())
+        } else {
+            Err(Error::Locked {
+                library: self.root.clone(),
+                lock: self.root.join(PRIVATE_DIR).join("lock"),
+            })
+        }
+    }
+
+    /// Runs `f` in one write transaction, then brings the index up to date.
+    fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.ensure_writable()?;
+        let root = self.root.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::from(e).in_library(&root))?;
+        let out = f(&tx).map_err(|e| e.in_library(&root))?;
+        tx.commit().map_err(|e| Error::from(e).in_library(&root))?;
+        self.catch_up_index();
+        self.write_out();
+        Ok(out)
+    }
+
+    /// Writes what the library folder is owed, when mirroring. A failure
+    /// (a full disk) does not undo the committed change: the owed files
+    /// stay recorded and the next write or sync retries.
+    fn write_out(&mut self) {
+        if !self.mirror {
+            return;
+        }
+        let mut report = SyncReport::default();
+        match folder::flush(&mut self.conn, &self.root, &mut report) {
+            Ok(()) => self.folder_lag = None,
+            Err(e) => self.folder_lag = Some(e.to_string()),
+        }
+        self.folder_report.absorb(report);
+    }
+
+    fn catch_up_index(&mut self) {
+        self.index_lag = self.index.replay(&self.conn).err().map(|e| e.to_string());
+    }
+
+    // ----- reading ------------------------------------------------------
+
+    /// Resolves an id or citekey to an id.
+    pub fn resolve(&self, key: &str) -> Result<String> {
+        store::papers::resolve(&self.conn, key)
+    }
+
+    /// A paper with its notes, highlights and relations.
+    pub fn paper(&self, key: &str) -> Result<Paper> {
+        let id = self.resolve(key)?;
+        store::papers::load(&self.conn, &id)
+    }
+
+    /// Papers in import order, optionally filtered.
+    pub fn list(&self, tag: Option<&str>, status: Option<Status>) -> Result<Vec<Paper>> {
+        store::papers::list_ids(&self.conn, tag, status)?
+            .iter()
+            .map(|id| store::papers::load(&self.conn, id))
+            .collect()
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        store::papers::count(&self.conn)
+    }
+
+    /// Full-text search; see [`crate::index::query`] for the syntax.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.index_read(|| self.index.search(&self.conn, query, limit))
+    }
+
+    /// Runs a read of the index. The index checks its files when it opens;
+    /// damage it cannot see then can make the index library panic while
+    /// reading, which becomes a one-line error naming the way out.
+    fn index_read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+            Err(Error::Index {
+                path: self.root.join(PRIVATE_DIR).join("index"),
+                message: "the index is damaged (reading it failed); `lectern reindex` rebuilds it from the library".into(),
+            })
+        })
+    }
+
+    /// Suggested related papers plus the user's own relations.
+    pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
+        let id = self.resolve(key)?;
+        Ok(Related {
+            suggestions: self.index_read(|| self.index.related(&self.conn, &id, limit))?,
+            relations: store::relations::for_paper(&self.conn, &id)?,
+        })
+    }
+
+    pub fn notes(&self, key: &str) -> Result<Vec<Note>> {
+        let id = self.resolve(key)?;
+        store::notes::for_paper(&self.conn, &id)
+    }
+
+    // ----- views for front ends -----------------------------------------
+
+    /// Paper count, and counts per tag, status and star.
+    pub fn facets(&self) -> Result<crate::views::Facets> {
+        crate::views::facets(&self.conn)
+    }
+
+    /// Search with sidebar filters; an empty query browses instead.
+    pub fn find(
+        &self,
+        query: &str,
+        filter: &crate::views::Filter,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
+        if query.trim().is_empty() {
+            return self.browse(filter, limit);
+        }
+        // Filters go first so the user's last word stays a prefix.
+        let mut q = String::new();
+        if let Some(tag) = &filter.tag {
+            q.push_str(&format!("tag:\"{}\" ", tag.replace('"', "")));
+        }
+        if let Some(status) = filter.status {
+            q.push_str(&format!("status:{status} "));
+        }
+        q.push_str(query);
+        if !filter.starred {
+            return self.search(&q, limit);
+        }
+        let hits = self.search(&q, limit.saturating_mul(20).max(200))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT starred FROM papers WHERE id = ?1")?;
+        let mut kept = Vec::new();
+        for hit in hits {
+            let starred: bool = stmt.query_row([&hit.id], |r| r.get(0))?;
+            if starred {
+                kept.push(hit);
+                if kept.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Papers without a query, newest first, optionally filtered.
+    pub fn browse(&self, filter: &crate::views::Filter, limit: usize) -> Result<Vec<SearchHit>> {
+        crate::views::browse(&self.conn, filter, limit)
+    }
+
+    /// Notes on other papers that link to this one with `[[citekey]]`.
+    pub fn backlinks(&self, key: &str) -> Result<Vec<crate::views::Backlink>> {
+        let id = self.resolve(key)?;
+        crate::views::backlinks(&self.conn, &id)
+    }
+
+    /// Papers whose citekey or title starts with (or title contains) `prefix`,
+    /// for `[[` completion.
+    pub fn complete(&self, prefix: &str, limit: usize) -> Result<Vec<crate::views::PaperRef>> {
+        crate::views::complete(&self.conn, prefix, limit)
+    }
+
+    /// The user's links as a graph; with `center`, also that paper's
+    /// strongest suggestions as suggested edges.
+    pub fn graph(&self, center: Option<&str>, suggestions: usize) -> Result<crate::views::Graph> {
+        let mut graph = crate::views::links_graph(&self.conn, crate::views::GRAPH_EDGE_LIMIT)?;
+        if let Some(key) = center {
+            let id = self.resolve(key)?;
+            let related = self.index_read(|| self.index.related(&self.conn, &id, suggestions))?;
+            let me = crate::views::paper_ref(&self.conn, &id)?;
+            crate::views::add_suggestions(&mut graph, me, related);
+        }
+        Ok(graph)
+    }
+}
+
+/// Keeps `.lectern/` and write-out leftovers out of git and Syncthing.
+fn write_ignore_files(root: &Path, private: &Path) -> Result<()> {
+    let gitignore = private.join(".gitignore");
+    if !gitignore.exists() {
+        crate::fsutil::write_atomic(&gitignore, b"*\n")?;
+    }
+    let stignore = root.join(".stignore");
+    if !stignore.exists() {
+        crate::fsutil::write_atomic(&stignore, b".lectern\n.lectern-tmp-*\n.lectern-aside-*\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn papers(n: usize) -> Vec<NewPaper> {
+        (0..n)
+            .map(|i| NewPaper {
+                title: format!("Paper number {i} about cancellable imports"),
+                abstract_text: format!("Abstract {i} of a paper that tests cancelling."),
+                source: format!("test:{i}"),
+                ..NewPaper::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_cancelled_import_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        lib.import_papers(papers(3), Vec::new()).unwrap();
+        let mut calls = Vec::new();
+        let err = lib
+            .import_papers_with_progress(papers(600), Vec::new(), &mut |done, total| {
+                calls.push((done, total));
+                done < 500
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err}");
+        assert_eq!(calls, vec![(0, 600), (250, 600), (500, 600)]);
+        assert_eq!(lib.count().unwrap(), 3);
+        assert_eq!(lib.search("cancellable", 1000).unwrap().len(), 3);
+        // Reopening agrees: the index holds no ghost of the cancelled papers.
+        drop(lib);
+        let lib = Library::open(dir.path()).unwrap();
+        assert_eq!(lib.count().unwrap(), 3);
+        assert_eq!(lib.search("cancellable", 1000).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn progress_reaches_the_total() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lib = Library::open(dir.path()).unwrap();
+        let mut last = (0, 0);
+        let report = lib
+            .import_papers_with_progress(papers(300), Vec::new(), &mut |d, t| {
+                last = (d, t);
+                true
+            })
+            .unwrap();
+        assert_eq!(report.added, 300);
+        assert_eq!(last, (300, 300));
+    }
+}
