@@ -475,24 +475,48 @@ fn unusable_library_folders_fail_with_their_path() {
 }
 
 #[test]
-fn a_second_writer_is_refused_but_readers_still_read() {
+fn the_cli_writes_while_another_process_holds_the_library() {
     let lib = Lib::new();
     lib.import_seed();
     let key = lib.key_of("ZoomEye");
-    let before = lib.ok(&["--json", "list"]);
-    let holder = lectern::Library::open(lib.root()).expect("open");
-    let err = lib.fails(&["tag", &key, "busy"]);
-    assert!(err.contains("in use by another Lectern process"), "{err}");
-    lib.fails(&["import", SEED]);
-    // Reading still works while the other process writes.
-    assert!(
-        lib.search_titles("zoom")
-            .iter()
-            .any(|t| t.starts_with("ZoomEye"))
-    );
-    assert_eq!(lib.ok(&["--json", "list"]), before);
-    drop(holder);
+    // The holder stands for the open window: it has the index writer.
+    let mut holder = lectern::Library::open(lib.root()).expect("open");
+    assert!(holder.holds_index());
     lib.ok(&["tag", &key, "busy"]);
+    lib.ok(&["note", "add", &key, "--text", "written beside the window"]);
+    let bib = lib.dir.path().join("more.bib");
+    std::fs::write(
+        &bib,
+        "@article{beside2024, title = {Imported beside the window}, year = {2024}}\n",
+    )
+    .unwrap();
+    let report = lib.json(&["import", bib.to_str().unwrap()]);
+    assert_eq!(report["added"], 1, "{report}");
+    // Stored at once and in the files; the holder's index applies the queue.
+    assert_eq!(
+        lib.json(&["show", &key])["tags"],
+        serde_json::json!(["busy"])
+    );
+    assert!(lib.root().join("papers/beside2024.md").exists());
+    assert!(holder.catch_up_others().expect("catch up"));
+    assert!(!holder.catch_up_others().expect("nothing new"));
+    let hits: Vec<String> = holder
+        .search("tag:busy", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.citekey)
+        .collect();
+    assert_eq!(hits, vec![key.clone()]);
+    assert_eq!(
+        holder.search("imported beside window", 10).unwrap().len(),
+        1
+    );
+    // Only the holder rebuilds the index.
+    let err = lib.fails(&["reindex"]);
+    assert!(err.contains("in use by another Lectern process"), "{err}");
+    drop(holder);
+    lib.ok(&["sync", "--check"]);
+    assert_eq!(lib.search_titles("written beside").len(), 1);
 }
 
 #[test]

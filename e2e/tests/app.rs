@@ -449,3 +449,28 @@ async fn the_web_view_cannot_export_into_a_folder_nobody_chose() -> Result<()> {
     assert_eq!(written, vec!["secret.txt".to_string()]);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_cli_writes_while_the_window_is_open_and_the_window_shows_it() -> Result<()> {
+    let app = App::with_sample().await?;
+    let run = async {
+        app.wait_results("").await?;
+        let out = std::process::Command::new(lectern_e2e::cli_binary())
+            .arg("--library")
+            .arg(&app.library)
+            .args(["tag", "videomaeV2Scaling", "from-the-shell"])
+            .output()?;
+        let sidebar = app.wait_text("#sidebar", "from-the-shell").await?;
+        anyhow::Ok((out, sidebar))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (out, sidebar) = run?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(sidebar.contains("from-the-shell"), "{sidebar}");
+    Ok(())
+}

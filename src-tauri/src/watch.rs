@@ -11,8 +11,9 @@ use tauri_specta::Event;
 use crate::commands::FolderEvent;
 use crate::state::{Opened, State};
 
-/// How often the thread checks whether another library was opened.
-const POLL: Duration = Duration::from_secs(1);
+/// How often the thread checks whether another library was opened, and
+/// whether another Lectern process (the CLI) wrote to this one.
+const POLL: Duration = Duration::from_millis(400);
 
 /// How long a just-opened library is left to the window before the full
 /// reconcile starts. The window's first results come from the library as
@@ -87,6 +88,9 @@ pub fn start(app: tauri::AppHandle, state: State) {
             };
             let report = state.with(|lib| {
                 let mut report = lib.take_folder_report();
+                if lib.catch_up_others().unwrap_or(false) {
+                    report.others += 1;
+                }
                 let more = match (&scope, listing.take()) {
                     (Some(Some(paths)), _) => Some(lib.sync_paths(paths)?),
                     (Some(None), Some(listing)) => Some(lib.sync_listed(listing)?),

@@ -585,11 +585,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let timeout = if report.inbox_waiting {
                         crate::sync::inbox::SETTLE
                     } else {
-                        std::time::Duration::from_secs(3600)
+                        // Also how soon others' writes reach the index.
+                        std::time::Duration::from_millis(400)
                     };
-                    report = match watcher.wait(timeout) {
+                    let waited = watcher.wait(timeout);
+                    lib.catch_up_others()?;
+                    report = match waited {
                         crate::sync::watch::Wait::Closed => break,
-                        crate::sync::watch::Wait::TimedOut if !report.inbox_waiting => continue,
+                        crate::sync::watch::Wait::TimedOut if !report.inbox_waiting => {
+                            report = crate::sync::SyncReport::default();
+                            continue;
+                        }
                         // Files were still being copied into the inbox.
                         crate::sync::watch::Wait::TimedOut => {
                             let inbox = lib.root().join(crate::sync::INBOX_DIR);

@@ -45,7 +45,8 @@ impl Library {
         }
         self.catch_up_index();
         let inbox_dir = self.root.join(folder::INBOX_DIR);
-        if paths.is_none_or(|p| p.iter().any(|p| p.starts_with(&inbox_dir))) {
+        // The inbox is the holder's: two processes would import a file twice.
+        if self.holds_index() && paths.is_none_or(|p| p.iter().any(|p| p.starts_with(&inbox_dir))) {
             let was = std::mem::replace(&mut self.mirror, true);
             let inbox = self.import_inbox(&mut report);
             self.mirror = was;
@@ -258,7 +259,12 @@ impl Library {
 
     /// Rebuilds the full-text index from SQLite.
     pub fn reindex(&mut self) -> Result<u64> {
-        self.ensure_writable()?;
+        if !self.holds_index() {
+            return Err(Error::Locked {
+                library: self.root.clone(),
+                lock: self.root.join(PRIVATE_DIR).join("lock"),
+            });
+        }
         self.index.rebuild(&self.conn)?;
         self.index_lag = None;
         Ok(self.index.num_docs())

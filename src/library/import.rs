@@ -285,18 +285,20 @@ impl Library {
                         if let Some(d) = dedup.as_mut() {
                             d.add(&id, &p);
                         }
-                        self.index.add_new(&IndexDoc {
-                            id: id.clone(),
-                            title: p.title,
-                            authors: p.authors,
-                            abstract_text: p.abstract_text,
-                            notes: p.note.into_iter().collect(),
-                            fulltext: p.fulltext,
-                            annotations: Vec::new(),
-                            tags: p.tags,
-                            status: Status::Unread.as_str().to_string(),
-                            year: p.year,
-                        })?;
+                        if self.lock.is_some() {
+                            self.index.add_new(&IndexDoc {
+                                id: id.clone(),
+                                title: p.title,
+                                authors: p.authors,
+                                abstract_text: p.abstract_text,
+                                notes: p.note.into_iter().collect(),
+                                fulltext: p.fulltext,
+                                annotations: Vec::new(),
+                                tags: p.tags,
+                                status: Status::Unread.as_str().to_string(),
+                                year: p.year,
+                            })?;
+                        }
                         report.added += 1;
                         report.added_ids.push(id.clone());
                         id
@@ -334,9 +336,11 @@ impl Library {
         // The index flushes its new segment on the other core while SQLite
         // commits. Both must succeed; if SQLite fails, the index forgets
         // the papers again.
+        let holds_index = self.lock.is_some();
         let index = &mut self.index;
         let (committed, indexed) = std::thread::scope(|scope| {
-            let flush = scope.spawn(move || index.commit());
+            // Shared, the index work stays queued for the holder.
+            let flush = scope.spawn(move || if holds_index { index.commit() } else { Ok(()) });
             let committed = result.and_then(|m| tx.commit().map(|_| m).map_err(Error::from));
             let indexed = flush.join().unwrap_or_else(|_| {
                 Err(Error::Index {
@@ -365,8 +369,12 @@ impl Library {
                 return Err(e.in_library(&self.root));
             }
         };
-        // Merged papers are re-read from SQLite and re-indexed.
+        // Merged papers are re-read from SQLite and re-indexed (by the
+        // holder of the index; shared, the queue keeps them).
         let finish = indexed.and_then(|()| {
+            if !holds_index {
+                return Ok(());
+            }
             let seq = store::pending::max_seq(&self.conn)?;
             if !merged_ids.is_empty() {
                 for id in &merged_ids {

@@ -2,10 +2,11 @@
 //!
 //! A library is a folder; its private state lives in `.lectern/`
 //! (`lectern.db`, `index/`, `lock`). Opening for writing takes an exclusive
-//! lock on `.lectern/lock`, so one process at a time owns the SQLite write
-//! connection and the tantivy writer. A second process can still open the
-//! library read-only ([`Library::open_for_reading`]) to list, show, search
-//! and export.
+//! lock on `.lectern/lock`, so one process at a time owns the tantivy
+//! writer. A second process writes beside it ([`Library::open_shared`]):
+//! SQLite orders the writes, and the holder applies the index work the
+//! other leaves queued ([`Library::catch_up_others`]). Read-only opens
+//! ([`Library::open_for_reading`]) list, show, search and export.
 //!
 //! Every write is one SQLite transaction that also records what the index
 //! owes (`pending_index`); after the commit the index applies and clears it.
@@ -66,8 +67,17 @@ pub struct Library {
     root: PathBuf,
     conn: Connection,
     index: SearchIndex,
-    /// Held for the life of a writable library; `None` when read-only.
+    /// Held for the life of a writable library; `None` when read-only or
+    /// shared.
     lock: Option<File>,
+    /// Writing while another process holds the library (the window is
+    /// open): SQLite takes the writes (its own locking orders them), the
+    /// index work is left in the pending queue for the holder, which
+    /// applies it ([`Library::catch_up_others`]).
+    shared: bool,
+    /// SQLite's `data_version` when the holder last looked for others'
+    /// commits.
+    data_version: Option<i64>,
     /// The last failure to bring the index up to date after a committed
     /// write; the pending queue keeps the work for the next open.
     index_lag: Option<String>,
@@ -90,12 +100,18 @@ enum Scope<'a> {
 
 impl Library {
     /// Opens (creating if needed) the library at `root` for reading and
-    /// writing. Fails with [`Error::Locked`] if another process has it open
-    /// for writing.
+    /// writing. When another process holds it, the library is opened
+    /// shared ([`Library::open_shared`]) and the folder is left to the
+    /// holder.
     pub fn open(root: impl AsRef<Path>) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
         let private = root.join(PRIVATE_DIR);
-        let mut lib = Library::open_unsynced(&root, &private)?;
+        let mut lib = match Library::open_unsynced(&root, &private) {
+            // Another process (the window) holds the library: write beside
+            // it; it watches the folder and applies the index work.
+            Err(Error::Locked { .. }) => return Library::open_shared(&root),
+            other => other?,
+        };
         // Reconcile what changed in the folder while nothing watched it.
         match lib.sync() {
             Ok(report) => lib.folder_report = report,
@@ -156,6 +172,8 @@ impl Library {
             conn,
             index,
             lock: Some(lock),
+            shared: false,
+            data_version: None,
             index_lag: None,
             mirror: true,
             folder_report: SyncReport::default(),
@@ -194,6 +212,44 @@ impl Library {
         }
     }
 
+    /// Opens an existing library that another process holds, for writing
+    /// beside it: see the `shared` field.
+    pub fn open_shared(root: impl AsRef<Path>) -> Result<Library> {
+        let mut lib = Library::open_read_only(root)?;
+        lib.shared = true;
+        lib.mirror = true;
+        Ok(lib)
+    }
+
+    /// Whether this process holds the library (and its index writer).
+    pub fn holds_index(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Brings the index up to date with what other processes committed
+    /// since the last call (a CLI writing while the window holds the
+    /// library). Cheap when nothing changed: one `PRAGMA data_version`.
+    /// Returns whether anything was applied.
+    pub fn catch_up_others(&mut self) -> Result<bool> {
+        if !self.holds_index() {
+            return Ok(false);
+        }
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.data_version == Some(version) {
+            return Ok(false);
+        }
+        self.data_version = Some(version);
+        let (_, ids) = store::pending::read(&self.conn)?;
+        if ids.is_empty() {
+            return Ok(false);
+        }
+        self.index.replay(&self.conn)?;
+        self.index_lag = None;
+        Ok(true)
+    }
+
     /// Opens an existing library without taking the write lock.
     pub fn open_read_only(root: impl AsRef<Path>) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
@@ -222,6 +278,8 @@ impl Library {
             conn,
             index,
             lock: None,
+            shared: false,
+            data_version: None,
             index_lag: None,
             mirror: false,
             folder_report: SyncReport::default(),
@@ -234,7 +292,7 @@ impl Library {
     }
 
     pub fn is_writable(&self) -> bool {
-        self.lock.is_some()
+        self.lock.is_some() || self.shared
     }
 
     /// Why the index is behind SQLite, if it is.
@@ -248,7 +306,7 @@ impl Library {
     }
 
     fn ensure_writable(&self) -> Result<()> {
-        if self.lock.is_some() {
+        if self.is_writable() {
             Ok(())
         } else {
             Err(Error::Locked {
@@ -289,6 +347,9 @@ impl Library {
     }
 
     fn catch_up_index(&mut self) {
+        if !self.holds_index() {
+            return; // the holder applies the queue
+        }
         self.index_lag = self.index.replay(&self.conn).err().map(|e| e.to_string());
     }
 

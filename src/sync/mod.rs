@@ -83,6 +83,9 @@ pub struct SyncReport {
     pub inbox_failed: usize,
     /// Files in the inbox still being written; the next sync takes them.
     pub inbox_waiting: bool,
+    /// Writes another Lectern process made while this one holds the
+    /// library (applied to the index).
+    pub others: usize,
     /// Conflicts that need the user: conflict copies written now, and
     /// conflict files found (`*.conflict-*`, `*.sync-conflict-*`, files with
     /// git conflict markers). Library-relative paths.
@@ -107,6 +110,7 @@ impl SyncReport {
             + self.notes
             + self.inbox_imported
             + self.inbox_failed
+            + self.others
             > 0
     }
 
@@ -122,6 +126,7 @@ impl SyncReport {
         self.inbox_imported += more.inbox_imported;
         self.inbox_failed += more.inbox_failed;
         self.inbox_waiting |= more.inbox_waiting;
+        self.others += more.others;
         self.conflicts.extend(more.conflicts);
         self.problems.extend(more.problems);
     }

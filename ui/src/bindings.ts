@@ -539,6 +539,11 @@ export type SyncReport = {
 	/**  Files in the inbox still being written; the next sync takes them. */
 	inbox_waiting: boolean,
 	/**
+	 *  Writes another Lectern process made while this one holds the
+	 *  library (applied to the index).
+	 */
+	others: number,
+	/**
 	 *  Conflicts that need the user: conflict copies written now, and
 	 *  conflict files found (`*.conflict-*`, `*.sync-conflict-*`, files with
 	 *  git conflict markers). Library-relative paths.
