@@ -511,6 +511,26 @@ fn the_cli_writes_while_another_process_holds_the_library() {
         holder.search("imported beside window", 10).unwrap().len(),
         1
     );
+    // A large batch is taken in a chunk per call, so the window between
+    // calls is never kept waiting long.
+    let many: String = (0..1200)
+        .map(|i| format!("@article{{batch{i}, title = {{Batch paper {i} on axolotl gills}}}}\n"))
+        .collect();
+    let many_bib = lib.dir.path().join("many.bib");
+    std::fs::write(&many_bib, many).unwrap();
+    assert_eq!(
+        lib.json(&["import", many_bib.to_str().unwrap()])["added"],
+        1200
+    );
+    let mut calls = 0;
+    while holder.catch_up_others().expect("catch up") {
+        calls += 1;
+        if !holder.others_pending() {
+            break;
+        }
+    }
+    assert_eq!(calls, 3, "1,200 papers in chunks of 500");
+    assert_eq!(holder.search("axolotl", 2000).unwrap().len(), 1200);
     // Only the holder rebuilds the index.
     let err = lib.fails(&["reindex"]);
     assert!(err.contains("in use by another Lectern process"), "{err}");

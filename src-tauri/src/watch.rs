@@ -36,6 +36,7 @@ pub fn start(app: tauri::AppHandle, state: State) {
     std::thread::spawn(move || {
         let mut watched: Option<(PathBuf, lectern::sync::watch::FolderWatcher)> = None;
         let mut retry_inbox = false;
+        let mut catching_up = false;
         loop {
             let root = writable_root(&state);
             // A library just opened: watch it, and reconcile what changed
@@ -55,6 +56,10 @@ pub fn start(app: tauri::AppHandle, state: State) {
             };
             let wait = if retry_inbox {
                 lectern::sync::inbox::SETTLE
+            } else if catching_up {
+                // More of another process's batch to index: come back at
+                // once, letting the window's commands in between.
+                Duration::from_millis(1)
             } else {
                 POLL
             };
@@ -88,7 +93,10 @@ pub fn start(app: tauri::AppHandle, state: State) {
             };
             let report = state.with(|lib| {
                 let mut report = lib.take_folder_report();
-                if lib.catch_up_others().unwrap_or(false) {
+                let applied = lib.catch_up_others().unwrap_or(false);
+                catching_up = lib.others_pending();
+                // The window refreshes once the whole batch is in.
+                if applied && !catching_up {
                     report.others += 1;
                 }
                 let more = match (&scope, listing.take()) {

@@ -589,7 +589,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         std::time::Duration::from_millis(400)
                     };
                     let waited = watcher.wait(timeout);
-                    lib.catch_up_others()?;
+                    while lib.catch_up_others()? && lib.others_pending() {}
                     report = match waited {
                         crate::sync::watch::Wait::Closed => break,
                         crate::sync::watch::Wait::TimedOut if !report.inbox_waiting => {

@@ -62,6 +62,10 @@ const PROGRESS_EVERY: usize = 250;
 /// How much context an annotation keeps on each side of its quote.
 const QUOTE_CONTEXT_CHARS: usize = 32;
 
+/// How many papers written by another process the holder indexes per
+/// [`Library::catch_up_others`] call (one index commit each).
+const OTHERS_CHUNK: usize = 500;
+
 /// An open library.
 pub struct Library {
     root: PathBuf,
@@ -78,6 +82,9 @@ pub struct Library {
     /// SQLite's `data_version` when the holder last looked for others'
     /// commits.
     data_version: Option<i64>,
+    /// What [`Library::catch_up_others`] still has to apply of others'
+    /// queue: the queue's last row and the papers left.
+    others: Option<(i64, Vec<String>)>,
     /// The last failure to bring the index up to date after a committed
     /// write; the pending queue keeps the work for the next open.
     index_lag: Option<String>,
@@ -174,6 +181,7 @@ impl Library {
             lock: Some(lock),
             shared: false,
             data_version: None,
+            others: None,
             index_lag: None,
             mirror: true,
             folder_report: SyncReport::default(),
@@ -227,27 +235,47 @@ impl Library {
     }
 
     /// Brings the index up to date with what other processes committed
-    /// since the last call (a CLI writing while the window holds the
+    /// since the last look (a CLI writing while the window holds the
     /// library). Cheap when nothing changed: one `PRAGMA data_version`.
-    /// Returns whether anything was applied.
+    /// A large batch (a CLI import) is applied [`OTHERS_CHUNK`] papers per
+    /// call, so a window calling this between its own commands never waits
+    /// long for the library; [`Library::others_pending`] says whether a
+    /// call should follow at once. Returns whether anything was applied.
     pub fn catch_up_others(&mut self) -> Result<bool> {
         if !self.holds_index() {
             return Ok(false);
         }
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        if self.data_version == Some(version) {
-            return Ok(false);
+        if self.others.is_none() {
+            let version: i64 = self
+                .conn
+                .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            if self.data_version == Some(version) {
+                return Ok(false);
+            }
+            self.data_version = Some(version);
+            let (seq, ids) = store::pending::read(&self.conn)?;
+            if ids.is_empty() {
+                return Ok(false);
+            }
+            self.others = Some((seq, ids));
         }
-        self.data_version = Some(version);
-        let (_, ids) = store::pending::read(&self.conn)?;
-        if ids.is_empty() {
+        let Some((seq, ids)) = self.others.as_mut() else {
             return Ok(false);
+        };
+        let chunk: Vec<String> = ids.drain(..ids.len().min(OTHERS_CHUNK)).collect();
+        let (seq, done) = (*seq, ids.is_empty());
+        self.index.apply(&self.conn, &chunk)?;
+        if done {
+            self.others = None;
+            store::pending::clear(&self.conn, seq)?;
         }
-        self.index.replay(&self.conn)?;
         self.index_lag = None;
         Ok(true)
+    }
+
+    /// Whether [`Library::catch_up_others`] has more of a batch to apply.
+    pub fn others_pending(&self) -> bool {
+        self.others.is_some()
     }
 
     /// Opens an existing library without taking the write lock.
@@ -280,6 +308,7 @@ impl Library {
             lock: None,
             shared: false,
             data_version: None,
+            others: None,
             index_lag: None,
             mirror: false,
             folder_report: SyncReport::default(),
@@ -350,6 +379,8 @@ impl Library {
         if !self.holds_index() {
             return; // the holder applies the queue
         }
+        // The replay below takes everything queued, others' batch too.
+        self.others = None;
         self.index_lag = self.index.replay(&self.conn).err().map(|e| e.to_string());
     }
 
