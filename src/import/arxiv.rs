@@ -59,6 +59,7 @@ use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
+use super::head;
 use crate::import::Parsed;
 use crate::import::ids::parse_date;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
@@ -429,15 +430,6 @@ fn problem(source: &str, line: usize, message: String) -> Problem {
         location: format!("{source}:{line}"),
         message,
     }
-}
-
-/// At most the first `max` bytes of `text`, cut at a character boundary.
-fn head(text: &str, max: usize) -> &str {
-    let mut end = max.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 fn non_empty(s: String) -> Option<String> {

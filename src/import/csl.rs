@@ -193,11 +193,7 @@ pub fn looks_like(text: &str) -> bool {
     if !(text.starts_with('[') || text.starts_with('{')) {
         return false;
     }
-    let mut end = text.len().min(SNIFF_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
+    let head = super::head(text, SNIFF_BYTES);
     head.contains("\"title\"")
         && ["\"type\"", "\"author\"", "\"issued\"", "\"id\""]
             .iter()

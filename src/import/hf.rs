@@ -32,6 +32,7 @@
 
 use serde_json::{Map, Value};
 
+use super::head;
 use crate::import::Parsed;
 use crate::import::ids::{arxiv_id_or_url as arxiv_id, parse_date};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
@@ -348,15 +349,6 @@ fn problem(source: &str, line: usize, message: String) -> Problem {
         location: format!("{source}:{line}"),
         message,
     }
-}
-
-/// At most the first `max` bytes of `text`, cut at a character boundary.
-fn head(text: &str, max: usize) -> &str {
-    let mut end = max.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]

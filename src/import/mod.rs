@@ -94,6 +94,16 @@ pub fn cap_sizes(p: &mut NewPaper) -> Vec<Problem> {
     problems
 }
 
+/// The first `max` bytes of `text`, cut at a character boundary (what a
+/// format's `looks_like` sniffs).
+pub(crate) fn head(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Papers found in one input plus what was wrong with it.
 #[derive(Debug, Default)]
 pub struct Parsed {

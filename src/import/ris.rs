@@ -508,7 +508,7 @@ fn normalize_tag(raw: &str) -> Option<String> {
 
 /// A note's text: HTML (as Zotero writes notes) becomes plain text with its
 /// paragraphs; plain text is trimmed and otherwise kept.
-fn note_text(raw: &str) -> String {
+pub(crate) fn note_text(raw: &str) -> String {
     let raw = raw.trim();
     if !(raw.starts_with('<') && raw.contains('>')) {
         return raw.to_string();

@@ -43,11 +43,7 @@ pub fn looks_like(text: &str) -> bool {
     if !(text.starts_with('[') || text.starts_with('{')) {
         return false;
     }
-    let mut end = text.len().min(SNIFF_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].contains("\"itemType\"")
+    super::head(text, SNIFF_BYTES).contains("\"itemType\"")
 }
 
 /// One element of the array: the web API's wrapper or a bare item.
@@ -187,48 +183,6 @@ fn extra_lines(extra: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A note's HTML as plain text: tags dropped, paragraphs kept, the common
-/// entities decoded.
-fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut tag = String::new();
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                tag.clear();
-            }
-            '>' if in_tag => {
-                in_tag = false;
-                let name = tag
-                    .trim_start_matches('/')
-                    .split(|c: char| c.is_whitespace() || c == '/')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                if matches!(
-                    name.as_str(),
-                    "p" | "br" | "div" | "li" | "h1" | "h2" | "h3"
-                ) && !out.ends_with("\n\n")
-                {
-                    out.push_str(if name == "br" { "\n" } else { "\n\n" });
-                }
-            }
-            _ if in_tag => tag.push(c),
-            _ => out.push(c),
-        }
-    }
-    let out = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    crate::import::markdown::trim_blank_lines(out.trim()).to_string()
-}
-
 /// Parses Zotero item JSON. `source` names the input in each paper's
 /// `source` and in problems (`source:line`).
 pub fn parse(text: &str, source: &str) -> Parsed {
@@ -276,7 +230,7 @@ pub fn parse(text: &str, source: &str) -> Parsed {
                 continue;
             }
             Some("note") | Some("annotation") => {
-                let body = html_to_text(item.note.as_deref().unwrap_or(""));
+                let body = super::ris::note_text(item.note.as_deref().unwrap_or(""));
                 match item.parent_item.clone() {
                     Some(parent) if !body.is_empty() => {
                         child_notes.push((parent, body, location));

@@ -229,23 +229,7 @@ impl Library {
                 root.display()
             )));
         }
-        let lock_path = private.join("lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Locked {
-                    library: root.to_path_buf(),
-                    lock: lock_path,
-                });
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
-        }
+        let lock = take_lock(root, &private)?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let moving = root.join(format!("{PRIVATE_DIR}-repair-{stamp}"));
         std::fs::rename(&private, &moving).map_err(|e| Error::io(&private, e))?;

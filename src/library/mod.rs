@@ -142,23 +142,7 @@ impl Library {
         let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
         let private = root.join(PRIVATE_DIR);
         write_ignore_files(&root, &private)?;
-        let lock_path = private.join("lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Locked {
-                    library: root,
-                    lock: lock_path,
-                });
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
-        }
+        let lock = take_lock(&root, &private)?;
         let conn = store::open(&private.join("lectern.db"))?;
         let index_path = private.join("index");
         let (mut index, created) = SearchIndex::open(&index_path, true)?;
@@ -514,6 +498,26 @@ impl Library {
             crate::views::add_suggestions(&mut graph, me, related);
         }
         Ok(graph)
+    }
+}
+
+/// Takes the exclusive lock `.lectern/lock` of the library at `root`;
+/// [`Error::Locked`] when another process holds it.
+fn take_lock(root: &Path, private: &Path) -> Result<File> {
+    let lock_path = private.join("lock");
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked {
+            library: root.to_path_buf(),
+            lock: lock_path,
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock_path, e)),
     }
 }
 
