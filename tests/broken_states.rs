@@ -7,20 +7,9 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command as Process, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::Lib;
-
-fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting for {what}");
-}
+use common::{Lib, eventually};
 
 #[test]
 fn papers_deleted_as_a_whole_are_written_again_and_said_so() {

@@ -7,9 +7,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Lib, SEED};
+use common::{Lib, SEED, eventually};
 use serde_json::Value;
 
 fn read(path: &Path) -> String {
@@ -45,18 +45,6 @@ fn assert_agree(lib: &Lib) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// Waits (up to 20 s) until `cond` holds.
-fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, params};
 
-use super::papers::{PaperRow, ROW_COLUMNS, map_row};
+use super::papers::{Attached, PaperRow, ROW_COLUMNS, map_row};
 use crate::error::Result;
 use crate::model::{Direction, Link, LinkKind, Paper, Relation};
 
@@ -155,7 +155,7 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
         .into_iter()
         .map(|row| {
             let id = row.id.clone();
-            Paper {
+            row.into_paper(Attached {
                 authors: authors.remove(&id).unwrap_or_default(),
                 links: links.remove(&id).unwrap_or_default(),
                 tags: tags.remove(&id).unwrap_or_default(),
@@ -164,20 +164,7 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
                 relations: relations.remove(&id).unwrap_or_default(),
                 extra: fields.remove(&id).unwrap_or_default(),
                 aliases: aliases.remove(&id).unwrap_or_default(),
-                venue: row.venue,
-                entry_type: row.entry_type,
-                id: row.id,
-                citekey: row.citekey,
-                title: row.title,
-                abstract_text: row.abstract_text,
-                year: row.year,
-                doi: row.doi,
-                arxiv: row.arxiv,
-                status: row.status,
-                starred: row.starred,
-                added: row.added,
-                updated: row.updated,
-            }
+            })
         })
         .collect())
 }

@@ -404,7 +404,7 @@ pub fn count(conn: &Connection) -> Result<u64> {
 /// Loads a paper with everything attached to it.
 pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
     let row = row(conn, id)?;
-    Ok(Paper {
+    Ok(row.into_paper(Attached {
         authors: authors(conn, id)?,
         links: links(conn, id)?,
         tags: tags(conn, id)?,
@@ -413,20 +413,49 @@ pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
         relations: super::relations::for_paper(conn, id)?,
         extra: fields(conn, id)?,
         aliases: super::aliases::for_paper(conn, id)?,
-        venue: row.venue,
-        entry_type: row.entry_type,
-        id: row.id,
-        citekey: row.citekey,
-        title: row.title,
-        abstract_text: row.abstract_text,
-        year: row.year,
-        doi: row.doi,
-        arxiv: row.arxiv,
-        status: row.status,
-        starred: row.starred,
-        added: row.added,
-        updated: row.updated,
-    })
+    }))
+}
+
+/// What is attached to a paper besides its row ([`load`] reads it one
+/// paper at a time, `bulk::load_many` for a batch).
+pub(super) struct Attached {
+    pub authors: Vec<String>,
+    pub links: Vec<Link>,
+    pub tags: Vec<String>,
+    pub notes: Vec<crate::model::Note>,
+    pub annotations: Vec<crate::model::Annotation>,
+    pub relations: Vec<crate::model::Relation>,
+    pub extra: Vec<(String, String)>,
+    pub aliases: Vec<String>,
+}
+
+impl PaperRow {
+    /// The whole paper: this row and what is attached to it.
+    pub(super) fn into_paper(self, a: Attached) -> Paper {
+        Paper {
+            authors: a.authors,
+            links: a.links,
+            tags: a.tags,
+            notes: a.notes,
+            annotations: a.annotations,
+            relations: a.relations,
+            extra: a.extra,
+            aliases: a.aliases,
+            venue: self.venue,
+            entry_type: self.entry_type,
+            id: self.id,
+            citekey: self.citekey,
+            title: self.title,
+            abstract_text: self.abstract_text,
+            year: self.year,
+            doi: self.doi,
+            arxiv: self.arxiv,
+            status: self.status,
+            starred: self.starred,
+            added: self.added,
+            updated: self.updated,
+        }
+    }
 }
 
 /// Replaces a paper's metadata (what a paper file's front matter and

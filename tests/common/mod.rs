@@ -125,3 +125,15 @@ pub fn seed_pairs() -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Waits (up to 20 s) until `cond` holds.
+pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(20) {
+        if cond() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}");
+}

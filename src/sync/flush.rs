@@ -1,0 +1,365 @@
+//! Library → files: writing every owed paper file ([`flush`]) without ever
+//! overwriting an edit saved meanwhile (old file set aside, no-replace
+//! rename, conflict copies), and putting back what a killed write-out set
+//! aside.
+
+use super::*;
+
+/// A file compared with what Lectern last recorded of it.
+enum OnDisk {
+    Missing,
+    /// As recorded; its size and mtime now.
+    Unchanged((u64, i64)),
+    /// Changed since: its text, size and mtime, and the hash of its bytes.
+    Changed(String, (u64, i64), String),
+}
+
+/// A symbolic link out of the library counts as missing: it is not read,
+/// and the write that follows replaces the link, not what it points at.
+fn on_disk(root: &Path, path: &Path, st: Option<&FileState>) -> Result<OnDisk> {
+    let (size, mtime) = match crate::paths::entry(root, path) {
+        Ok(crate::paths::Entry::File(meta)) => stat_of(&meta),
+        Ok(_) => return Ok(OnDisk::Missing),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if let Some(st) = st
+        && st.size == size
+        && st.mtime == mtime
+    {
+        return Ok(OnDisk::Unchanged((size, mtime)));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let h = hash(&bytes);
+    if st.is_some_and(|st| st.hash == h) {
+        return Ok(OnDisk::Unchanged((size, mtime)));
+    }
+    Ok(OnDisk::Changed(
+        String::from_utf8_lossy(&bytes).into_owned(),
+        (size, mtime),
+        h,
+    ))
+}
+
+/// What a write-out last saw at a file's path: its size, mtime and hash.
+/// `None`: no file.
+type Seen = Option<((u64, i64), String)>;
+
+/// A name for the new file of the paper with citekey `key`:
+/// `papers/<safe key>.md` ([`crate::paths::key_file_stem`]), with `-2`,
+/// `-3`, … when another file already has that name in any letter case
+/// (the folder may travel to a system that does not tell case apart).
+fn new_file_name(conn: &Connection, key: &str, named: &mut HashSet<String>) -> Result<String> {
+    let stem = crate::paths::key_file_stem(key);
+    let mut n = 1;
+    loop {
+        let rel = if n == 1 {
+            format!("{PAPERS_DIR}/{stem}.md")
+        } else {
+            format!("{PAPERS_DIR}/{stem}-{n}.md")
+        };
+        if !state::taken_any_case(conn, &rel)? && named.insert(rel.to_lowercase()) {
+            return Ok(rel);
+        }
+        n += 1;
+    }
+}
+
+/// One file to write.
+struct Write {
+    path: PathBuf,
+    rel: String,
+    content: String,
+    paper_id: String,
+    /// What was at `path` when the write-out looked: anything else found
+    /// there when the new file goes in is an edit, kept as a conflict copy.
+    seen: Seen,
+}
+
+/// Writes every owed paper file. The library's version of a paper wins;
+/// a file edited outside since the last sync is kept as a conflict copy
+/// first.
+pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
+    let (ids, max_seq) = state::owed(conn)?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let papers_dir = root.join(PAPERS_DIR);
+    std::fs::create_dir_all(&papers_dir).map_err(|e| Error::io(&papers_dir, e))?;
+    // In chunks, so memory and open files stay bounded at any size.
+    let mut failed = Vec::new();
+    for chunk in ids.chunks(FLUSH_CHUNK) {
+        failed.extend(flush_chunk(conn, root, chunk, report)?);
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    state::paid(&tx, &ids, max_seq)?;
+    state::owe(&tx, &failed)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn flush_chunk(
+    conn: &mut Connection,
+    root: &Path,
+    ids: &[String],
+    report: &mut SyncReport,
+) -> Result<Vec<String>> {
+    let mut writes: Vec<Write> = Vec::new();
+    // Papers whose file could not be written: still owed.
+    let mut failed: Vec<String> = Vec::new();
+    // Names given to new files in this chunk, in lowercase.
+    let mut named: HashSet<String> = HashSet::new();
+    let mut gone: Vec<String> = Vec::new();
+    let mut recorded: Vec<FileState> = Vec::new();
+    // One query per table for the whole chunk.
+    let mut loaded: std::collections::HashMap<String, crate::model::Paper> =
+        store::bulk::load_many(conn, ids)?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+    let mut states = state::for_items(conn, ids)?;
+    for id in ids {
+        let st = states.remove(id);
+        let paper = match loaded.remove(id) {
+            Some(p) => p,
+            None => {
+                // Deleted in the library: its file goes too, unless it was
+                // edited since; then it stays and the next scan brings the
+                // paper back rather than lose the edit.
+                if let Some(st) = st {
+                    let path = root.join(&st.path);
+                    match on_disk(root, &path, Some(&st))? {
+                        OnDisk::Unchanged(_) => {
+                            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                            report.removed += 1;
+                        }
+                        OnDisk::Missing => {}
+                        OnDisk::Changed(..) => report.conflicts.push(st.path.clone()),
+                    }
+                    gone.push(st.path);
+                }
+                continue;
+            }
+        };
+        let content = file::render(&paper);
+        let h = hash(content.as_bytes());
+        // A file keeps its name (a person may have renamed it); a new one
+        // is named after the citekey, made safe and unique.
+        let rel = match &st {
+            Some(st) => st.path.clone(),
+            None => new_file_name(conn, &paper.citekey, &mut named)?,
+        };
+        let path = root.join(&rel);
+        let seen: Seen = match on_disk(root, &path, st.as_ref())? {
+            OnDisk::Unchanged(_) if st.as_ref().is_some_and(|s| s.hash == h) => continue,
+            OnDisk::Unchanged(stat) => st.as_ref().map(|s| (stat, s.hash.clone())),
+            OnDisk::Missing => None,
+            OnDisk::Changed(_, stat, theirs) if theirs == h => {
+                // Already holds our text (an interrupted earlier write).
+                recorded.push(FileState {
+                    path: rel.clone(),
+                    kind: "paper".into(),
+                    item_id: id.clone(),
+                    size: stat.0,
+                    mtime: stat.1,
+                    hash: h,
+                });
+                continue;
+            }
+            OnDisk::Changed(theirs, stat, their_hash) => {
+                let copy = conflict_path(root, &rel);
+                crate::fsutil::write_atomic(&copy, theirs.as_bytes())?;
+                report.conflicts.push(relative(root, &copy));
+                Some((stat, their_hash))
+            }
+        };
+        writes.push(Write {
+            path,
+            rel: rel.clone(),
+            content,
+            paper_id: id.clone(),
+            seen,
+        });
+    }
+    let files: Vec<(&Path, &[u8])> = writes
+        .iter()
+        .map(|w| (w.path.as_path(), w.content.as_bytes()))
+        .collect();
+    let temps = crate::fsutil::prepare_many(&files)?;
+    let mut written = 0;
+    for (tmp, w) in temps.into_iter().zip(&writes) {
+        // One file that cannot be written never stops the others; it stays
+        // owed for the next sync.
+        if let Err(e) = swap_in(root, &tmp, w, report) {
+            report.problems.push(format!("{}: not written: {e}", w.rel));
+            failed.push(w.paper_id.clone());
+            continue;
+        }
+        let _ = tmp.keep();
+        written += 1;
+        let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
+        recorded.push(FileState {
+            path: w.rel.clone(),
+            kind: "paper".into(),
+            item_id: w.paper_id.clone(),
+            size,
+            mtime,
+            hash: hash(w.content.as_bytes()),
+        });
+    }
+    if written > 0 {
+        crate::fsutil::sync_dir(&root.join(PAPERS_DIR));
+    }
+    report.written += written;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for g in &gone {
+        state::remove(&tx, g)?;
+    }
+    for s in &recorded {
+        state::put(&tx, s)?;
+    }
+    tx.commit()?;
+    Ok(failed)
+}
+
+/// Puts the new file `tmp` in place of `w.path` without losing an edit
+/// made since the write-out looked: the old file is first renamed aside
+/// (an editor saving from then on creates a new file), the new one goes in
+/// only if no file appeared meanwhile (a no-replace rename), and whatever
+/// was set aside or appeared and is not what the write-out saw is kept as
+/// a conflict copy.
+fn swap_in(root: &Path, tmp: &Path, w: &Write, report: &mut SyncReport) -> Result<()> {
+    let ours = hash(w.content.as_bytes());
+    let dir = w.path.parent().unwrap_or(root);
+    let mut seen = w.seen.clone();
+    for _ in 0..8 {
+        let aside = match &seen {
+            None => None,
+            Some(_) => {
+                let aside = aside_path(dir, &w.path);
+                match std::fs::rename(&w.path, &aside) {
+                    Ok(()) => Some(aside),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(Error::io(&w.path, e)),
+                }
+            }
+        };
+        let placed = crate::fsutil::rename_noreplace(tmp, &w.path);
+        if let Some(aside) = aside {
+            settle_aside(root, &aside, &w.rel, seen.as_ref(), report)?;
+        }
+        match placed {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Saved by someone else after the old file was set aside.
+                let bytes = match std::fs::read(&w.path) {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        seen = None;
+                        continue;
+                    }
+                    Err(e) => return Err(Error::io(&w.path, e)),
+                };
+                let theirs = hash(&bytes);
+                if theirs == ours {
+                    let _ = std::fs::remove_file(tmp);
+                    return Ok(());
+                }
+                let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
+                seen = Some(((size, mtime), theirs));
+            }
+            Err(e) => return Err(Error::io(&w.path, e)),
+        }
+    }
+    Err(Error::Invalid(format!(
+        "{} keeps changing while Lectern writes it; left for the next sync",
+        w.rel
+    )))
+}
+
+/// A file an interrupted write-out set aside (`.lectern-aside-<pid>-<n>-<name>`):
+/// back in place when `<name>` is gone, removed when `<name>` holds the
+/// same bytes, else kept as a conflict copy of `<name>`. Nothing in it is
+/// lost.
+pub(super) fn recover_aside(root: &Path, aside: &Path, report: &mut SyncReport) -> Result<()> {
+    let name = aside
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let original = name
+        .strip_prefix(crate::fsutil::ASIDE_PREFIX)
+        .and_then(|rest| rest.splitn(3, '-').nth(2))
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    let dir = aside.parent().unwrap_or(root);
+    let Some(original) = original else {
+        return Ok(());
+    };
+    let target = dir.join(&original);
+    let rel = relative(root, &target);
+    match std::fs::read(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            crate::fsutil::rename_noreplace(aside, &target).map_err(|e| Error::io(aside, e))?;
+        }
+        Err(e) => return Err(Error::io(&target, e)),
+        Ok(current) => {
+            let kept = std::fs::read(aside).map_err(|e| Error::io(aside, e))?;
+            if kept == current {
+                std::fs::remove_file(aside).map_err(|e| Error::io(aside, e))?;
+            } else {
+                let copy = conflict_path(root, &rel);
+                std::fs::rename(aside, &copy).map_err(|e| Error::io(aside, e))?;
+                report.conflicts.push(relative(root, &copy));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A fresh name beside `path` to set the old file aside under.
+fn aside_path(dir: &Path, path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let candidate = dir.join(format!(
+            "{}{}-{n}-{name}",
+            crate::fsutil::ASIDE_PREFIX,
+            std::process::id()
+        ));
+        if !candidate.exists() {
+            return candidate;
+        }
+    }
+}
+
+/// The file a write-out set aside: removed when it is what the write-out
+/// saw (`seen`), else kept as a conflict copy of `rel`.
+fn settle_aside(
+    root: &Path,
+    aside: &Path,
+    rel: &str,
+    seen: Option<&((u64, i64), String)>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let unchanged = match (stat(aside), seen) {
+        (Ok(now), Some((then, _))) if now == *then => true,
+        (Ok(_), Some((_, h))) => std::fs::read(aside)
+            .map(|b| hash(&b) == *h)
+            .map_err(|e| Error::io(aside, e))?,
+        (Ok(_), None) => false,
+        (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        (Err(e), _) => return Err(Error::io(aside, e)),
+    };
+    if unchanged {
+        std::fs::remove_file(aside).map_err(|e| Error::io(aside, e))?;
+    } else {
+        let copy = conflict_path(root, rel);
+        std::fs::rename(aside, &copy).map_err(|e| Error::io(aside, e))?;
+        report.conflicts.push(relative(root, &copy));
+    }
+    Ok(())
+}
