@@ -187,10 +187,13 @@ fn flush_chunk(
         .collect();
     let temps = crate::fsutil::prepare_many(&files)?;
     let mut written = 0;
+    // Old files set aside as unchanged, looked at once more at the end.
+    let mut set_aside: Vec<SetAside> = Vec::new();
+    let started = std::time::Instant::now();
     for (tmp, w) in temps.into_iter().zip(&writes) {
         // One file that cannot be written never stops the others; it stays
         // owed for the next sync.
-        if let Err(e) = swap_in(root, &tmp, w, report) {
+        if let Err(e) = swap_in(root, &tmp, w, report, &mut set_aside) {
             report.problems.push(format!("{}: not written: {e}", w.rel));
             failed.push(w.paper_id.clone());
             continue;
@@ -206,6 +209,19 @@ fn flush_chunk(
             mtime,
             hash: hash(w.content.as_bytes()),
         });
+    }
+    // An editor that opened the old file just before it was set aside may
+    // write into it a moment later: each is looked at again now, after
+    // the whole chunk, and removed only if still as the write-out saw it.
+    if !set_aside.is_empty() {
+        // A small chunk ends at once: give such a writer a moment.
+        let min = std::time::Duration::from_millis(ASIDE_SETTLE_MS);
+        if let Some(left) = min.checked_sub(started.elapsed()) {
+            std::thread::sleep(left);
+        }
+    }
+    for a in set_aside {
+        settle_aside(root, &a.path, &a.rel, Some(&a.seen), report, None)?;
     }
     if written > 0 {
         crate::fsutil::sync_dir(&root.join(PAPERS_DIR));
@@ -228,7 +244,13 @@ fn flush_chunk(
 /// only if no file appeared meanwhile (a no-replace rename), and whatever
 /// was set aside or appeared and is not what the write-out saw is kept as
 /// a conflict copy.
-fn swap_in(root: &Path, tmp: &Path, w: &Write, report: &mut SyncReport) -> Result<()> {
+fn swap_in(
+    root: &Path,
+    tmp: &Path,
+    w: &Write,
+    report: &mut SyncReport,
+    set_aside: &mut Vec<SetAside>,
+) -> Result<()> {
     let ours = hash(w.content.as_bytes());
     let dir = w.path.parent().unwrap_or(root);
     let mut seen = w.seen.clone();
@@ -246,7 +268,7 @@ fn swap_in(root: &Path, tmp: &Path, w: &Write, report: &mut SyncReport) -> Resul
         };
         let placed = crate::fsutil::rename_noreplace(tmp, &w.path);
         if let Some(aside) = aside {
-            settle_aside(root, &aside, &w.rel, seen.as_ref(), report)?;
+            settle_aside(root, &aside, &w.rel, seen.as_ref(), report, Some(set_aside))?;
         }
         match placed {
             Ok(()) => return Ok(()),
@@ -336,14 +358,27 @@ fn aside_path(dir: &Path, path: &Path) -> PathBuf {
     }
 }
 
-/// The file a write-out set aside: removed when it is what the write-out
-/// saw (`seen`), else kept as a conflict copy of `rel`.
+/// How long, at least, an old file set aside stays before it is removed
+/// (an editor's open-then-write of a save takes far less).
+const ASIDE_SETTLE_MS: u64 = 10;
+
+/// An old file set aside unchanged, to be looked at again before removal.
+struct SetAside {
+    path: PathBuf,
+    rel: String,
+    seen: ((u64, i64), String),
+}
+
+/// The file a write-out set aside: kept as a conflict copy of `rel` when it
+/// is not what the write-out saw (`seen`); otherwise queued on `later` to
+/// be looked at once more, or removed when there is no `later`.
 fn settle_aside(
     root: &Path,
     aside: &Path,
     rel: &str,
     seen: Option<&((u64, i64), String)>,
     report: &mut SyncReport,
+    later: Option<&mut Vec<SetAside>>,
 ) -> Result<()> {
     let unchanged = match (stat(aside), seen) {
         (Ok(now), Some((then, _))) if now == *then => true,
@@ -355,7 +390,14 @@ fn settle_aside(
         (Err(e), _) => return Err(Error::io(aside, e)),
     };
     if unchanged {
-        std::fs::remove_file(aside).map_err(|e| Error::io(aside, e))?;
+        match (later, seen) {
+            (Some(later), Some(seen)) => later.push(SetAside {
+                path: aside.to_path_buf(),
+                rel: rel.to_string(),
+                seen: seen.clone(),
+            }),
+            _ => std::fs::remove_file(aside).map_err(|e| Error::io(aside, e))?,
+        }
     } else {
         let copy = conflict_path(root, rel);
         std::fs::rename(aside, &copy).map_err(|e| Error::io(aside, e))?;
