@@ -15,6 +15,7 @@ pub mod import;
 pub mod index;
 pub mod library;
 pub mod model;
+pub mod panics;
 pub mod paths;
 pub mod store;
 pub mod sync;

@@ -276,3 +276,114 @@ if "$BIN" --library "$DISK/lib" import "$BIG" 2> "$OUT/err.txt"; then exit 3; fi
         "the import was rolled back"
     );
 }
+
+/// Overwrites part of the index file with the given extension with noise
+/// (from `from` to `to`, fractions of its length), keeping its size.
+fn scramble_index_file(lib: &Lib, ext: &str, from: f64, to: f64) {
+    let dir = lib.root().join(".lectern/index");
+    let path = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == ext))
+        .unwrap_or_else(|| panic!("no .{ext} file in {}", dir.display()));
+    let mut bytes = std::fs::read(&path).unwrap();
+    let (start, end) = (
+        (bytes.len() as f64 * from) as usize,
+        (bytes.len() as f64 * to) as usize,
+    );
+    let mut state: u32 = 0x9e37_79b9;
+    for byte in &mut bytes[start..end] {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        *byte = state as u8;
+    }
+    std::fs::write(&path, bytes).unwrap();
+}
+
+/// Puts back the copy of the index taken by [`copy_dir`].
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    if to.exists() {
+        std::fs::remove_dir_all(to).unwrap();
+    }
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+/// A command on a damaged index either works (the index was rebuilt when
+/// the library opened) or fails with one line that names the way out;
+/// it never panics.
+fn works_or_names_reindex(lib: &Lib, args: &[&str], what: &str) -> bool {
+    let out = lib.cmd().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        return true;
+    }
+    assert_eq!(out.status.code(), Some(1), "{what}: {args:?}: {err}");
+    assert!(err.contains("lectern reindex"), "{what}: {args:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{what}: {args:?}: {err}");
+    false
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_or_named_never_a_panic() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("VideoMAE V2");
+    let query = "masked autoencoder";
+    let before = lib.search_titles(query);
+    assert!(before.len() >= 3, "{before:?}");
+    let index = lib.root().join(".lectern/index");
+    let pristine = lib.dir.path().join("index-copy");
+    copy_dir(&index, &pristine);
+    let spans = [
+        (0.0, 0.25),
+        (0.25, 0.5),
+        (0.5, 0.75),
+        (0.75, 0.9),
+        (0.9, 0.97),
+        (0.0, 1.0),
+    ];
+    let (mut failed, mut flagged) = (0, 0);
+    for ext in ["term", "idx", "pos", "store", "fast", "fieldnorm"] {
+        for (from, to) in spans {
+            let what = format!(".{ext} {from}..{to}");
+            copy_dir(&pristine, &index);
+            scramble_index_file(&lib, ext, from, to);
+            // The check reads every index file: when it says all is well,
+            // the index is whole (or was rebuilt when the library opened).
+            let out = lib.cmd().args(["sync", "--check"]).output().unwrap();
+            let said = String::from_utf8_lossy(&out.stdout);
+            if out.status.success() {
+                assert_eq!(lib.search_titles(query), before, "{what}: {said}");
+                continue;
+            }
+            assert!(said.contains("damaged search index file"), "{what}: {said}");
+            flagged += 1;
+            let searched = works_or_names_reindex(&lib, &["search", query], &what);
+            let related = works_or_names_reindex(&lib, &["related", &key], &what);
+            failed += usize::from(!searched) + usize::from(!related);
+            lib.ok(&["reindex"]);
+            assert_eq!(lib.search_titles(query), before, "{what}: after reindex");
+            lib.ok(&["sync", "--check"]);
+        }
+    }
+    assert!(
+        flagged > 0 && failed > 0,
+        "the damage went unseen: {flagged} {failed}"
+    );
+    // While another process holds the index, a reader cannot rebuild it:
+    // a file damaged so that it cannot be opened is named in one line.
+    copy_dir(&pristine, &index);
+    let holder = lectern::Library::open(lib.root()).expect("open");
+    assert!(holder.holds_index());
+    scramble_index_file(&lib, "term", 0.0, 1.0);
+    let err = lib.fails(&["search", query]);
+    assert!(err.contains("lectern reindex"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    drop(holder);
+    assert_eq!(lib.search_titles(query), before, "rebuilt once free");
+}

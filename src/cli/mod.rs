@@ -226,17 +226,6 @@ enum ExportCommand {
     },
 }
 
-/// Runs `f` without printing panic messages: the PDF libraries panic on
-/// malformed files, the reader catches that and reports a one-line
-/// warning, and the panic's own message would only be noise.
-fn quietly<T>(f: impl FnOnce() -> T) -> T {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let out = f();
-    std::panic::set_hook(previous);
-    out
-}
-
 /// Writes an export to a file (atomically) or to standard output.
 fn write_export(out: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
     match out {
@@ -367,7 +356,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 } else {
                     let path = std::path::Path::new(f);
                     let bytes = std::fs::read(path).with_context(|| f.clone())?;
-                    quietly(|| crate::import::read_bytes(bytes, f, Some(path), format))?
+                    crate::import::read_bytes(bytes, f, Some(path), format)?
                 };
                 papers.extend(parsed.papers);
                 problems.extend(parsed.problems);
@@ -397,11 +386,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search { query, limit } => {
             let lib = open_reader(&root)?;
             let q = query.join(" ");
-            out.search(&quietly(|| lib.search(&q, limit))?)?;
+            out.search(&lib.search(&q, limit)?)?;
         }
         Command::Related { paper, limit } => {
             let lib = open_reader(&root)?;
-            out.related(&quietly(|| lib.related(&paper, limit))?)?;
+            out.related(&lib.related(&paper, limit)?)?;
         }
         Command::Note(NoteCommand::Add(add)) => {
             let body = match (add.text, add.file) {
@@ -561,7 +550,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // folder as it is, and a sync runs once, below.
             let mut lib = Library::open_without_sync(&root)?;
             if check {
-                let problems = lib.check_folder()?;
+                let mut problems = lib.check_folder()?;
+                problems.extend(lib.check_index()?);
                 out.done(
                     &serde_json::json!({"agree": problems.is_empty(), "differences": problems}),
                     &if problems.is_empty() {

@@ -12,7 +12,7 @@
 //! # Robustness
 //!
 //! Both crates can panic on odd files, so everything runs under
-//! [`std::panic::catch_unwind`], and each page separately, so one bad page
+//! [`crate::panics::catch`], and each page separately, so one bad page
 //! does not lose the others: a page that fails in `pdf-extract` (or gives
 //! it no text) is retried with `lopdf`'s simpler extraction, which keeps
 //! lines but not the blank lines between blocks. Before a page goes to
@@ -112,7 +112,6 @@
 //!   inner whitespace replaced by `-`, duplicates dropped.
 
 use std::collections::HashSet;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::LazyLock;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -152,11 +151,11 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// Reads a PDF. Never panics: extraction runs under
-/// `std::panic::catch_unwind` (pdf-extract and lopdf can panic on odd
+/// `crate::panics::catch` (pdf-extract and lopdf can panic on odd
 /// files) and every failure becomes `warning`. `fallback_title` (the file
 /// name without extension) is the title when none is found.
 pub fn read_pdf(bytes: &[u8], source: &str, fallback_title: &str) -> PdfRead {
-    let outcome = catch_unwind(AssertUnwindSafe(|| load(bytes)))
+    let outcome = crate::panics::catch(|| load(bytes))
         .unwrap_or_else(|_| Outcome::Broken("the PDF parser crashed".into()));
     let mut read = match outcome {
         Outcome::Broken(reason) => PdfRead {
@@ -177,14 +176,12 @@ pub fn read_pdf(bytes: &[u8], source: &str, fallback_title: &str) -> PdfRead {
         } => {
             // The heuristics below are plain string code, but a panic there
             // must not escape either.
-            catch_unwind(AssertUnwindSafe(|| build(&info, &pages, &layout))).unwrap_or_else(|_| {
-                PdfRead {
-                    pages: pages.len(),
-                    warning: Some(
-                        "unreadable PDF (text analysis failed); imported as an attachment".into(),
-                    ),
-                    ..PdfRead::default()
-                }
+            crate::panics::catch(|| build(&info, &pages, &layout)).unwrap_or_else(|_| PdfRead {
+                pages: pages.len(),
+                warning: Some(
+                    "unreadable PDF (text analysis failed); imported as an attachment".into(),
+                ),
+                ..PdfRead::default()
             })
         }
     };
@@ -325,7 +322,7 @@ fn info_string(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> 
 /// (left empty when it fails: `lopdf`'s extraction knows no positions).
 fn page_text(doc: &Document, number: u32, id: ObjectId, mut layout: Option<&mut Layout>) -> String {
     if safe_for_pdf_extract(doc, id) {
-        let extracted = catch_unwind(AssertUnwindSafe(|| {
+        let extracted = crate::panics::catch(|| {
             let mut text = String::new();
             let done = match layout.as_deref_mut() {
                 Some(layout) => {
@@ -341,7 +338,7 @@ fn page_text(doc: &Document, number: u32, id: ObjectId, mut layout: Option<&mut 
                 }
             };
             done.map(|()| text)
-        }));
+        });
         if let Ok(Ok(text)) = extracted
             && text.chars().any(char::is_alphanumeric)
         {
@@ -351,7 +348,7 @@ fn page_text(doc: &Document, number: u32, id: ObjectId, mut layout: Option<&mut 
     if let Some(layout) = layout {
         *layout = Layout::default();
     }
-    catch_unwind(AssertUnwindSafe(|| doc.extract_text(&[number])))
+    crate::panics::catch(|| doc.extract_text(&[number]))
         .ok()
         .and_then(Result::ok)
         .unwrap_or_default()

@@ -105,7 +105,10 @@ impl SearchIndex {
     pub fn open(path: &Path, writable: bool) -> Result<(SearchIndex, bool)> {
         let existing = path.join("meta.json").exists();
         if existing {
-            match Self::open_existing(path, writable) {
+            // Damaged files can make the index library panic while opening.
+            let opened = crate::panics::catch(|| Self::open_existing(path, writable))
+                .unwrap_or_else(|panic| Err(index_err(path, format!("damaged ({panic})"))));
+            match opened {
                 Ok(index) => return Ok((index, false)),
                 Err(e) if !writable => return Err(e),
                 Err(_) => return Ok((Self::recreate(path)?, true)),
@@ -135,11 +138,23 @@ impl SearchIndex {
     fn open_existing(path: &Path, writable: bool) -> Result<SearchIndex> {
         let index = Index::open_in_dir(path).map_err(|e| index_err(path, e))?;
         let me = Self::from_index(path, index, writable)?;
-        // Touch every segment once so a damaged file shows up now, not mid-query.
+        // Open every part of every segment once (each field's terms and the
+        // stored documents), so a damaged file shows up now, not mid-query.
         let searcher = me.reader.searcher();
+        let schema = me.index.schema();
+        let indexed: Vec<_> = schema
+            .fields()
+            .filter(|(_, entry)| entry.is_indexed())
+            .map(|(field, _)| field)
+            .collect();
         for segment in searcher.segment_readers() {
+            for &field in &indexed {
+                segment
+                    .inverted_index(field)
+                    .map_err(|e| index_err(path, e))?;
+            }
             segment
-                .inverted_index(me.fields.title)
+                .get_store_reader(0)
                 .map_err(|e| index_err(path, e))?;
         }
         Ok(me)
@@ -184,6 +199,17 @@ impl SearchIndex {
 
     pub fn searcher(&self) -> tantivy::Searcher {
         self.reader.searcher()
+    }
+
+    /// The index files whose contents no longer match their checksums
+    /// (reads every file once: for an explicit check, not for every open).
+    pub fn damaged_files(&self) -> Result<Vec<PathBuf>> {
+        let damaged = crate::panics::catch(|| self.index.validate_checksum())
+            .unwrap_or_else(|panic| Err(tantivy::TantivyError::InternalError(panic)))
+            .map_err(|e| self.err(e))?;
+        let mut damaged: Vec<PathBuf> = damaged.into_iter().collect();
+        damaged.sort();
+        Ok(damaged)
     }
 
     pub fn num_docs(&self) -> u64 {

@@ -399,15 +399,36 @@ impl Library {
     }
 
     /// Runs a read of the index. The index checks its files when it opens;
-    /// damage it cannot see then can make the index library panic while
-    /// reading, which becomes a one-line error naming the way out.
+    /// damage it cannot see then can make a read fail, or make the index
+    /// library panic, which becomes a one-line error naming the way out.
     fn index_read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
-            Err(Error::Index {
-                path: self.root.join(PRIVATE_DIR).join("index"),
-                message: "the index is damaged (reading it failed); `lectern reindex` rebuilds it from the library".into(),
-            })
+        let failed = match crate::panics::catch(read) {
+            Ok(Err(Error::Index { message, .. })) => message,
+            Ok(done) => return done,
+            Err(panic) => panic,
+        };
+        Err(Error::Index {
+            path: self.root.join(PRIVATE_DIR).join("index"),
+            message: format!(
+                "reading it failed ({failed}); it may be damaged: `lectern reindex` rebuilds it from the library"
+            ),
         })
+    }
+
+    /// Index files whose contents fail their checksums (`sync --check`).
+    pub fn check_index(&self) -> Result<Vec<String>> {
+        let index = self.root.join(PRIVATE_DIR).join("index");
+        Ok(self
+            .index
+            .damaged_files()?
+            .into_iter()
+            .map(|file| {
+                format!(
+                    "{}: damaged search index file; `lectern reindex` rebuilds it",
+                    index.join(file).display()
+                )
+            })
+            .collect())
     }
 
     /// Suggested related papers plus the user's own relations.
