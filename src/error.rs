@@ -63,6 +63,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether another process held SQLite's write lock for longer than
+    /// this connection was willing to wait ([`crate::Library::without_waiting`]).
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            Error::Sqlite {
+                source: rusqlite::Error::SqliteFailure(e, _),
+                ..
+            } if e.code == rusqlite::ErrorCode::DatabaseBusy
+        )
+    }
+
     /// A short stable name for the kind of error, for machine consumers.
     pub fn kind(&self) -> &'static str {
         match self {

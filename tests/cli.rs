@@ -540,6 +540,80 @@ fn the_cli_writes_while_another_process_holds_the_library() {
 }
 
 #[test]
+fn a_bounded_step_leaves_the_rest_for_later_and_loses_nothing() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let mut holder = lectern::Library::open(lib.root()).expect("open");
+    // The window's way: a step of 100 papers per call.
+    holder.set_work_step(Some(100));
+    // A batch another process committed (and wrote out) ...
+    let batch: String = (0..350)
+        .map(|i| {
+            format!("@article{{beside{i}, title = {{Beside paper {i} on tardigrade moss}}}}\n")
+        })
+        .collect();
+    let batch_bib = lib.dir.path().join("batch.bib");
+    std::fs::write(&batch_bib, batch).unwrap();
+    assert_eq!(
+        lib.json(&["import", batch_bib.to_str().unwrap()])["added"],
+        350
+    );
+    // ... and papers whose files are owed.
+    holder.set_folder_mirror(false);
+    let owed: String = (0..450)
+        .map(|i| format!("@article{{owed{i}, title = {{Owed paper {i} on tardigrade cysts}}}}\n"))
+        .collect();
+    holder.import_text(&owed, "owed.bib").expect("import");
+    holder.set_folder_mirror(true);
+    let papers = lib.root().join("papers");
+    let files = || std::fs::read_dir(&papers).unwrap().count();
+    assert_eq!(files(), 78 + 350);
+    holder.sync_paths(&[]).expect("sync");
+    assert!(holder.has_backlog());
+    assert_eq!(files(), 78 + 350 + 100, "one step writes 100 owed files");
+    let mut steps = 1;
+    while holder.has_backlog() {
+        let had = files();
+        holder.work_off_backlog().expect("step");
+        assert!(files() - had <= 100, "a step writes at most 100 files");
+        steps += 1;
+        assert!(steps < 50, "the backlog never ends");
+    }
+    // At least 450 files and 350 papers' index work in steps of 100.
+    assert!(steps >= 5, "{steps} steps");
+    assert_eq!(files(), 78 + 450 + 350);
+    assert_eq!(holder.search("tardigrade", 2000).unwrap().len(), 800);
+    drop(holder);
+    lib.ok(&["sync", "--check"]);
+}
+
+#[test]
+fn a_write_that_would_wait_for_another_process_is_put_off_not_lost() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("ZoomEye");
+    let mut holder = lectern::Library::open(lib.root()).expect("open");
+    // Another process in the middle of a long write (a CLI import).
+    let other = rusqlite::Connection::open(lib.root().join(".lectern/lectern.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let put_off = holder
+        .without_waiting(|lib| lib.add_note(&key, "written while another wrote"))
+        .expect("no error");
+    assert!(put_off.is_none(), "gave up instead of waiting");
+    other.execute_batch("COMMIT").unwrap();
+    let done = holder
+        .without_waiting(|lib| lib.add_note(&key, "written once it was free"))
+        .expect("no error");
+    assert!(done.is_some());
+    // Writes outside `without_waiting` still wait as before.
+    holder.add_note(&key, "a patient note").expect("note");
+    let notes = lib.json(&["show", &key])["notes"].to_string();
+    assert!(!notes.contains("written while another wrote"), "{notes}");
+    assert!(notes.contains("written once it was free"), "{notes}");
+    assert!(notes.contains("a patient note"), "{notes}");
+}
+
+#[test]
 fn newer_database_is_refused() {
     let lib = Lib::new();
     lib.import_seed();

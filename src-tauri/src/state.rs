@@ -87,6 +87,11 @@ fn default_library() -> PathBuf {
     home.join("Lectern")
 }
 
+/// How many papers the window indexes or writes out per step of work left
+/// from before (a CLI import beside it): each step holds the library for
+/// well under a keystroke's budget.
+const WORK_STEP: usize = 500;
+
 /// Opens for writing; if another process holds the library, read-only.
 /// The folder is reconciled by the watcher thread's first sync, so the
 /// window does not wait for it.
@@ -96,7 +101,12 @@ fn open(path: PathBuf) -> Opened {
         other => other,
     };
     match opened {
-        Ok(lib) => Opened::Library(Box::new(lib)),
+        Ok(mut lib) => {
+            // Work waiting from before (another process's batch, owed
+            // files) is done in steps between the window's commands.
+            lib.set_work_step(Some(WORK_STEP));
+            Opened::Library(Box::new(lib))
+        }
         Err(e) => Opened::Failed {
             path,
             error: e.into(),

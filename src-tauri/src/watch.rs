@@ -23,6 +23,27 @@ const POLL: Duration = Duration::from_millis(400);
 /// watcher, so nothing is missed.
 const FIRST_SYNC_DELAY: Duration = Duration::from_secs(2);
 
+/// How soon a round put off by another process's write is tried again.
+const BUSY_RETRY: Duration = Duration::from_millis(100);
+
+/// Two things to reconcile as one: nothing, some paths, or everything
+/// (`Some(None)`).
+fn widen(
+    a: Option<Option<Vec<PathBuf>>>,
+    b: Option<Option<Vec<PathBuf>>>,
+) -> Option<Option<Vec<PathBuf>>> {
+    match (a, b) {
+        (None, x) | (x, None) => x,
+        (Some(None), _) | (_, Some(None)) => Some(None),
+        (Some(Some(mut a)), Some(Some(b))) => {
+            a.extend(b);
+            a.sort();
+            a.dedup();
+            Some(Some(a))
+        }
+    }
+}
+
 /// The folder of the open library, when it is open for writing.
 fn writable_root(state: &State) -> Option<PathBuf> {
     match &*state.lock() {
@@ -37,6 +58,8 @@ pub fn start(app: tauri::AppHandle, state: State) {
         let mut watched: Option<(PathBuf, lectern::sync::watch::FolderWatcher)> = None;
         let mut retry_inbox = false;
         let mut catching_up = false;
+        // What a round put off because another process was writing.
+        let mut carried: Option<Option<Vec<PathBuf>>> = None;
         loop {
             let root = writable_root(&state);
             // A library just opened: watch it, and reconcile what changed
@@ -56,7 +79,7 @@ pub fn start(app: tauri::AppHandle, state: State) {
             };
             let wait = if retry_inbox {
                 lectern::sync::inbox::SETTLE
-            } else if catching_up {
+            } else if catching_up || carried.is_some() {
                 // More of another process's batch to index: come back at
                 // once, letting the window's commands in between.
                 Duration::from_millis(1)
@@ -64,7 +87,7 @@ pub fn start(app: tauri::AppHandle, state: State) {
                 POLL
             };
             // What to reconcile: everything, some paths, or nothing.
-            let scope: Option<Option<Vec<PathBuf>>> = if fresh {
+            let heard: Option<Option<Vec<PathBuf>>> = if fresh {
                 Some(None)
             } else {
                 match watcher.wait(wait) {
@@ -81,6 +104,8 @@ pub fn start(app: tauri::AppHandle, state: State) {
                     }
                 }
             };
+            // With what an earlier round had to put off.
+            let scope = widen(carried.take(), heard);
             if fresh {
                 std::thread::sleep(FIRST_SYNC_DELAY);
             }
@@ -91,26 +116,44 @@ pub fn start(app: tauri::AppHandle, state: State) {
                 (Some(None), Some((root, _))) => lectern::sync::list(root).ok(),
                 _ => None,
             };
+            // Another process (a CLI import) may hold SQLite's write lock
+            // for seconds: rather than keep the window's commands waiting
+            // behind it, a round that would wait gives up and is tried
+            // again shortly, with what it was to reconcile.
             let report = state.with(|lib| {
-                let mut report = lib.take_folder_report();
-                let applied = lib.catch_up_others().unwrap_or(false);
-                catching_up = lib.others_pending();
-                // The window refreshes once the whole batch is in.
-                if applied && !catching_up {
-                    report.others += 1;
-                }
-                let more = match (&scope, listing.take()) {
-                    (Some(Some(paths)), _) => Some(lib.sync_paths(paths)?),
-                    (Some(None), Some(listing)) => Some(lib.sync_listed(listing)?),
-                    (Some(None), None) => Some(lib.sync()?),
-                    (None, _) => None,
-                };
-                if let Some(more) = more {
-                    report = lectern::sync::merged(report, more);
-                }
-                Ok(report)
+                lib.without_waiting(|lib| {
+                    let mut report = lib.take_folder_report();
+                    let applied = lib.work_off_backlog()?;
+                    // The window refreshes once the whole batch is in.
+                    if applied && !lib.others_pending() {
+                        report.others += 1;
+                    }
+                    let more = match (&scope, listing.take()) {
+                        (Some(Some(paths)), _) => Some(lib.sync_paths(paths)?),
+                        (Some(None), Some(listing)) => Some(lib.sync_listed(listing)?),
+                        (Some(None), None) => Some(lib.sync()?),
+                        (None, _) => None,
+                    };
+                    if let Some(more) = more {
+                        report = lectern::sync::merged(report, more);
+                    }
+                    Ok(report)
+                })
+                .map(|report| (report, lib.has_backlog()))
             });
-            let Ok(report) = report else { continue };
+            let report = match report {
+                Ok((Some(report), backlog)) => {
+                    catching_up = backlog;
+                    report
+                }
+                Ok((None, _)) => {
+                    carried = scope;
+                    catching_up = false;
+                    std::thread::sleep(BUSY_RETRY);
+                    continue;
+                }
+                Err(_) => continue,
+            };
             retry_inbox = report.inbox_waiting;
             // The window already shows what its own commands wrote; it is
             // refreshed only for what came from the folder.

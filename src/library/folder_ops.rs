@@ -33,14 +33,31 @@ impl Library {
     fn sync_scoped(&mut self, scope: Scope<'_>) -> Result<SyncReport> {
         self.ensure_writable()?;
         let mut report = SyncReport::default();
+        match self.sync_steps(scope, &mut report) {
+            Ok(()) => {
+                let written = std::mem::take(&mut self.folder_report);
+                report.absorb(written);
+                Ok(report)
+            }
+            Err(e) => {
+                // What the steps before the failure did is committed: it is
+                // reported with the next call.
+                self.folder_report.absorb(report);
+                Err(e)
+            }
+        }
+    }
+
+    /// The steps of a sync, each its own transaction.
+    fn sync_steps(&mut self, scope: Scope<'_>, report: &mut SyncReport) -> Result<()> {
         let mut paths = None;
         match scope {
             Scope::Listed(listing) => {
-                folder::scan_listed(&mut self.conn, &self.root, *listing, &mut report)?
+                folder::scan_listed(&mut self.conn, &self.root, *listing, report)?
             }
             Scope::Paths(p) => {
                 paths = Some(p);
-                folder::scan_paths(&mut self.conn, &self.root, p, &mut report)?
+                folder::scan_paths(&mut self.conn, &self.root, p, report)?
             }
         }
         self.catch_up_index();
@@ -48,18 +65,16 @@ impl Library {
         // The inbox is the holder's: two processes would import a file twice.
         if self.holds_index() && paths.is_none_or(|p| p.iter().any(|p| p.starts_with(&inbox_dir))) {
             let was = std::mem::replace(&mut self.mirror, true);
-            let inbox = self.import_inbox(&mut report);
+            let inbox = self.import_inbox(report);
             self.mirror = was;
             inbox?;
         }
-        folder::flush(&mut self.conn, &self.root, &mut report)?;
+        self.owes_files = folder::flush(&mut self.conn, &self.root, report, self.step)?;
         let cutoff = (chrono::Utc::now() - chrono::Duration::days(folder::TRASH_DAYS))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         folder::state::trash_purge(&self.conn, &cutoff)?;
         self.folder_lag = None;
-        let written = std::mem::take(&mut self.folder_report);
-        report.absorb(written);
-        Ok(report)
+        Ok(())
     }
 
     /// Imports the files waiting in `inbox/`, a few hundred per transaction.
@@ -136,7 +151,7 @@ impl Library {
     pub fn write_folder(&mut self) -> Result<SyncReport> {
         self.ensure_writable()?;
         let mut report = SyncReport::default();
-        folder::flush(&mut self.conn, &self.root, &mut report)?;
+        self.owes_files = folder::flush(&mut self.conn, &self.root, &mut report, None)?;
         Ok(report)
     }
 

@@ -174,9 +174,13 @@ impl Library {
         // Attachments copied into the library folder by this import, removed
         // again if it does not commit.
         let mut copied: Vec<PathBuf> = Vec::new();
+        // The queue's end before this import: what is queued up to there
+        // (another process's batch) is not this import's to clear.
+        let mut queued_before = 0;
         let result = (|| -> Result<Vec<String>> {
             let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
             let last_seq = store::pending::last_paper_seq(&tx)?;
+            queued_before = store::pending::max_seq(&tx)?;
             let mut merged_ids = Vec::new();
             // Large imports match duplicates in memory; small ones ask SQLite.
             let mut dedup = if papers.len() >= BULK_IMPORT {
@@ -384,7 +388,12 @@ impl Library {
                 }
                 self.index.commit()?;
             }
-            store::pending::clear(&self.conn, seq)
+            store::pending::clear_between(&self.conn, queued_before, seq)?;
+            if queued_before > 0 {
+                // Work queued before is left for the catch-up: make it look.
+                self.data_version = None;
+            }
+            Ok(())
         });
         self.index_lag = finish.err().map(|e| e.to_string());
         self.write_out();

@@ -66,6 +66,10 @@ const QUOTE_CONTEXT_CHARS: usize = 32;
 /// [`Library::catch_up_others`] call (one index commit each).
 const OTHERS_CHUNK: usize = 500;
 
+/// How long [`Library::without_waiting`] lets a write wait for another
+/// process's.
+const IMPATIENT: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// An open library.
 pub struct Library {
     root: PathBuf,
@@ -95,6 +99,11 @@ pub struct Library {
     /// The last failure to write the library folder; the owed files stay
     /// recorded for the next sync.
     folder_lag: Option<String>,
+    /// At most how many papers one call indexes or writes out of work
+    /// waiting from before (see [`Library::set_work_step`]).
+    step: Option<usize>,
+    /// Whether the last write-out left paper files owed (a bounded step).
+    owes_files: bool,
 }
 
 /// What a sync compares with the library.
@@ -170,6 +179,8 @@ impl Library {
             mirror: true,
             folder_report: SyncReport::default(),
             folder_lag: None,
+            step: None,
+            owes_files: false,
         })
     }
 
@@ -246,20 +257,70 @@ impl Library {
         let Some((seq, ids)) = self.others.as_mut() else {
             return Ok(false);
         };
-        let chunk: Vec<String> = ids.drain(..ids.len().min(OTHERS_CHUNK)).collect();
+        let step = self.step.unwrap_or(OTHERS_CHUNK);
+        let chunk: Vec<String> = ids.drain(..ids.len().min(step)).collect();
         let (seq, done) = (*seq, ids.is_empty());
         self.index.apply(&self.conn, &chunk)?;
         if done {
             self.others = None;
-            store::pending::clear(&self.conn, seq)?;
+            if let Err(e) = store::pending::clear(&self.conn, seq) {
+                // Applied but still queued: look again next time.
+                self.data_version = None;
+                return Err(e);
+            }
         }
         self.index_lag = None;
         Ok(true)
     }
 
+    /// Runs `f` without waiting on another process's write: while another
+    /// Lectern (a CLI import) holds SQLite's write lock, a write inside
+    /// `f` gives up at once and this returns `Ok(None)`, so the caller can
+    /// come back later instead of keeping the library (and the window's
+    /// commands) waiting. Each step of `f` is its own transaction, so what
+    /// was done before giving up stays done.
+    pub fn without_waiting<T>(
+        &mut self,
+        f: impl FnOnce(&mut Library) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.conn.busy_timeout(IMPATIENT)?;
+        let out = f(self);
+        self.conn.busy_timeout(store::BUSY_TIMEOUT)?;
+        match out {
+            Err(e) if e.is_busy() => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
     /// Whether [`Library::catch_up_others`] has more of a batch to apply.
     pub fn others_pending(&self) -> bool {
         self.others.is_some()
+    }
+
+    /// Bounds the work one call does on what waits from before (another
+    /// process's batch to index, paper files owed to the folder) to about
+    /// `papers` papers, leaving the rest for [`Library::work_off_backlog`]:
+    /// the window sets it so no command waits long behind such work. The
+    /// default, `None`, does all of it at once (the CLI).
+    pub fn set_work_step(&mut self, papers: Option<usize>) {
+        self.step = papers;
+    }
+
+    /// Whether work is left from a bounded step: papers to index or paper
+    /// files to write. [`Library::work_off_backlog`] does the next step.
+    pub fn has_backlog(&self) -> bool {
+        self.others.is_some() || self.owes_files
+    }
+
+    /// Does one step of what waits: others' commits to index
+    /// ([`Library::catch_up_others`]) and owed paper files to write.
+    /// Returns whether others' work was applied.
+    pub fn work_off_backlog(&mut self) -> Result<bool> {
+        let applied = self.catch_up_others()?;
+        if self.owes_files {
+            self.write_out();
+        }
+        Ok(applied)
     }
 
     /// Opens an existing library without taking the write lock.
@@ -297,6 +358,8 @@ impl Library {
             mirror: false,
             folder_report: SyncReport::default(),
             folder_lag: None,
+            step: None,
+            owes_files: false,
         })
     }
 
@@ -352,8 +415,11 @@ impl Library {
             return;
         }
         let mut report = SyncReport::default();
-        match folder::flush(&mut self.conn, &self.root, &mut report) {
-            Ok(()) => self.folder_lag = None,
+        match folder::flush(&mut self.conn, &self.root, &mut report, self.step) {
+            Ok(more) => {
+                self.folder_lag = None;
+                self.owes_files = more;
+            }
             Err(e) => self.folder_lag = Some(e.to_string()),
         }
         self.folder_report.absorb(report);
@@ -362,6 +428,16 @@ impl Library {
     fn catch_up_index(&mut self) {
         if !self.holds_index() {
             return; // the holder applies the queue
+        }
+        if self.step.is_some() {
+            // Bounded: one step of the whole queue (others' batch too);
+            // the rest is the backlog.
+            self.others = None;
+            self.data_version = None;
+            if let Err(e) = self.catch_up_others() {
+                self.index_lag = Some(e.to_string());
+            }
+            return;
         }
         // The replay below takes everything queued, others' batch too.
         self.others = None;

@@ -77,8 +77,11 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
+/// How long a write waits for another process's to finish.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // journal_mode returns a row; query it rather than execute.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch(

@@ -59,6 +59,16 @@ pub fn clear(conn: &Connection, seq: i64) -> Result<()> {
     Ok(())
 }
 
+/// Removes the queue's entries after `after` up to `upto` (one
+/// operation's own, leaving what was queued before it).
+pub fn clear_between(conn: &Connection, after: i64, upto: i64) -> Result<()> {
+    conn.execute(
+        "DELETE FROM pending_index WHERE seq > ?1 AND seq <= ?2",
+        params![after, upto],
+    )?;
+    Ok(())
+}
+
 pub fn is_empty(conn: &Connection) -> Result<bool> {
     let n: i64 = conn.query_row("SELECT EXISTS (SELECT 1 FROM pending_index)", [], |r| {
         r.get(0)

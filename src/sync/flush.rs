@@ -76,14 +76,25 @@ struct Write {
     seen: Seen,
 }
 
-/// Writes every owed paper file. The library's version of a paper wins;
+/// Writes the owed paper files, at most `limit` of them (the rest stay
+/// owed; returns whether any do). The library's version of a paper wins;
 /// a file edited outside since the last sync is kept as a conflict copy
 /// first.
-pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Result<()> {
-    let (ids, max_seq) = state::owed(conn)?;
+pub fn flush(
+    conn: &mut Connection,
+    root: &Path,
+    report: &mut SyncReport,
+    limit: Option<usize>,
+) -> Result<bool> {
+    let (mut ids, max_seq) = state::owed(conn)?;
     if ids.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
+    // Beyond the limit, files stay owed for the next call.
+    let rest = match limit {
+        Some(limit) if ids.len() > limit => ids.split_off(limit),
+        _ => Vec::new(),
+    };
     let papers_dir = root.join(PAPERS_DIR);
     std::fs::create_dir_all(&papers_dir).map_err(|e| Error::io(&papers_dir, e))?;
     // In chunks, so memory and open files stay bounded at any size.
@@ -93,9 +104,10 @@ pub fn flush(conn: &mut Connection, root: &Path, report: &mut SyncReport) -> Res
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     state::paid(&tx, &ids, max_seq)?;
+    state::owe(&tx, &rest)?;
     state::owe(&tx, &failed)?;
     tx.commit()?;
-    Ok(())
+    Ok(!rest.is_empty())
 }
 
 fn flush_chunk(
