@@ -67,6 +67,11 @@ use biblatex::{
 };
 
 use super::Parsed;
+use super::dates::{MONTHS, month_from_name, month_number, parse_iso_exact};
+use super::fields::{add_tag, tag_word};
+use super::ids::{
+    arxiv_from_doi, arxiv_from_eprint, arxiv_from_url, arxiv_id, bare_doi, strip_prefix_ci,
+};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::fold_whitespace as fold;
 
@@ -536,7 +541,7 @@ impl Macros {
                             if len <= MAX_FIELD_LEN {
                                 pieces.extend(found.iter().cloned());
                             }
-                        } else if let Some(month) = month_name(other) {
+                        } else if let Some(month) = month_macro(other) {
                             pieces.push(month.to_string());
                         } else {
                             problems.push((
@@ -562,25 +567,13 @@ impl Macros {
     }
 }
 
-fn month_name(abbr: &str) -> Option<&'static str> {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES
-        .iter()
-        .find(|n| n[..3].eq_ignore_ascii_case(abbr))
-        .copied()
+/// The month a predefined macro (`jan` … `dec`) stands for.
+fn month_macro(name: &str) -> Option<&'static str> {
+    if name.len() != 3 {
+        return None;
+    }
+    let n = usize::try_from(month_from_name(name)?).ok()?;
+    MONTHS.get(n.checked_sub(1)?).copied()
 }
 
 /// " (line N)" for an error inside a block, when it is not the first line.
@@ -711,7 +704,7 @@ fn read_raw_text<'a>(
                             expanded += p.len();
                             pieces.push(Cow::Borrowed(p.as_str()));
                         }
-                    } else if let Some(month) = month_name(m) {
+                    } else if let Some(month) = month_macro(m) {
                         pieces.push(Cow::Borrowed(month));
                     } else {
                         warnings.push(format!(
@@ -1367,7 +1360,7 @@ fn has_math(raw: &str) -> bool {
 
 /// Braces balance both when escapes count and when they don't, so the text
 /// can go back between braces for any BibTeX reader.
-fn braces_balanced(s: &str) -> bool {
+pub(crate) fn braces_balanced(s: &str) -> bool {
     let (mut plain, mut escaped_aware) = (0i64, 0i64);
     let mut prev_backslash = false;
     for c in s.chars() {
@@ -1388,57 +1381,6 @@ fn braces_balanced(s: &str) -> bool {
     plain == 0 && escaped_aware == 0 && !prev_backslash
 }
 
-fn month_number(s: &str) -> Option<u32> {
-    let t = s.trim().trim_end_matches('.');
-    if let Ok(n) = t.parse::<u32>() {
-        return (1..=12).contains(&n).then_some(n);
-    }
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let lower = t.to_lowercase();
-    let pos = NAMES
-        .iter()
-        .position(|n| lower.len() >= 3 && n.starts_with(&lower))?;
-    u32::try_from(pos + 1).ok()
-}
-
-/// Year, month and day of a BibLaTeX date `YYYY`, `YYYY-MM` or
-/// `YYYY-MM-DD`, and whether the date said no more than that.
-fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>, bool)> {
-    let t = s.trim();
-    let (head, more) = match t.find(['/', 'T', ' ']) {
-        Some(pos) => (&t[..pos], true),
-        None => (t, false),
-    };
-    let mut parts = head.split('-');
-    let year_s = parts.next()?;
-    if year_s.len() != 4 || !year_s.bytes().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let year = year_s.parse().ok()?;
-    let month = match parts.next() {
-        Some(m) => Some(m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?),
-        None => None,
-    };
-    let day = match parts.next() {
-        Some(d) => Some(d.parse::<u32>().ok().filter(|d| (1..=31).contains(d))?),
-        None => None,
-    };
-    Some((year, month, day, !more && parts.next().is_none()))
-}
-
 /// A year from `2020`, `{2020}`, `2020a`, `c2020`: the first run of 1–4
 /// digits; whether that was the whole value.
 fn parse_year(s: &str) -> Option<(i32, bool)> {
@@ -1457,76 +1399,6 @@ fn parse_year(s: &str) -> Option<(i32, bool)> {
     Some((digits.parse().ok()?, false))
 }
 
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
-}
-
-/// A bare DOI from `10.x/y`, `doi:10.x/y` or a doi.org URL.
-fn clean_doi(s: &str) -> Option<String> {
-    let mut t = s.trim();
-    for prefix in [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "https://www.doi.org/",
-        "doi.org/",
-        "doi:",
-        "doi ",
-    ] {
-        if let Some(rest) = strip_prefix_ci(t, prefix) {
-            t = rest.trim_start();
-            break;
-        }
-    }
-    let t = percent_decode(t);
-    (t.starts_with("10.") && t.contains('/') && !t.contains(char::is_whitespace)).then_some(t)
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(v) = u8::from_str_radix(hex, 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-/// A bare arXiv id (no version) from `2303.16727v2`, `arXiv:2303.16727`,
-/// `hep-th/9901001`, or `2303.16727 [cs.CL]` (the id is the first word).
-fn arxiv_id(s: &str) -> Option<String> {
-    let t = s.trim();
-    let t = strip_prefix_ci(t, "arxiv:").unwrap_or(t).trim();
-    crate::import::ids::arxiv_id(t.split_whitespace().next().unwrap_or(""))
-}
-
-/// The arXiv id in an arxiv.org abs / pdf URL.
-fn arxiv_from_url(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    let at = lower.find("arxiv.org/")?;
-    let path = &url[at + "arxiv.org/".len()..];
-    let rest = strip_prefix_ci(path, "abs/").or_else(|| strip_prefix_ci(path, "pdf/"))?;
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let id = &rest[..end];
-    let id = id.strip_suffix(".pdf").unwrap_or(id).trim_end_matches('/');
-    arxiv_id(id)
-}
-
 /// The arXiv id in text like "arXiv preprint arXiv:2303.16727".
 fn arxiv_in_text(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
@@ -1536,12 +1408,6 @@ fn arxiv_in_text(text: &str) -> Option<String> {
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-')))
         .unwrap_or(rest.len());
     arxiv_id(rest[..end].trim_end_matches('.'))
-}
-
-/// The arXiv id of an arXiv DataCite DOI `10.48550/arXiv.2303.16727`.
-fn arxiv_from_doi(doi: &str) -> Option<String> {
-    let rest = strip_prefix_ci(doi, "10.48550/arxiv.")?;
-    arxiv_id(rest)
 }
 
 /// A `howpublished` that is only a URL.
@@ -1564,13 +1430,6 @@ fn venue_fields(kind: &str) -> [&'static str; 4] {
             ["journal", "journaltitle", "booktitle", "howpublished"]
         }
         _ => ["howpublished", "journal", "journaltitle", "booktitle"],
-    }
-}
-
-fn push_tag(tags: &mut Vec<String>, raw: &str) {
-    let tag = raw.split_whitespace().collect::<Vec<_>>().join("-");
-    if !tag.is_empty() && !tags.contains(&tag) {
-        tags.push(tag);
     }
 }
 
@@ -1624,7 +1483,7 @@ fn build_paper(record: &RawRecord<'_>, conv: &Converted) -> NewPaper {
 
     // Identifiers.
     if let Some(raw) = raw_of("doi")
-        && let Some(doi) = clean_doi(&unescape(&raw))
+        && let Some(doi) = bare_doi(&unescape(&raw))
     {
         p.doi = Some(doi);
         consumed.insert("doi");
@@ -1637,7 +1496,7 @@ fn build_paper(record: &RawRecord<'_>, conv: &Converted) -> NewPaper {
             .as_ref()
             .map(|(_, v)| v.eq_ignore_ascii_case("arxiv"));
         if says_arxiv != Some(false)
-            && let Some(id) = arxiv_id(&unescape(&raw))
+            && let Some(id) = arxiv_from_eprint(&unescape(&raw))
         {
             p.arxiv = Some(id);
             consumed.insert("eprint");
@@ -1653,8 +1512,8 @@ fn build_paper(record: &RawRecord<'_>, conv: &Converted) -> NewPaper {
     }
     if let Some(raw) = raw_of("url") {
         for url in unescape(&raw).split_whitespace() {
-            if let Some(doi) = clean_doi(url)
-                && strip_prefix_ci(url, "10.").is_none()
+            if let Some(doi) = bare_doi(url)
+                && !url.starts_with("10.")
             {
                 match &p.doi {
                     None => {
@@ -1705,7 +1564,7 @@ fn build_paper(record: &RawRecord<'_>, conv: &Converted) -> NewPaper {
     consumed.extend(["note", "annote", "annotation"]);
     if let Some(k) = text("keywords") {
         for tag in k.split([',', ';']) {
-            push_tag(&mut p.tags, tag);
+            add_tag(&mut p.tags, tag_word(tag));
         }
     }
     consumed.insert("keywords");
@@ -1720,17 +1579,17 @@ fn build_paper(record: &RawRecord<'_>, conv: &Converted) -> NewPaper {
             }
         }
     } else if let Some(d) = text("date")
-        && let Some((year, month, day, whole)) = parse_date(&d)
+        && let Some((date, whole)) = parse_iso_exact(&d)
     {
-        p.year = Some(year);
+        p.year = Some(date.year);
         if whole {
             consumed.insert("date");
         }
         let has = |n: &str| record.fields.iter().any(|f| f.name == n);
-        if let Some(m) = month.filter(|_| !has("month")) {
+        if let Some(m) = date.month.filter(|_| !has("month")) {
             date_parts.push(("month".into(), m.to_string()));
         }
-        if let Some(d) = day.filter(|_| !has("day")) {
+        if let Some(d) = date.day.filter(|_| !has("day")) {
             date_parts.push(("day".into(), d.to_string()));
         }
     }

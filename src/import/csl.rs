@@ -67,9 +67,14 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::Parsed;
-pub(crate) use super::ids::{arxiv_from_doi, arxiv_from_url, arxiv_id, doi_from_url};
+use super::dates::{Date, parse_iso, parse_text};
+use super::fields::{family_given, normalize_pages, normalize_tag};
+use super::ids::{
+    arxiv_from_doi, arxiv_from_eprint, arxiv_from_url, arxiv_id, bare_doi, doi_from_url,
+    is_web_url, strip_prefix_ci,
+};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
-pub(crate) use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// How much of the text [`looks_like`] examines, in bytes.
 const SNIFF_BYTES: usize = 4096;
@@ -584,13 +589,11 @@ impl Builder {
     /// The arXiv id in a `number`: `arXiv:2303.16727 [cs.CL]`, or a bare id
     /// when the publisher is arXiv.
     fn arxiv_number(&self, number: &str) -> Option<String> {
-        let number = number.trim();
-        let rest = match number.get(..6) {
-            Some(head) if head.eq_ignore_ascii_case("arxiv:") => &number[6..],
-            _ if self.publisher_is_arxiv => number,
-            _ => return None,
-        };
-        arxiv_id(rest.split_whitespace().next().unwrap_or(""))
+        let says_arxiv = strip_prefix_ci(number.trim(), "arxiv:").is_some();
+        if !says_arxiv && !self.publisher_is_arxiv {
+            return None;
+        }
+        arxiv_from_eprint(number)
     }
 
     fn extra(&mut self, name: &str, value: String) {
@@ -849,12 +852,7 @@ fn name(value: &Value) -> Option<String> {
         part("family"),
     ]);
     let given = join(&[part("given"), part("suffix")]);
-    match (family.is_empty(), given.is_empty()) {
-        (true, true) => None,
-        (false, true) => Some(family),
-        (true, false) => Some(given),
-        (false, false) => Some(format!("{family}, {given}")),
-    }
+    family_given(&family, &given)
 }
 
 /// What a CSL date variable holds.
@@ -869,8 +867,8 @@ enum DateValue {
 /// string. A `literal` is only searched for a year when `read_literal`.
 fn csl_date(value: &Value, read_literal: bool) -> DateValue {
     let from_text = |text: &str| {
-        edtf(text)
-            .or_else(|| parse_date(text))
+        parse_iso(text)
+            .or_else(|| parse_text(text))
             .map_or(DateValue::None, DateValue::Date)
     };
     let map = match value {
@@ -894,7 +892,7 @@ fn csl_date(value: &Value, read_literal: bool) -> DateValue {
         }
     }
     match map.get("literal").and_then(scalar_text) {
-        Some(text) if read_literal => match parse_date(&text) {
+        Some(text) if read_literal => match parse_text(&text) {
             Some(date) => DateValue::Date(date),
             None => DateValue::Text(text),
         },
@@ -918,202 +916,9 @@ fn date_parts(parts: &Value) -> Option<Date> {
         }
     };
     let year = i32::try_from(number(0)?).ok()?;
-    let month = number(1)
-        .and_then(|m| u32::try_from(m).ok())
-        .filter(|m| (1..=12).contains(m));
-    let day = month.and(
-        number(2)
-            .and_then(|d| u32::try_from(d).ok())
-            .filter(|d| (1..=31).contains(d)),
-    );
-    Some(Date { year, month, day })
-}
-
-/// An EDTF date: `2021`, `2021-06`, `2021-06-01`, with `?`/`~`/`%`
-/// qualifiers, a time, or as an interval (its start).
-fn edtf(text: &str) -> Option<Date> {
-    let text = text.trim();
-    let start = text.split('/').next().unwrap_or("");
-    let start = start.split('T').next().unwrap_or("");
-    let start = start.trim_end_matches(['?', '~', '%']);
-    let (sign, digits) = match start.strip_prefix('-') {
-        Some(rest) => (-1, rest),
-        None => (1, start),
-    };
-    let mut parts = digits.split('-');
-    let year = parts.next()?;
-    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year = sign * year.parse::<i32>().ok()?;
-    let mut next = || -> Result<Option<u32>, ()> {
-        match parts.next() {
-            None => Ok(None),
-            Some(p) if p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()) => {
-                p.parse().map(Some).map_err(|_| ())
-            }
-            Some(_) => Err(()),
-        }
-    };
-    let month = next().ok()?;
-    let day = next().ok()?;
-    if parts.next().is_some() {
-        return None;
-    }
-    let month = month.filter(|m| (1..=12).contains(m));
-    let day = month.and(day.filter(|d| (1..=31).contains(d)));
-    Some(Date { year, month, day })
-}
-
-/// A calendar date as far as it is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Date {
-    pub(crate) year: i32,
-    pub(crate) month: Option<u32>,
-    pub(crate) day: Option<u32>,
-}
-
-impl Date {
-    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
-    pub(crate) fn iso(self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
-            (Some(m), None) => format!("{:04}-{m:02}", self.year),
-            _ => format!("{:04}", self.year),
-        }
-    }
-
-    /// Reads exactly what [`Date::iso`] writes (a time after `T` is
-    /// ignored).
-    pub(crate) fn from_iso(text: &str) -> Option<Date> {
-        let date = edtf(text.split('T').next().unwrap_or(""))?;
-        let plain = text.split('T').next().unwrap_or("");
-        (date.iso() == plain).then_some(date)
-    }
-}
-
-/// Reads free-form dates: `2021/06/01`, `2021-06-01`, `2021 Jun 1`,
-/// `June 1, 2021`, `1 June 2021`, `June 2021`. Only a four-digit year
-/// counts; a month or day out of range is dropped.
-fn parse_date(raw: &str) -> Option<Date> {
-    let tokens: Vec<&str> = raw
-        .split(|c: char| c == '/' || c == '-' || c == ',' || c == '.' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-        .map(|t| match t.split_once('T') {
-            Some((day, _)) if !day.is_empty() && day.bytes().all(|b| b.is_ascii_digit()) => day,
-            _ => t,
-        })
-        .collect();
-    let is_year = |t: &str| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit());
-    let number = |t: &str| -> Option<u32> {
-        (t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    let year_at = tokens.iter().position(|t| is_year(t))?;
-    let year: i32 = tokens[year_at].parse().ok()?;
-    let (month, day) = match tokens.iter().position(|t| month_name(t).is_some()) {
-        Some(at) => {
-            let month = tokens.get(at).and_then(|t| month_name(t));
-            let day = [at + 1, at.wrapping_sub(1)]
-                .iter()
-                .filter(|&&i| i != year_at)
-                .find_map(|&i| tokens.get(i).and_then(|t| number(t)));
-            (month, day)
-        }
-        None if year_at == 0 => {
-            let month = tokens.get(1).and_then(|t| number(t));
-            (month, month.and(tokens.get(2).and_then(|t| number(t))))
-        }
-        None => (None, None),
-    };
-    let month = month.filter(|m| (1..=12).contains(m));
-    let day = month.and(day.filter(|d| (1..=31).contains(d)));
-    Some(Date { year, month, day })
-}
-
-/// The number of an English month name or its three-letter abbreviation.
-pub(crate) fn month_name(t: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let t = t.to_ascii_lowercase();
-    if t.len() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| *m == t || (t.len() == 3 || t == "sept") && m.starts_with(&t))
-        .and_then(|i| u32::try_from(i + 1).ok())
-}
-
-/// A tag as one lowercase word: inner whitespace becomes `-`, a leading `#`
-/// goes.
-pub(crate) fn normalize_tag(raw: &str) -> Option<String> {
-    let tag = raw
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-");
-    let tag = tag.trim_start_matches('#');
-    (!tag.is_empty()).then(|| tag.to_string())
-}
-
-/// Normalizes a page range's dash (`-`, `–`, `—`, with or without spaces)
-/// to `--`.
-pub(crate) fn normalize_pages(s: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in s.chars() {
-        if matches!(c, '-' | '\u{2013}' | '\u{2014}') {
-            dash = true;
-            continue;
-        }
-        if c.is_whitespace() && (dash || out.ends_with(' ')) {
-            continue;
-        }
-        if dash {
-            let trimmed = out.trim_end().len();
-            out.truncate(trimmed);
-            out.push_str("--");
-            dash = false;
-        }
-        out.push(c);
-    }
-    if dash {
-        out.push('-');
-    }
-    out
-}
-
-/// Whether a URL is a web URL (http, https, ftp).
-pub(crate) fn is_web_url(url: &str) -> bool {
-    ["http://", "https://", "ftp://"].iter().any(|scheme| {
-        url.get(..scheme.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
-    })
-}
-
-/// A bare DOI from `10.x/y`, `doi:10.x/y` or a `doi.org` URL.
-pub(crate) fn bare_doi(raw: &str) -> Option<String> {
-    let s = raw.trim();
-    let s = doi_from_url(s).unwrap_or_else(|| s.to_string());
-    let s = match s.get(..4) {
-        Some(head) if head.eq_ignore_ascii_case("doi:") => s[4..].trim().to_string(),
-        _ => s,
-    };
-    (s.starts_with("10.") && s.contains('/') && !s.contains(char::is_whitespace)).then_some(s)
+    let month = number(1).and_then(|m| u32::try_from(m).ok());
+    let day = number(2).and_then(|d| u32::try_from(d).ok());
+    Some(Date::checked(year, month, day))
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 pub mod arxiv;
 pub mod bibtex;
 pub mod csl;
+pub(crate) mod dates;
+pub(crate) mod fields;
 pub mod hf;
 pub mod identifier;
 pub mod ids;
