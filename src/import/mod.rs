@@ -17,6 +17,8 @@ pub mod listing;
 pub mod markdown;
 pub mod pdf;
 pub mod ris;
+#[cfg(test)]
+mod test_support;
 pub mod urls;
 pub mod zotero;
 

@@ -564,19 +564,10 @@ mod tests {
 
     use super::*;
     use crate::import::ids::arxiv_id;
+    use crate::import::test_support::{extra, only_paper};
 
     fn one(text: &str) -> NewPaper {
-        let parsed = parse(text, "t.ris");
-        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-        assert_eq!(parsed.papers.len(), 1);
-        parsed.papers.into_iter().next().unwrap_or_default()
-    }
-
-    fn extra<'a>(p: &'a NewPaper, name: &str) -> Option<&'a str> {
-        p.extra
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        only_paper(parse(text, "t.ris"))
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The BibTeX importer's tests: detection, parsing quirks and fixtures.
 
 use super::*;
+use crate::import::test_support::extra;
 use crate::model::{LinkKind, NewPaper};
 use proptest::prelude::*;
 
@@ -8,13 +9,6 @@ fn one(text: &str) -> NewPaper {
     let parsed = parse(text, "t.bib");
     assert_eq!(parsed.papers.len(), 1, "problems: {:?}", parsed.problems);
     parsed.papers.into_iter().next().unwrap_or_default()
-}
-
-fn extra<'a>(p: &'a NewPaper, name: &str) -> Option<&'a str> {
-    p.extra
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
 }
 
 #[test]

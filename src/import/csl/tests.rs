@@ -3,20 +3,11 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::import::test_support::{extra, only_paper};
 use crate::model::{LinkKind, NewPaper};
 
 fn one(text: &str) -> NewPaper {
-    let parsed = parse(text, "t.json");
-    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-    assert_eq!(parsed.papers.len(), 1);
-    parsed.papers.into_iter().next().unwrap_or_default()
-}
-
-fn extra<'a>(p: &'a NewPaper, name: &str) -> Option<&'a str> {
-    p.extra
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+    only_paper(parse(text, "t.json"))
 }
 
 #[test]
