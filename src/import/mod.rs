@@ -143,16 +143,8 @@ fn check_text(bytes: &[u8], source: &str) -> Result<()> {
 
 /// Decodes file bytes as UTF-8 text, refusing empty and binary files.
 pub fn decode(bytes: &[u8], source: &str) -> Result<String> {
+    check_text(bytes, source)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::Parse {
-            location: format!("{source}:1"),
-            message: "file is empty".into(),
-        });
-    }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        return Err(binary(bytes, pos, source));
-    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => Err(binary(bytes, e.valid_up_to(), source)),
