@@ -39,7 +39,7 @@ use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::import::bibtex::{is_person_field, is_verbatim};
+use crate::import::bibtex::{braces_balanced, is_person_field, is_verbatim};
 
 /// One reference to write (the shared export record).
 pub use super::Record as BibEntry;
@@ -373,28 +373,6 @@ fn verbatim(field: &str, s: &str) -> String {
         }
     }
     out
-}
-
-/// Braces balance whether or not a reader treats `\{` as an escape.
-fn braces_balanced(s: &str) -> bool {
-    let (mut plain, mut aware) = (0i64, 0i64);
-    let mut prev_backslash = false;
-    for c in s.chars() {
-        let delta = match c {
-            '{' => 1,
-            '}' => -1,
-            _ => 0,
-        };
-        plain += delta;
-        if !prev_backslash {
-            aware += delta;
-        }
-        if plain < 0 || aware < 0 {
-            return false;
-        }
-        prev_backslash = c == '\\' && !prev_backslash;
-    }
-    plain == 0 && aware == 0 && !prev_backslash
 }
 
 /// A field or entry type name BibTeX accepts.

@@ -50,10 +50,14 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use crate::import::csl::{
-    DATE_VARIABLES, Date, NAME_VARIABLES, TEXT_VARIABLES, arxiv_from_doi, arxiv_from_url, arxiv_id,
-    bare_doi, bibtex_type, csl_type_for, doi_from_url, fold, is_web_url, month_name, normalize_tag,
-    normalize_text, paragraphs,
+    DATE_VARIABLES, NAME_VARIABLES, TEXT_VARIABLES, bibtex_type, csl_type_for, normalize_text,
 };
+use crate::import::dates::{Date, month_number};
+use crate::import::fields::normalize_tag;
+use crate::import::ids::{
+    arxiv_from_doi, arxiv_from_url, arxiv_id, bare_doi, doi_from_url, is_web_url,
+};
+use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
 /// One paper as the CSL exporter needs it (the shared export record).
 pub use super::Record as CslEntry;
@@ -560,15 +564,6 @@ fn date_json(date: Date) -> J {
         }
     }
     J::Obj(vec![("date-parts".into(), J::Arr(vec![J::Arr(parts)]))])
-}
-
-/// A month given as "1".."12" or as an English month name.
-fn month_number(month: &str) -> Option<u32> {
-    month
-        .parse::<u32>()
-        .ok()
-        .or_else(|| month_name(month.trim_end_matches('.')))
-        .filter(|m| (1..=12).contains(m))
 }
 
 /// A person as a CSL name.

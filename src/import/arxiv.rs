@@ -39,7 +39,8 @@
 //! - `<link title="pdf">` is a PDF link, other links keep
 //!   [`LinkKind::classify`]; the `title="doi"` link sets the DOI (stored bare)
 //!   instead of becoming a link;
-//! - `<arxiv:doi>` → DOI, `<arxiv:journal_ref>` → venue (and entry type
+//! - `<arxiv:doi>` → DOI (the first, when it lists several separated by
+//!   spaces), `<arxiv:journal_ref>` → venue (and entry type
 //!   `article` instead of `misc`), `<arxiv:comment>` → note, every
 //!   `<category term>` → a tag, `<arxiv:primary_category term>` → `extra`
 //!   `primaryclass`.
@@ -61,7 +62,9 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::head;
 use crate::import::Parsed;
-use crate::import::ids::parse_date;
+use crate::import::dates::parse_iso;
+use crate::import::fields::{add_tag, tag_word};
+use crate::import::ids::{arxiv_id_or_url as arxiv_id, bare_doi};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -269,10 +272,7 @@ impl Entry {
             }
             "category" => {
                 if let Some(term) = get("term") {
-                    let tag = term.split_whitespace().collect::<Vec<_>>().join("-");
-                    if !self.tags.contains(&tag) {
-                        self.tags.push(tag);
-                    }
+                    add_tag(&mut self.tags, tag_word(term));
                 }
             }
             _ => {
@@ -323,12 +323,12 @@ impl Entry {
             return;
         }
         let mut extra = Vec::new();
-        let published = parse_date(&self.published);
-        if let Some((_, month, day)) = published {
-            if let Some(m) = month {
+        let published = parse_iso(&self.published);
+        if let Some(date) = published {
+            if let Some(m) = date.month {
                 extra.push(("month".to_string(), m.to_string()));
             }
-            if let Some(d) = day {
+            if let Some(d) = date.day {
                 extra.push(("day".to_string(), d.to_string()));
             }
         }
@@ -336,7 +336,7 @@ impl Entry {
             .updated
             .trim()
             .get(..10)
-            .filter(|d| parse_date(d).is_some())
+            .filter(|d| parse_iso(d).is_some())
         {
             extra.push(("updated".to_string(), updated.to_string()));
         }
@@ -347,7 +347,11 @@ impl Entry {
         if arxiv.is_none() && !id.is_empty() && !self.links.iter().any(|l| l.url == id) {
             extra.push(("url".to_string(), id.to_string()));
         }
-        let doi = self.doi.as_deref().and_then(bare_doi);
+        let doi = self
+            .doi
+            .as_deref()
+            .and_then(|d| d.split_whitespace().next())
+            .and_then(bare_doi);
         let entry_type = if self.journal_ref.is_some() {
             "article"
         } else {
@@ -357,7 +361,7 @@ impl Entry {
             title: fold(&self.title),
             abstract_text: paragraphs(&self.summary),
             authors: self.authors,
-            year: published.map(|(y, _, _)| y),
+            year: published.map(|d| d.year),
             doi,
             arxiv,
             links: self.links,
@@ -434,28 +438,6 @@ fn problem(source: &str, line: usize, message: String) -> Problem {
 
 fn non_empty(s: String) -> Option<String> {
     if s.is_empty() { None } else { Some(s) }
-}
-
-/// A bare DOI from `10.…`, `doi:10.…` or a `doi.org` URL.
-fn bare_doi(s: &str) -> Option<String> {
-    let s = s.trim();
-    let lower = s.to_ascii_lowercase();
-    let start = if lower.starts_with("10.") {
-        0
-    } else if let Some(rest) = lower.strip_prefix("doi:") {
-        s.len() - rest.trim_start().len()
-    } else {
-        let pos = lower.find("doi.org/")?;
-        pos + "doi.org/".len()
-    };
-    let doi = s[start..].trim();
-    (doi.starts_with("10.") && doi.contains('/')).then(|| doi.to_string())
-}
-
-/// The versionless arXiv id in an abs/pdf URL or a bare id; `None` when
-/// there is none.
-fn arxiv_id(s: &str) -> Option<String> {
-    crate::import::ids::arxiv_id_or_url(s)
 }
 
 #[cfg(test)]

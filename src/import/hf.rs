@@ -34,7 +34,9 @@ use serde_json::{Map, Value};
 
 use super::head;
 use crate::import::Parsed;
-use crate::import::ids::{arxiv_id_or_url as arxiv_id, parse_date};
+use crate::import::dates::parse_iso;
+use crate::import::fields::{add_tag, normalize_tag};
+use crate::import::ids::arxiv_id_or_url as arxiv_id;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -212,27 +214,24 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
 
     let mut tags: Vec<String> = Vec::new();
     if let Some(Value::Array(list)) = get("ai_keywords") {
-        for k in list.iter().filter_map(scalar) {
-            let tag = k
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join("-")
-                .to_lowercase();
-            if !tag.is_empty() && !tags.contains(&tag) {
-                tags.push(tag);
-            }
+        for tag in list
+            .iter()
+            .filter_map(scalar)
+            .filter_map(|k| normalize_tag(&k))
+        {
+            add_tag(&mut tags, tag);
         }
     }
 
     let mut extra = Vec::new();
     let date = get("publishedAt")
         .and_then(scalar)
-        .and_then(|d| parse_date(&d));
-    if let Some((_, month, day)) = date {
-        if let Some(m) = month {
+        .and_then(|d| parse_iso(&d));
+    if let Some(date) = date {
+        if let Some(m) = date.month {
             extra.push(("month".to_string(), m.to_string()));
         }
-        if let Some(d) = day {
+        if let Some(d) = date.day {
             extra.push(("day".to_string(), d.to_string()));
         }
     }
@@ -257,7 +256,7 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
         title,
         abstract_text: paragraphs(&get("summary").and_then(scalar).unwrap_or_default()),
         authors,
-        year: date.map(|(y, _, _)| y),
+        year: date.map(|d| d.year),
         doi: None,
         arxiv,
         links,

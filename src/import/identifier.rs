@@ -4,7 +4,7 @@
 //! identifier, which a later import of the real entry fills in.
 
 use crate::error::{Error, Result};
-use crate::import::ids::arxiv_id;
+use crate::import::ids::{arxiv_id_or_url, bare_doi};
 use crate::model::NewPaper;
 
 /// A paper identifier.
@@ -24,35 +24,16 @@ impl Identifier {
     }
 }
 
-/// Reads `10.1145/…`, `doi:10.…`, `https://doi.org/10.…`, `arXiv:2303.16727`,
-/// `2303.16727v2`, `https://arxiv.org/abs/2303.16727v2`, `hep-th/9901001`.
+/// Reads a DOI (`10.1145/…`, `doi:10.…`, `https://doi.org/10.…`) or an
+/// arXiv id (`arXiv:2303.16727`, `2303.16727v2`,
+/// `https://arxiv.org/abs/2303.16727v2`, `hep-th/9901001`), in the forms
+/// [`crate::import::ids`] reads.
 pub fn parse_identifier(input: &str) -> Result<Identifier> {
     let s = input.trim();
-    let lower = s.to_ascii_lowercase();
-    let doi_body = [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "doi:",
-    ]
-    .iter()
-    .find_map(|p| lower.starts_with(p).then(|| &s[p.len()..]))
-    .unwrap_or(s);
-    if doi_body.starts_with("10.") && doi_body.contains('/') && !doi_body.contains(' ') {
-        return Ok(Identifier::Doi(doi_body.to_string()));
+    if let Some(doi) = bare_doi(s) {
+        return Ok(Identifier::Doi(doi));
     }
-    let arxiv_body = [
-        "https://arxiv.org/abs/",
-        "http://arxiv.org/abs/",
-        "https://arxiv.org/pdf/",
-        "http://arxiv.org/pdf/",
-        "arxiv:",
-    ]
-    .iter()
-    .find_map(|p| lower.starts_with(p).then(|| &s[p.len()..]))
-    .unwrap_or(s);
-    let arxiv_body = arxiv_body.trim_end_matches(".pdf");
-    if let Some(id) = arxiv_id(arxiv_body) {
+    if let Some(id) = arxiv_id_or_url(s) {
         return Ok(Identifier::Arxiv(id));
     }
     Err(Error::Invalid(format!(

@@ -1,15 +1,43 @@
-//! Identifier, URL and date helpers several importers share: arXiv ids
-//! (bare, `arXiv:`-prefixed, in arxiv.org URLs and arXiv DOIs), DOIs in
-//! `doi.org` URLs, and `YYYY-MM-DD` dates.
+//! Identifiers and web URLs as every importer reads them: one reader per
+//! shape, so that a DOI or an arXiv id means the same in every format.
+//!
+//! DOIs ([`bare_doi`]) are stored bare, `10.<registrant>/<suffix>`, and are
+//! read from
+//!
+//! - the bare form, `10.1145/3292500.3330701`;
+//! - a `doi:` or `doi ` prefix, any case, spaces after it allowed
+//!   (`doi:10.1145/…`, `DOI: 10.1145/…`, `doi 10.1145/…`);
+//! - a resolver URL, `http(s)://doi.org/…`, `dx.doi.org/…`,
+//!   `www.doi.org/…`, any case, with or without the scheme;
+//!
+//! percent escapes (`%28` → `(`) are undone, and what is left must start
+//! with `10.`, hold a `/` and no whitespace. [`doi_from_url`] reads only the
+//! resolver URLs, for fields that hold links.
+//!
+//! arXiv ids are stored bare and without version, `2303.16727` (old style
+//! `hep-th/9901001`, `math.GT/0309136`). [`arxiv_id`] validates one id
+//! (`arXiv:` prefix and `v2` version allowed); [`arxiv_from_eprint`] reads
+//! a field that starts with one (`arXiv: 2303.16727 [cs.CL]`);
+//! [`arxiv_from_url`] an `arxiv.org/abs|pdf|html/…` URL; [`arxiv_id_or_url`]
+//! an id or any `…/abs/…`, `…/pdf/…` link; [`arxiv_from_doi`] an arXiv
+//! DataCite DOI, `10.48550/arXiv.2303.16727`.
+//!
+//! Web URLs ([`is_web_url`]) are `http://`, `https://` and `ftp://` ones,
+//! any case.
+
+/// `s` without `prefix`, compared ignoring ASCII case.
+pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
 
 /// The lowercase host (without `www.`) and the path of an http(s) URL.
 pub(crate) fn host_and_path(url: &str) -> Option<(String, &str)> {
     let url = url.trim();
-    let rest = ["https://", "http://"].iter().find_map(|scheme| {
-        url.get(..scheme.len())
-            .filter(|head| head.eq_ignore_ascii_case(scheme))
-            .map(|head| &url[head.len()..])
-    })?;
+    let rest = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| strip_prefix_ci(url, scheme))?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let host = rest[..end].to_ascii_lowercase();
     let host = host
@@ -19,15 +47,72 @@ pub(crate) fn host_and_path(url: &str) -> Option<(String, &str)> {
     Some((host, &rest[end..]))
 }
 
-/// The DOI of a `doi.org` / `dx.doi.org` URL.
+/// Whether a URL is a web URL (http, https, ftp).
+pub(crate) fn is_web_url(url: &str) -> bool {
+    ["http://", "https://", "ftp://"]
+        .iter()
+        .any(|scheme| strip_prefix_ci(url, scheme).is_some())
+}
+
+/// Whether `host` is a DOI resolver.
+fn is_doi_host(host: &str) -> bool {
+    host == "doi.org" || host == "dx.doi.org"
+}
+
+/// What follows a DOI resolver in `s`, with or without a scheme.
+fn after_resolver(s: &str) -> Option<&str> {
+    if let Some((host, path)) = host_and_path(s) {
+        return is_doi_host(&host).then(|| path.trim_start_matches('/'));
+    }
+    ["doi.org/", "dx.doi.org/", "www.doi.org/"]
+        .iter()
+        .find_map(|prefix| strip_prefix_ci(s, prefix))
+}
+
+/// A bare DOI from any of the forms in the module documentation.
+pub(crate) fn bare_doi(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let body = after_resolver(s)
+        .or_else(|| strip_prefix_ci(s, "doi:"))
+        .or_else(|| strip_prefix_ci(s, "doi "))
+        .unwrap_or(s)
+        .trim();
+    let doi = percent_decode(body);
+    (doi.starts_with("10.") && doi.contains('/') && !doi.contains(char::is_whitespace))
+        .then_some(doi)
+}
+
+/// The DOI of a `doi.org` / `dx.doi.org` URL (http or https).
 pub(crate) fn doi_from_url(url: &str) -> Option<String> {
-    let (host, path) = host_and_path(url)?;
-    if host != "doi.org" && host != "dx.doi.org" {
+    let (host, _) = host_and_path(url)?;
+    if !is_doi_host(&host) {
         return None;
     }
-    let doi = path.trim_start_matches('/');
-    (doi.starts_with("10.") && doi.contains('/') && !doi.contains(char::is_whitespace))
-        .then(|| doi.to_string())
+    bare_doi(url)
+}
+
+/// `%XX` escapes decoded; the text unchanged when they do not decode to
+/// UTF-8.
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// The arXiv id of an `arxiv.org/abs|pdf|html/<id>` URL, without version.
@@ -46,9 +131,15 @@ pub(crate) fn arxiv_from_url(url: &str) -> Option<String> {
 
 /// The arXiv id of an arXiv DOI, `10.48550/arXiv.2303.16727`.
 pub(crate) fn arxiv_from_doi(doi: &str) -> Option<String> {
-    let rest = doi.strip_prefix("10.48550/")?;
-    let prefix = rest.get(..6).filter(|h| h.eq_ignore_ascii_case("arxiv."))?;
-    arxiv_id(&rest[prefix.len()..])
+    arxiv_id(strip_prefix_ci(doi, "10.48550/arxiv.")?)
+}
+
+/// The arXiv id a field starts with: an optional `arXiv:` prefix, then the
+/// id as the first word (`2303.16727v2`, `arXiv: 2303.16727 [cs.CL]`).
+pub(crate) fn arxiv_from_eprint(s: &str) -> Option<String> {
+    let t = s.trim();
+    let t = strip_prefix_ci(t, "arxiv:").unwrap_or(t);
+    arxiv_id(t.split_whitespace().next().unwrap_or(""))
 }
 
 /// Validates an arXiv id (`2303.16727`, `arXiv:2303.16727v2`,
@@ -56,10 +147,7 @@ pub(crate) fn arxiv_from_doi(doi: &str) -> Option<String> {
 /// version.
 pub(crate) fn arxiv_id(raw: &str) -> Option<String> {
     let s = raw.trim();
-    let s = match s.get(..6) {
-        Some(head) if head.eq_ignore_ascii_case("arxiv:") => s[6..].trim(),
-        _ => s,
-    };
+    let s = strip_prefix_ci(s, "arxiv:").map_or(s, str::trim);
     let s = match s.rfind('v') {
         Some(at)
             if at > 0 && s.len() > at + 1 && s[at + 1..].bytes().all(|b| b.is_ascii_digit()) =>
@@ -100,26 +188,59 @@ pub(crate) fn arxiv_id_or_url(s: &str) -> Option<String> {
     arxiv_id(rest.trim_end_matches('/'))
 }
 
-/// `YYYY-MM-DD…` (month and day optional) as numbers.
-pub(crate) fn parse_date(s: &str) -> Option<(i32, Option<u32>, Option<u32>)> {
-    let s = s.trim();
-    let year: i32 = s
-        .get(..4)
-        .filter(|y| y.bytes().all(|b| b.is_ascii_digit()))?
-        .parse()
-        .ok()?;
-    let mut parts = s.get(4..).unwrap_or("").splitn(3, '-').skip(1);
-    let month = parts
-        .next()
-        .and_then(|m| m.get(..2))
-        .and_then(|m| m.parse::<u32>().ok())
-        .filter(|m| (1..=12).contains(m));
-    let day = month.and(
-        parts
-            .next()
-            .and_then(|d| d.get(..2))
-            .and_then(|d| d.parse::<u32>().ok())
-            .filter(|d| (1..=31).contains(d)),
-    );
-    Some((year, month, day))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dois_in_every_form() {
+        let want = Some("10.1145/3292500.3330701".to_string());
+        for s in [
+            "10.1145/3292500.3330701",
+            " doi:10.1145/3292500.3330701 ",
+            "DOI: 10.1145/3292500.3330701",
+            "doi 10.1145/3292500.3330701",
+            "https://doi.org/10.1145/3292500.3330701",
+            "HTTP://dx.doi.org/10.1145/3292500.3330701",
+            "https://www.doi.org/10.1145/3292500.3330701",
+            "doi.org/10.1145/3292500.3330701",
+        ] {
+            assert_eq!(bare_doi(s), want, "{s}");
+        }
+        assert_eq!(
+            bare_doi("https://doi.org/10.1002/%28SICI%291097").as_deref(),
+            Some("10.1002/(SICI)1097")
+        );
+        for s in [
+            "",
+            "not a doi",
+            "10.1145",
+            "10.1/a b",
+            "https://example.org/10.1/x",
+        ] {
+            assert_eq!(bare_doi(s), None, "{s}");
+        }
+        assert_eq!(doi_from_url("10.1/x"), None);
+        assert_eq!(
+            doi_from_url("https://doi.org/10.1/x").as_deref(),
+            Some("10.1/x")
+        );
+    }
+
+    #[test]
+    fn arxiv_ids_from_fields_urls_and_dois() {
+        assert_eq!(
+            arxiv_from_eprint("arXiv: 2303.16727v2 [cs.CL]").as_deref(),
+            Some("2303.16727")
+        );
+        assert_eq!(
+            arxiv_from_url("https://arxiv.org/html/2303.16727v1").as_deref(),
+            Some("2303.16727")
+        );
+        assert_eq!(
+            arxiv_from_doi("10.48550/ARXIV.2303.16727").as_deref(),
+            Some("2303.16727")
+        );
+        assert_eq!(arxiv_from_url("https://example.org/abs/2303.16727"), None);
+    }
 }

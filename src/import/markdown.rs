@@ -51,7 +51,8 @@
 use serde_yaml_ng::{Mapping, Value};
 
 use crate::import::Parsed;
-use crate::import::ids::arxiv_id_or_url as arxiv_id;
+use crate::import::fields::{add_tag, family_given, tag_word};
+use crate::import::ids::{arxiv_id_or_url as arxiv_id, bare_doi};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -349,11 +350,10 @@ fn person_from_map(m: &Mapping) -> Option<String> {
     if let Some(name) = get("name").or_else(|| get("literal")) {
         return Some(name);
     }
-    match (get("family"), get("given")) {
-        (Some(f), Some(g)) => Some(format!("{f}, {g}")),
-        (Some(f), None) => Some(f),
-        (None, g) => g,
-    }
+    family_given(
+        &get("family").unwrap_or_default(),
+        &get("given").unwrap_or_default(),
+    )
 }
 
 /// `[[Jane Doe]]` → `Jane Doe`, `[[people/Jane Doe|Jane]]` → `Jane Doe`.
@@ -451,11 +451,7 @@ fn read_tags(value: &Value, tags: &mut Vec<String>) {
         },
     };
     for t in raw {
-        let t = t.trim().trim_start_matches('#');
-        let tag = t.split_whitespace().collect::<Vec<_>>().join("-");
-        if !tag.is_empty() && !tags.contains(&tag) {
-            tags.push(tag);
-        }
+        add_tag(tags, tag_word(t.trim().trim_start_matches('#')));
     }
 }
 
@@ -673,21 +669,6 @@ fn year_of(s: &str) -> Option<i32> {
         return None;
     }
     s[..4].parse().ok()
-}
-
-/// A bare DOI from `10.…`, `doi:10.…` or a `doi.org` URL.
-fn bare_doi(s: &str) -> Option<String> {
-    let s = s.trim();
-    let lower = s.to_ascii_lowercase();
-    let start = if lower.starts_with("10.") {
-        0
-    } else if let Some(rest) = lower.strip_prefix("doi:") {
-        s.len() - rest.trim_start().len()
-    } else {
-        lower.find("doi.org/")? + "doi.org/".len()
-    };
-    let doi = s[start..].trim();
-    (doi.starts_with("10.") && doi.contains('/')).then(|| doi.to_string())
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 pub mod arxiv;
 pub mod bibtex;
 pub mod csl;
+pub(crate) mod dates;
+pub(crate) mod fields;
 pub mod hf;
 pub mod identifier;
 pub mod ids;
@@ -15,6 +17,8 @@ pub mod listing;
 pub mod markdown;
 pub mod pdf;
 pub mod ris;
+#[cfg(test)]
+mod test_support;
 pub mod urls;
 pub mod zotero;
 
@@ -139,16 +143,8 @@ fn check_text(bytes: &[u8], source: &str) -> Result<()> {
 
 /// Decodes file bytes as UTF-8 text, refusing empty and binary files.
 pub fn decode(bytes: &[u8], source: &str) -> Result<String> {
+    check_text(bytes, source)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Error::Parse {
-            location: format!("{source}:1"),
-            message: "file is empty".into(),
-        });
-    }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-        return Err(binary(bytes, pos, source));
-    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => Err(binary(bytes, e.valid_up_to(), source)),

@@ -61,7 +61,9 @@
 use std::collections::HashSet;
 
 use super::Parsed;
-use super::ids::{arxiv_from_doi, arxiv_from_url, doi_from_url};
+use super::dates::parse_text;
+use super::fields::{family_given, normalize_pages, normalize_tag};
+use super::ids::{arxiv_from_doi, arxiv_from_url, bare_doi, doi_from_url, is_web_url};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
 use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
 
@@ -335,7 +337,7 @@ impl Builder {
             "LA" => self.extra("language", fold(value)),
             "T3" => self.extra("series", fold(value)),
             "ET" => self.extra("edition", fold(value)),
-            "Y2" => match parse_date(value) {
+            "Y2" => match parse_text(value) {
                 Some(date) => self.extra("urldate", date.iso()),
                 None => self.other(tag, value),
             },
@@ -356,7 +358,7 @@ impl Builder {
     }
 
     fn date(&mut self, tag: &str, value: &str) {
-        let Some(date) = parse_date(value) else {
+        let Some(date) = parse_text(value) else {
             return self.other(tag, value);
         };
         match self.paper.year {
@@ -383,11 +385,7 @@ impl Builder {
     }
 
     fn url(&mut self, tag: &str, url: &str) {
-        let lower = url.to_ascii_lowercase();
-        let is_web = ["http://", "https://", "ftp://"]
-            .iter()
-            .any(|s| lower.starts_with(s));
-        if !is_web {
+        if !is_web_url(url) {
             let name = if tag == "UR" { "url" } else { "file" };
             return self.extra(name, url.to_string());
         }
@@ -486,24 +484,7 @@ fn person(raw: &str) -> Option<String> {
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    match (family.is_empty(), given.is_empty()) {
-        (true, true) => None,
-        (false, true) => Some(family.to_string()),
-        (true, false) => Some(given),
-        (false, false) => Some(format!("{family}, {given}")),
-    }
-}
-
-/// A tag as one lowercase word: inner whitespace becomes `-`, a leading `#`
-/// goes.
-fn normalize_tag(raw: &str) -> Option<String> {
-    let tag = raw
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-");
-    let tag = tag.trim_start_matches('#');
-    (!tag.is_empty()).then(|| tag.to_string())
+    family_given(family, &given)
 }
 
 /// A note's text: HTML (as Zotero writes notes) becomes plain text with its
@@ -547,33 +528,6 @@ pub(crate) fn note_text(raw: &str) -> String {
     paragraphs(&text)
 }
 
-/// Normalizes a page range's dash (`-`, `–`, `—`, with or without spaces)
-/// to `--`.
-fn normalize_pages(s: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in s.chars() {
-        if matches!(c, '-' | '\u{2013}' | '\u{2014}') {
-            dash = true;
-            continue;
-        }
-        if c.is_whitespace() && (dash || out.ends_with(' ')) {
-            continue;
-        }
-        if dash {
-            let trimmed = out.trim_end().len();
-            out.truncate(trimmed);
-            out.push_str("--");
-            dash = false;
-        }
-        out.push(c);
-    }
-    if dash {
-        out.push('-');
-    }
-    out
-}
-
 fn looks_like_isbn(s: &str) -> bool {
     let first = s.split([';', ' ', ',']).next().unwrap_or("");
     let digits: Vec<char> = first.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
@@ -604,126 +558,16 @@ fn split_urls(value: &str) -> Vec<&str> {
     urls
 }
 
-/// A bare DOI from `10.x/y`, `doi:10.x/y` or a `doi.org` URL.
-fn bare_doi(raw: &str) -> Option<String> {
-    let s = raw.trim();
-    let s = doi_from_url(s).unwrap_or_else(|| s.to_string());
-    let s = match s.get(..4) {
-        Some(head) if head.eq_ignore_ascii_case("doi:") => s[4..].trim().to_string(),
-        _ => s,
-    };
-    (s.starts_with("10.") && s.contains('/') && !s.contains(char::is_whitespace)).then_some(s)
-}
-
-/// A calendar date as far as it is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Date {
-    year: i32,
-    month: Option<u32>,
-    day: Option<u32>,
-}
-
-impl Date {
-    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
-    fn iso(self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
-            (Some(m), None) => format!("{:04}-{m:02}", self.year),
-            _ => format!("{:04}", self.year),
-        }
-    }
-}
-
-/// Reads the dates RIS files hold: `2021///`, `2021/06/01/other`,
-/// `2021-06-01`, `2021 Jun 1`, `June 1, 2021`, `1 June 2021`. Only a
-/// four-digit year counts; a month or day out of range is dropped.
-fn parse_date(raw: &str) -> Option<Date> {
-    let tokens: Vec<&str> = raw
-        .split(|c: char| c == '/' || c == '-' || c == ',' || c == '.' || c.is_whitespace())
-        .filter(|t| !t.is_empty())
-        // `01T12:00:00` in a timestamp is day 1.
-        .map(|t| match t.split_once('T') {
-            Some((day, _)) if !day.is_empty() && day.bytes().all(|b| b.is_ascii_digit()) => day,
-            _ => t,
-        })
-        .collect();
-    let is_year = |t: &str| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit());
-    let number = |t: &str| -> Option<u32> {
-        (t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    let year_at = tokens.iter().position(|t| is_year(t))?;
-    let year: i32 = tokens[year_at].parse().ok()?;
-    let named = tokens.iter().position(|t| month_name(t).is_some());
-    let (month, day) = match named {
-        Some(at) => {
-            let month = tokens.get(at).and_then(|t| month_name(t));
-            // A day is a small number next to the month name.
-            let day = [at + 1, at.wrapping_sub(1)]
-                .iter()
-                .filter(|&&i| i != year_at)
-                .find_map(|&i| tokens.get(i).and_then(|t| number(t)));
-            (month, day)
-        }
-        None if year_at == 0 => {
-            let month = tokens.get(1).and_then(|t| number(t));
-            let day = month.and(tokens.get(2).and_then(|t| number(t)));
-            (month, day)
-        }
-        // `06/01/2021`: the order of month and day is unknown.
-        None => (None, None),
-    };
-    let month = month.filter(|m| (1..=12).contains(m));
-    let day = month.and(day.filter(|d| (1..=31).contains(d)));
-    Some(Date { year, month, day })
-}
-
-/// The number of an English month name or its three-letter abbreviation.
-fn month_name(t: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let t = t.to_ascii_lowercase();
-    if t.len() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| *m == t || (t.len() == 3 || t == "sept") && m.starts_with(&t))
-        .and_then(|i| u32::try_from(i + 1).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
     use crate::import::ids::arxiv_id;
+    use crate::import::test_support::{extra, only_paper};
 
     fn one(text: &str) -> NewPaper {
-        let parsed = parse(text, "t.ris");
-        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-        assert_eq!(parsed.papers.len(), 1);
-        parsed.papers.into_iter().next().unwrap_or_default()
-    }
-
-    fn extra<'a>(p: &'a NewPaper, name: &str) -> Option<&'a str> {
-        p.extra
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        only_paper(parse(text, "t.ris"))
     }
 
     #[test]
@@ -806,22 +650,6 @@ mod tests {
         );
         assert_eq!(p.tags, ["deep-learning", "neural-networks"]);
         assert_eq!(p.entry_type.as_deref(), Some("inproceedings"));
-    }
-
-    #[test]
-    fn dates_in_their_shapes() {
-        let d = |s| parse_date(s).map(|d| (d.year, d.month, d.day));
-        assert_eq!(d("2021///"), Some((2021, None, None)));
-        assert_eq!(d("2021/06/01/"), Some((2021, Some(6), Some(1))));
-        assert_eq!(d("2021/06//Spring"), Some((2021, Some(6), None)));
-        assert_eq!(d("2021-06-01"), Some((2021, Some(6), Some(1))));
-        assert_eq!(d("2021 Jun 3"), Some((2021, Some(6), Some(3))));
-        assert_eq!(d("June 3, 2021"), Some((2021, Some(6), Some(3))));
-        assert_eq!(d("3 June 2021"), Some((2021, Some(6), Some(3))));
-        assert_eq!(d("06/01/2021"), Some((2021, None, None)));
-        assert_eq!(d("2021/13/40"), Some((2021, None, None)));
-        assert_eq!(d("Spring"), None);
-        assert_eq!(d("21/06/01"), None);
     }
 
     #[test]
@@ -911,15 +739,6 @@ mod tests {
         let p = one("TY  - RPRT\nSP  - 12-19\nER  -\n");
         assert_eq!(extra(&p, "pages"), Some("12--19"));
         assert_eq!(p.entry_type.as_deref(), Some("techreport"));
-    }
-
-    #[test]
-    fn pages_normalize_dashes() {
-        assert_eq!(normalize_pages("12-19"), "12--19");
-        assert_eq!(normalize_pages("12 \u{2013} 19"), "12--19");
-        assert_eq!(normalize_pages("12--19"), "12--19");
-        assert_eq!(normalize_pages("e1234"), "e1234");
-        assert_eq!(normalize_pages("12-"), "12-");
     }
 
     #[test]

@@ -325,8 +325,8 @@ fn item_paper(item: Item, parsed_date: Option<&str>, location: String) -> NewPap
         }
     }
     paper.year = parsed_date
-        .and_then(super::ids::parse_date)
-        .map(|(y, _, _)| y)
+        .and_then(super::dates::parse_iso)
+        .map(|d| d.year)
         .or_else(|| item.date.as_deref().and_then(year_of));
     if let Some(date) = item.date.as_deref().filter(|d| !d.trim().is_empty()) {
         paper.extra.push(("date".into(), date.trim().to_string()));
@@ -334,8 +334,8 @@ fn item_paper(item: Item, parsed_date: Option<&str>, location: String) -> NewPap
     paper.doi = item
         .doi
         .as_deref()
-        .and_then(super::csl::bare_doi)
-        .or_else(|| from_extra("doi").as_deref().and_then(super::csl::bare_doi));
+        .and_then(super::ids::bare_doi)
+        .or_else(|| from_extra("doi").as_deref().and_then(super::ids::bare_doi));
     paper.arxiv = from_extra("arxiv")
         .as_deref()
         .and_then(super::ids::arxiv_id_or_url)
@@ -358,7 +358,7 @@ fn item_paper(item: Item, parsed_date: Option<&str>, location: String) -> NewPap
     for (zotero, bibtex) in KEPT {
         if let Some(v) = item.rest.get(*zotero).and_then(text_of) {
             let v = if *bibtex == "pages" {
-                super::csl::normalize_pages(&v)
+                super::fields::normalize_pages(&v)
             } else {
                 v
             };
@@ -366,7 +366,7 @@ fn item_paper(item: Item, parsed_date: Option<&str>, location: String) -> NewPap
         }
     }
     for t in &item.tags {
-        if let Some(tag) = super::csl::normalize_tag(&t.tag)
+        if let Some(tag) = super::fields::normalize_tag(&t.tag)
             && !paper.tags.contains(&tag)
         {
             paper.tags.push(tag);
