@@ -144,7 +144,8 @@ impl FromStr for Status {
 }
 
 /// Highlight colors: Zotero's palette, so highlights survive a trip through
-/// other tools.
+/// other tools. `(name, hex)`, in the order the UI shows them; the desktop
+/// shell exports it into the UI's generated bindings.
 pub const PALETTE: [(&str, &str); 8] = [
     ("yellow", "#ffd400"),
     ("red", "#ff6666"),
