@@ -144,7 +144,8 @@ impl FromStr for Status {
 }
 
 /// Highlight colors: Zotero's palette, so highlights survive a trip through
-/// other tools.
+/// other tools. `(name, hex)`, in the order the UI shows them; the desktop
+/// shell exports it into the UI's generated bindings.
 pub const PALETTE: [(&str, &str); 8] = [
     ("yellow", "#ffd400"),
     ("red", "#ff6666"),
@@ -313,6 +314,79 @@ pub struct Relation {
     pub created: String,
 }
 
+/// One run of a [`MarkedText`]: plain text, and whether the query matched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TextPiece {
+    pub text: String,
+    pub matched: bool,
+}
+
+/// A text (a search snippet or a title) as the pieces it is made of, in
+/// order: joined, their `text`s give the text back, and the pieces with
+/// `matched` set are the words the query matched. No markup and no escaping:
+/// each front end marks matched pieces its own way (a `<b>` element, bold in
+/// a terminal, `[word]`). Two plain pieces never follow each other, no piece
+/// is empty, and a text without a match is one plain piece (none if empty).
+/// An elided start or end shows as `…` in the plain text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MarkedText(pub Vec<TextPiece>);
+
+impl MarkedText {
+    /// `text` with nothing matched.
+    pub fn plain(text: &str) -> MarkedText {
+        let mut m = MarkedText::default();
+        m.push(text, false);
+        m
+    }
+
+    /// Appends `text`, joining it to a plain piece before it if it is plain
+    /// too; empty text adds nothing.
+    pub fn push(&mut self, text: &str, matched: bool) {
+        if text.is_empty() {
+            return;
+        }
+        match self.0.last_mut() {
+            Some(last) if !matched && !last.matched => last.text.push_str(text),
+            _ => self.0.push(TextPiece {
+                text: text.to_string(),
+                matched,
+            }),
+        }
+    }
+
+    /// Whether any piece is a match.
+    pub fn has_match(&self) -> bool {
+        self.0.iter().any(|p| p.matched)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The text without marks.
+    pub fn text(&self) -> String {
+        self.0.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    /// The text with each matched piece between `on` and `off`, and every
+    /// piece passed through `each` first (an escaper, or the identity).
+    pub fn render(&self, on: &str, off: &str, each: impl Fn(&str) -> String) -> String {
+        let mut out = String::new();
+        for p in &self.0 {
+            if p.matched {
+                out.push_str(on);
+                out.push_str(&each(&p.text));
+                out.push_str(off);
+            } else {
+                out.push_str(&each(&p.text));
+            }
+        }
+        out
+    }
+}
+
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -320,12 +394,12 @@ pub struct SearchHit {
     pub id: String,
     pub citekey: String,
     pub title: String,
-    /// The title HTML-escaped, with matched words wrapped in `<b>…</b>`.
-    pub title_html: String,
+    /// The title with the words the query matched marked.
+    pub title_marked: MarkedText,
     pub score: f32,
-    /// A fragment of the abstract (or notes) with matched words wrapped in
-    /// `<b>…</b>`; other text is HTML-escaped.
-    pub snippet: String,
+    /// A fragment of the abstract (or notes) with the words the query
+    /// matched marked; the abstract's start when none matched there.
+    pub snippet: MarkedText,
 }
 
 /// One suggested related paper.
@@ -431,6 +505,25 @@ mod tests {
         for (url, kind) in cases {
             assert_eq!(LinkKind::classify(url), kind, "{url}");
         }
+    }
+
+    #[test]
+    fn marked_text_joins_plain_runs_and_keeps_matches_apart() {
+        let mut m = MarkedText::plain("…big ");
+        m.push("", true);
+        m.push("<models>", true);
+        m.push("transformers", true);
+        m.push(" & ", false);
+        m.push("said", false);
+        assert_eq!(m.0.len(), 4);
+        assert!(m.has_match());
+        assert_eq!(m.text(), "…big <models>transformers & said");
+        assert_eq!(
+            m.render("[", "]", str::to_string),
+            "…big [<models>][transformers] & said"
+        );
+        assert!(MarkedText::plain("").is_empty());
+        assert!(!MarkedText::plain("x").has_match());
     }
 
     #[test]

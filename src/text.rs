@@ -76,22 +76,6 @@ pub fn char_to_byte(s: &str, chars: usize) -> usize {
         .unwrap_or(s.len())
 }
 
-/// Escapes `<`, `>`, `&` and quotes for HTML text.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

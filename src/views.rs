@@ -10,8 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::model::{RelatedHit, SearchHit, Status};
-use crate::text::escape_html;
+use crate::model::{MarkedText, RelatedHit, SearchHit, Status};
 
 /// How many user links the graph view draws at most.
 pub const GRAPH_EDGE_LIMIT: usize = 2000;
@@ -159,10 +158,10 @@ pub fn browse(conn: &Connection, filter: &Filter, limit: usize) -> Result<Vec<Se
             Ok(SearchHit {
                 id: r.get(0)?,
                 citekey: r.get(1)?,
-                title_html: escape_html(&title),
+                title_marked: MarkedText::plain(&title),
                 title,
                 score: 0.0,
-                snippet: escape_html(&snippet),
+                snippet: MarkedText::plain(&snippet),
             })
         },
     )?;

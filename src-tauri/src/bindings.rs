@@ -1,5 +1,6 @@
 //! The typed bridge to the UI: every command and event is registered here,
-//! and `ui/src/bindings.ts` is generated from their Rust signatures.
+//! and `ui/src/bindings.ts` is generated from their Rust signatures, with the
+//! engine's constants the UI shows (the highlight palette).
 //!
 //! Regenerate with `LECTERN_WRITE_BINDINGS=1 cargo test -p lectern-desktop`;
 //! the test below fails while the committed file is stale.
@@ -46,6 +47,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::merge_papers,
         ])
         .events(collect_events![commands::DropEvent, commands::FolderEvent])
+        .constant("PALETTE", lectern::model::PALETTE)
         .dangerously_cast_bigints_to_number()
 }
 

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::{Annotation, ImportReport, Note, Paper, Related, SearchHit};
+use crate::model::{Annotation, ImportReport, MarkedText, Note, Paper, Related, SearchHit};
 
 pub struct Output {
     json: bool,
@@ -18,20 +18,66 @@ pub fn print_json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn unhtml(s: &str, color: bool) -> String {
+/// A marked text for a terminal: matched words in bold, or `[word]`
+/// without color.
+fn for_terminal(m: &MarkedText, color: bool) -> String {
     let (on, off) = if color {
         ("\x1b[1m", "\x1b[0m")
     } else {
         ("[", "]")
     };
-    s.replace("<b>", on)
-        .replace("</b>", off)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    m.render(on, off, str::to_string)
+}
+
+/// A marked text as HTML: escaped, matched words in `<b>…</b>`.
+fn as_html(m: &MarkedText) -> String {
+    m.render("<b>", "</b>", escape_html)
+}
+
+/// Escapes `<`, `>`, `&` and quotes for HTML text.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A search hit as `--json` prints it: the title and snippet as HTML
+/// (escaped, matched words in `<b>…</b>`) as scripts have always read
+/// them, and as the engine's pieces beside them.
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    id: &'a str,
+    citekey: &'a str,
+    title: &'a str,
+    title_html: String,
+    score: f32,
+    snippet: String,
+    title_marked: &'a MarkedText,
+    snippet_marked: &'a MarkedText,
+}
+
+impl<'a> JsonHit<'a> {
+    fn new(h: &'a SearchHit) -> JsonHit<'a> {
+        JsonHit {
+            id: &h.id,
+            citekey: &h.citekey,
+            title: &h.title,
+            title_html: as_html(&h.title_marked),
+            score: h.score,
+            snippet: as_html(&h.snippet),
+            title_marked: &h.title_marked,
+            snippet_marked: &h.snippet,
+        }
+    }
 }
 
 /// `-kind->` for a relation this paper made, `<-kind-` for one made to it.
@@ -149,7 +195,8 @@ impl Output {
 
     pub fn search(&self, hits: &[SearchHit]) -> anyhow::Result<()> {
         if self.json {
-            return print_json(hits);
+            let hits: Vec<JsonHit> = hits.iter().map(JsonHit::new).collect();
+            return print_json(&hits);
         }
         let mut out = std::io::stdout().lock();
         if hits.is_empty() {
@@ -157,7 +204,7 @@ impl Output {
         }
         for h in hits {
             writeln!(out, "{:<36} {:>6.2}  {}", h.citekey, h.score, h.title)?;
-            writeln!(out, "    {}", unhtml(&h.snippet, self.color))?;
+            writeln!(out, "    {}", for_terminal(&h.snippet, self.color))?;
         }
         Ok(())
     }
@@ -202,5 +249,39 @@ impl Output {
                 a.position.start, a.position.end, a.color, a.id
             ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked() -> MarkedText {
+        let mut m = MarkedText::plain("…a <b> & \"q\" 's' ");
+        m.push("masked", true);
+        m.push(" ", false);
+        m.push("autoencoder", true);
+        m.push("…", false);
+        m
+    }
+
+    #[test]
+    fn terminals_see_brackets_or_bold() {
+        assert_eq!(
+            for_terminal(&marked(), false),
+            "…a <b> & \"q\" 's' [masked] [autoencoder]…"
+        );
+        assert_eq!(
+            for_terminal(&marked(), true),
+            "…a <b> & \"q\" 's' \x1b[1mmasked\x1b[0m \x1b[1mautoencoder\x1b[0m…"
+        );
+    }
+
+    #[test]
+    fn json_keeps_escaped_html_with_bold_matches() {
+        assert_eq!(
+            as_html(&marked()),
+            "…a &lt;b&gt; &amp; &quot;q&quot; &#39;s&#39; <b>masked</b> <b>autoencoder</b>…"
+        );
     }
 }

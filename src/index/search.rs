@@ -9,7 +9,7 @@ use tantivy::{DocAddress, TantivyDocument};
 use super::SearchIndex;
 use super::query::{Highlighter, QueryBuilder};
 use crate::error::{Error, Result};
-use crate::model::SearchHit;
+use crate::model::{MarkedText, SearchHit};
 
 /// Extra candidates fetched so ties at the cut-off can be ordered stably.
 const TIE_MARGIN: usize = 16;
@@ -93,27 +93,15 @@ impl SearchIndex {
         let mut marker = Marker::new(&highlighter);
         let mut hits = Vec::with_capacity(rows.len());
         for (score, id, (_, citekey, title, abstract_text, notes)) in rows {
-            let mut snippet = marker.highlight(&abstract_text, SNIPPET_CHARS);
-            if !snippet.contains("<b>")
-                && let Some(notes) = notes.as_deref()
-            {
-                let from_notes = marker.highlight(notes, SNIPPET_CHARS);
-                if from_notes.contains("<b>") {
-                    snippet = from_notes;
-                }
-            }
-            if snippet.is_empty() {
-                snippet = crate::text::escape_html(&first_chars(&abstract_text, SNIPPET_CHARS));
-            }
-            let mut title_html = marker.highlight(&title, usize::MAX);
-            if title_html.is_empty() {
-                title_html = crate::text::escape_html(&title);
-            }
+            let snippet = marker.snippet(&abstract_text, notes.as_deref());
+            let title_marked = marker
+                .highlight(&title, usize::MAX)
+                .unwrap_or_else(|| MarkedText::plain(&title));
             hits.push(SearchHit {
                 id,
                 citekey,
                 title,
-                title_html,
+                title_marked,
                 score,
                 snippet,
             });
@@ -156,13 +144,20 @@ impl<'h> Marker<'h> {
         }
     }
 
-    /// The best fragment of `text` with the words the query matched wrapped
-    /// in `<b>…</b>` and everything else HTML-escaped; empty when nothing
-    /// matched.
+    /// A hit's snippet: the best fragment of the abstract, else of its
+    /// notes, else the abstract's start with nothing marked.
+    pub fn snippet(&mut self, abstract_text: &str, notes: Option<&str>) -> MarkedText {
+        self.highlight(abstract_text, SNIPPET_CHARS)
+            .or_else(|| notes.and_then(|n| self.highlight(n, SNIPPET_CHARS)))
+            .unwrap_or_else(|| MarkedText::plain(&first_chars(abstract_text, SNIPPET_CHARS)))
+    }
+
+    /// The best fragment of `text` with the words the query matched marked;
+    /// `None` when nothing matched.
     ///
     /// The fragment is the window of at most `max_chars` characters holding
     /// the most distinct matched words, widened to word boundaries.
-    pub fn highlight(&mut self, text: &str, max_chars: usize) -> String {
+    pub fn highlight(&mut self, text: &str, max_chars: usize) -> Option<MarkedText> {
         let mut matched: Vec<(usize, usize, usize)> = Vec::new(); // (from, to, stem number)
         let mut stream = self.analyzer.token_stream(text);
         while let Some(tok) = stream.next() {
@@ -186,9 +181,14 @@ impl<'h> Marker<'h> {
             }
         }
         if matched.is_empty() {
-            return String::new();
+            return None;
         }
-        render(text, &matched, best_window(&matched, max_chars), max_chars)
+        Some(render(
+            text,
+            &matched,
+            best_window(&matched, max_chars),
+            max_chars,
+        ))
     }
 }
 
@@ -223,8 +223,13 @@ fn best_window(matched: &[(usize, usize, usize)], budget: usize) -> usize {
     best.2
 }
 
-/// Writes the fragment starting near `matched[first]`.
-fn render(text: &str, matched: &[(usize, usize, usize)], first: usize, budget: usize) -> String {
+/// The fragment starting near `matched[first]`, in pieces.
+fn render(
+    text: &str,
+    matched: &[(usize, usize, usize)],
+    first: usize,
+    budget: usize,
+) -> MarkedText {
     let first = matched[first];
     // Start a little before the first match, at a word boundary.
     let lead = budget / 5;
@@ -249,21 +254,19 @@ fn render(text: &str, matched: &[(usize, usize, usize)], first: usize, budget: u
             .filter(|&p| p > first.1)
             .unwrap_or(to);
     }
-    let mut out = String::with_capacity(to - from + 64);
+    let mut out = MarkedText::default();
     if from > 0 {
-        out.push('…');
+        out.push("…", false);
     }
     let mut pos = from;
     for &(a, b, _) in matched.iter().filter(|m| m.0 >= from && m.1 <= to) {
-        out.push_str(&crate::text::escape_html(&text[pos..a]));
-        out.push_str("<b>");
-        out.push_str(&crate::text::escape_html(&text[a..b]));
-        out.push_str("</b>");
+        out.push(&text[pos..a], false);
+        out.push(&text[a..b], true);
         pos = b;
     }
-    out.push_str(&crate::text::escape_html(&text[pos..to]));
+    out.push(&text[pos..to], false);
     if to < text.len() {
-        out.push('…');
+        out.push("…", false);
     }
     out
 }
@@ -273,26 +276,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn highlights_matched_words_and_escapes_the_rest() {
+    fn marks_matched_words_and_leaves_the_rest_as_it_is() {
         let h = Highlighter {
             exact: vec!["model".into()],
             prefixes: vec!["transf".into()],
             fuzzy: vec![],
         };
         let mut a = Marker::new(&h);
-        let s = a.highlight("Big <models> & transformers, said Ö.", 200);
+        let mark = |a: &mut Marker, text: &str, max: usize| {
+            a.highlight(text, max)
+                .map(|m| m.render("[", "]", str::to_string))
+        };
         assert_eq!(
-            s,
-            "Big &lt;<b>models</b>&gt; &amp; <b>transformers</b>, said Ö."
+            mark(&mut a, "Big <models> & transformers, said Ö.", 200).as_deref(),
+            Some("Big <[models]> & [transformers], said Ö.")
         );
-        assert_eq!(a.highlight("nothing here", 200), "");
+        assert_eq!(mark(&mut a, "nothing here", 200), None);
         let long = format!("{} model {}", "word ".repeat(100), "tail ".repeat(100));
-        let s = a.highlight(&long, 80);
+        let s = mark(&mut a, &long, 80).unwrap_or_default();
         assert!(
-            s.starts_with('…') && s.ends_with('…') && s.contains("<b>model</b>"),
+            s.starts_with('…') && s.ends_with('…') && s.contains("[model]"),
             "{s}"
         );
         assert!(s.chars().count() < 100, "{s}");
+    }
+
+    #[test]
+    fn a_snippet_comes_from_the_abstract_else_the_notes_else_the_start() {
+        let h = Highlighter {
+            exact: vec!["zebra".into()],
+            prefixes: vec![],
+            fuzzy: vec![],
+        };
+        let mut a = Marker::new(&h);
+        let shown = |m: MarkedText| m.render("[", "]", str::to_string);
+        assert_eq!(shown(a.snippet("a zebra", Some("zebra"))), "a [zebra]");
+        assert_eq!(shown(a.snippet("a horse", Some("my zebra"))), "my [zebra]");
+        assert_eq!(shown(a.snippet("a horse", None)), "a horse");
+        let long = "horse ".repeat(100);
+        assert!(shown(a.snippet(&long, None)).ends_with('…'));
     }
 
     /// The window search as first written: every start, every window.

@@ -16,6 +16,9 @@ import {
   type Status,
 } from "./bindings";
 
+// The highlight palette, (name, hex) pairs, as the engine defines it.
+export { PALETTE } from "./bindings";
+
 export type {
   Annotation,
   Backlink,
@@ -29,6 +32,7 @@ export type {
   ImportProgress,
   ImportReport,
   LibraryInfo,
+  MarkedText,
   Note,
   Paper,
   PaperRef,

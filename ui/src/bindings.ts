@@ -71,6 +71,9 @@ export const events = {
 	folderEvent: makeEvent<FolderEvent, FolderEvent>("folder-event"),
 };
 
+/* Constants */
+export const PALETTE = [["yellow","#ffd400"],["red","#ff6666"],["green","#5fb236"],["blue","#2ea8e5"],["purple","#a28ae5"],["magenta","#e56eee"],["orange","#f19837"],["gray","#aaaaaa"]] as const;
+
 /* Types */
 /**  A highlight of a span of a paper's text. */
 export type Annotation = Annotation_Serialize | Annotation_Deserialize;
@@ -283,6 +286,17 @@ export type Link = {
 
 /**  What a link of a paper points at. */
 export type LinkKind = "code" | "dataset" | "project" | "pdf" | "other";
+
+/**
+ *  A text (a search snippet or a title) as the pieces it is made of, in
+ *  order: joined, their `text`s give the text back, and the pieces with
+ *  `matched` set are the words the query matched. No markup and no escaping:
+ *  each front end marks matched pieces its own way (a `<b>` element, bold in
+ *  a terminal, `[word]`). Two plain pieces never follow each other, no piece
+ *  is empty, and a text without a match is one plain piece (none if empty).
+ *  An elided start or end shows as `…` in the plain text.
+ */
+export type MarkedText = TextPiece[];
 
 /**  An imported entry that was merged into a paper already in the library. */
 export type Merge = Merge_Serialize | Merge_Deserialize;
@@ -503,14 +517,14 @@ export type SearchHit = {
 	id: string,
 	citekey: string,
 	title: string,
-	/**  The title HTML-escaped, with matched words wrapped in `<b>…</b>`. */
-	title_html: string,
+	/**  The title with the words the query matched marked. */
+	title_marked: MarkedText,
 	score: number | null,
 	/**
-	 *  A fragment of the abstract (or notes) with matched words wrapped in
-	 *  `<b>…</b>`; other text is HTML-escaped.
+	 *  A fragment of the abstract (or notes) with the words the query
+	 *  matched marked; the abstract's start when none matched there.
 	 */
-	snippet: string,
+	snippet: MarkedText,
 };
 
 /**  Reading status of a paper. */
@@ -551,6 +565,12 @@ export type SyncReport = {
 	conflicts: string[],
 	/**  Files that could not be read, as `file:line: message`. */
 	problems: string[],
+};
+
+/**  One run of a [`MarkedText`]: plain text, and whether the query matched it. */
+export type TextPiece = {
+	text: string,
+	matched: boolean,
 };
 
 /**

@@ -156,7 +156,7 @@ async function runSearch(resetSelection = true, since = performance.now()): Prom
 function renderResults(query: string): void {
   const items = hits.map((hit, i) =>
     h("li", { class: i === selected ? "hit selected" : "hit", "data-id": hit.id, "data-index": i, "aria-selected": String(i === selected) },
-      h("div", { class: "hit-title" }, snippetFragment(hit.title_html)),
+      h("div", { class: "hit-title" }, snippetFragment(hit.title_marked)),
       h("div", { class: "hit-key" }, hit.citekey),
       h("div", { class: "hit-snippet" }, snippetFragment(hit.snippet)),
     ),

@@ -1,7 +1,7 @@
 // The reader pane: one paper's metadata, its abstract with highlights, and
 // tabs for highlights, notes (editor, preview, backlinks) and related papers.
 
-import { api, type Annotation, type Note, type Paper, type PaperEdit, type Status } from "./api";
+import { api, PALETTE, type Annotation, type Note, type Paper, type PaperEdit, type Status } from "./api";
 import { closeModal, openModal } from "./modal";
 import { h, html, byId, clear } from "./dom";
 import { createEditor, type NoteEditor } from "./editor";
@@ -11,17 +11,8 @@ import { rangeOffsets, toSegments } from "./highlights";
 import type { Prefs } from "./prefs";
 import { renderNote } from "./sanitize";
 
-export const PALETTE: [string, string][] = [
-  ["yellow", "#ffd400"],
-  ["red", "#ff6666"],
-  ["green", "#5fb236"],
-  ["blue", "#2ea8e5"],
-  ["purple", "#a28ae5"],
-  ["magenta", "#e56eee"],
-  ["orange", "#f19837"],
-  ["gray", "#aaaaaa"],
-];
-const HEX = new Map(PALETTE);
+// The highlight colors, (name, hex), come from the engine via the bindings.
+const HEX = new Map<string, string>(PALETTE);
 const hex = (color: string) => HEX.get(color) ?? color;
 
 export interface ReaderHooks {
