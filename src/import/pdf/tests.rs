@@ -578,6 +578,7 @@ proptest! {
         prop_assert_eq!(read.paper.source, "x.pdf:1");
     }
 
+    #[test]
     fn arbitrary_page_text_never_panics(lines in proptest::collection::vec("\\PC{0,60}", 0..12)) {
         let page = lines.join("\n");
         let _ = title_from_text(&page);
