@@ -168,6 +168,7 @@ enum Command {
     #[command(subcommand)]
     Trash(TrashCommand),
     /// Benchmark the engine on a synthetic library.
+    #[cfg(feature = "bench")]
     Bench(crate::bench::BenchArgs),
 }
 
@@ -674,6 +675,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &format!("Restored {citekey}"),
             )?;
         }
+        #[cfg(feature = "bench")]
         Command::Bench(args) => match args.formats {
             Some(entries) => {
                 let rows = crate::bench::formats::run(entries, args.seed, args.topics)?;

@@ -1,0 +1,185 @@
+//! Query workloads (terms, phrases, typed prefixes, typos, field queries) made
+//! of words that really occur in the first papers of the corpus.
+
+use super::random::Rng;
+use super::{Corpus, CorpusPaper, FIRST_YEAR, QUERY_POOL, Queries, SALT_QUERY};
+
+impl Corpus {
+    /// Query workloads: `count` entries each of terms, phrases, typos and
+    /// fields, and every typed prefix of `count` queries. Deterministic from
+    /// the seed; `queries(n)` is a prefix of `queries(m)` for `n < m`.
+    pub fn queries(&self, count: usize) -> Queries {
+        let pool: Vec<PoolPaper> = (0..QUERY_POOL)
+            .map(|j| PoolPaper::new(self, &self.paper(j)))
+            .collect();
+        let stream = |kind: u64| Rng::stream(self.seed, SALT_QUERY, kind);
+        let mut out = Queries::default();
+
+        let mut rng = stream(0);
+        while out.terms.len() < count {
+            let paper = rng.pick(&pool);
+            let want = match rng.below(100) {
+                0..50 => 1,
+                50..85 => 2,
+                _ => 3,
+            };
+            let mut words: Vec<&str> = Vec::with_capacity(want);
+            for _ in 0..want * 4 {
+                if words.len() == want {
+                    break;
+                }
+                let word = rng.pick(&paper.words).as_str();
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+            out.terms.push(words.join(" "));
+        }
+
+        let mut rng = stream(1);
+        while out.phrases.len() < count {
+            let paper = rng.pick(&pool);
+            let pairs = if paper.collocations.is_empty() {
+                &paper.pairs
+            } else {
+                &paper.collocations
+            };
+            if !pairs.is_empty() {
+                out.phrases.push(format!("\"{}\"", rng.pick(pairs)));
+            }
+        }
+
+        let mut rng = stream(2);
+        for _ in 0..count {
+            let paper = rng.pick(&pool);
+            let mut typed = rng.pick(&paper.words).clone();
+            if rng.chance(30) {
+                typed.push(' ');
+                typed.push_str(rng.pick(&paper.words).as_str());
+            }
+            for (end, c) in typed.char_indices() {
+                if c != ' ' {
+                    out.prefixes.push(typed[..end + c.len_utf8()].to_string());
+                }
+            }
+        }
+
+        let mut rng = stream(3);
+        while out.typos.len() < count {
+            let paper = rng.pick(&pool);
+            let word = rng.pick(&paper.words);
+            if word.len() < 6 {
+                continue;
+            }
+            let typo = misspell(&mut rng, word);
+            if typo != *word && !self.index.contains_key(&typo) {
+                out.typos.push(typo);
+                out.typo_words.push(word.clone());
+            }
+        }
+
+        let mut rng = stream(4);
+        while out.fields.len() < count {
+            let paper = rng.pick(&pool);
+            let query = match out.fields.len() % 4 {
+                0 if !paper.title_words.is_empty() => {
+                    format!("title:{}", rng.pick(&paper.title_words))
+                }
+                1 => format!("author:{}", rng.pick(&paper.families)),
+                2 => format!("year:{}", paper.year),
+                3 if !paper.tags.is_empty() => format!("tag:{}", rng.pick(&paper.tags)),
+                _ => continue,
+            };
+            out.fields.push(query);
+        }
+        out
+    }
+}
+
+/// One edit of `word` (ASCII lowercase): substitution, transposition or
+/// deletion, never of the first letter.
+fn misspell(rng: &mut Rng, word: &str) -> String {
+    let mut bytes = word.as_bytes().to_vec();
+    let pos = rng.range(1, bytes.len() - 1);
+    match rng.below(3) {
+        0 if pos + 1 < bytes.len() && bytes[pos] != bytes[pos + 1] => bytes.swap(pos, pos + 1),
+        1 => {
+            bytes.remove(pos);
+        }
+        _ => {
+            let old = bytes[pos];
+            let mut new = old;
+            while new == old {
+                new = b'a' + rng.below(26) as u8;
+            }
+            bytes[pos] = new;
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Words of a pool paper, for queries.
+struct PoolPaper {
+    title_words: Vec<String>,
+    words: Vec<String>,
+    collocations: Vec<String>,
+    pairs: Vec<String>,
+    families: Vec<String>,
+    year: i32,
+    tags: Vec<String>,
+}
+
+impl PoolPaper {
+    fn new(corpus: &Corpus, paper: &CorpusPaper) -> PoolPaper {
+        let vocab_word = |chunk: &str| -> Option<String> {
+            let word = chunk.trim_end_matches([',', '.', ':']).to_lowercase();
+            corpus
+                .index
+                .get(&word)
+                .filter(|&&id| corpus.unit(id).plain)
+                .map(|_| word)
+        };
+        let p = &paper.paper;
+        let title_words: Vec<String> = p.title.split_whitespace().filter_map(vocab_word).collect();
+        let mut words = title_words.clone();
+        let mut collocations = Vec::new();
+        let mut pairs = Vec::new();
+        let chunks: Vec<&str> = p
+            .abstract_text
+            .split_whitespace()
+            .filter(|c| !c.contains("://"))
+            .collect();
+        for (k, chunk) in chunks.iter().enumerate() {
+            let Some(word) = vocab_word(chunk) else {
+                continue;
+            };
+            words.push(word.clone());
+            let ends_clean = chunk.bytes().all(|b| b.is_ascii_alphabetic());
+            if let (true, Some(next)) =
+                (ends_clean, chunks.get(k + 1).copied().and_then(vocab_word))
+            {
+                let pair = format!("{word} {next}");
+                if corpus.index.contains_key(&pair) {
+                    collocations.push(pair);
+                } else {
+                    pairs.push(pair);
+                }
+            }
+        }
+        let families = p
+            .authors
+            .iter()
+            .filter_map(|a| a.rsplit(' ').next())
+            .map(str::to_lowercase)
+            .collect();
+        PoolPaper {
+            title_words,
+            words,
+            collocations,
+            pairs,
+            families,
+            year: p.year.unwrap_or(FIRST_YEAR),
+            tags: p.tags.clone(),
+        }
+    }
+}
