@@ -1,4 +1,5 @@
-//! Small text helpers shared by import, search and export.
+//! Small text helpers shared by import, search, export and the store
+//! (titles, paragraphs, `[[wikilinks]]`).
 //!
 //! ```
 //! use lectern::text::normalize_title;
@@ -74,6 +75,72 @@ pub fn char_to_byte(s: &str, chars: usize) -> usize {
         .nth(chars)
         .map(|(b, _)| b)
         .unwrap_or(s.len())
+}
+
+/// Adds the citekey-like targets of `[[wikilinks]]` in `text` to `out`,
+/// skipping fenced code blocks, inline code and `![[embeds]]`.
+pub fn find_wikilinks(text: &str, out: &mut Vec<String>) {
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let opener = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
+        match (fence, opener) {
+            (None, Some(f)) => {
+                fence = Some(f);
+                continue;
+            }
+            (Some(open), Some(f)) if open == f => {
+                fence = None;
+                continue;
+            }
+            (Some(_), _) => continue,
+            (None, None) => {}
+        }
+        // Outside inline code: the even pieces between backticks.
+        for piece in line.split('`').step_by(2) {
+            let mut rest = piece;
+            while let Some(i) = rest.find("[[") {
+                let embed = rest[..i].ends_with('!');
+                let after = &rest[i + 2..];
+                let Some(j) = after.find("]]") else { break };
+                let inner = &after[..j];
+                rest = &after[j + 2..];
+                if embed {
+                    continue;
+                }
+                if let Some(key) = wikilink_key(inner)
+                    && !out.contains(&key)
+                {
+                    out.push(key);
+                }
+            }
+        }
+    }
+}
+
+/// The citekey a wikilink's inside names: `key`, `key|alias`,
+/// `key#heading`, `folder/key.md`; `None` for a target with spaces.
+fn wikilink_key(inner: &str) -> Option<String> {
+    let target = inner.split('|').next().unwrap_or(inner);
+    let target = target.split('#').next().unwrap_or(target).trim();
+    let target = target.rsplit('/').next().unwrap_or(target);
+    let target = target.strip_suffix(".md").unwrap_or(target);
+    (!target.is_empty() && !target.contains(char::is_whitespace) && !target.contains('['))
+        .then(|| target.to_string())
+}
+
+/// `s` without leading blank lines and trailing whitespace (the first
+/// line's indentation is kept).
+pub fn trim_blank_lines(s: &str) -> &str {
+    let s = s.trim_end();
+    let mut start = 0;
+    for line in s.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        start += line.len();
+    }
+    &s[start..]
 }
 
 #[cfg(test)]

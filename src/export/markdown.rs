@@ -1,7 +1,7 @@
 //! Markdown export: one `<citekey>.md` per paper, a folder Obsidian opens as
 //! a vault.
 //!
-//! A file is the library folder's paper file ([`crate::sync::file`]: YAML
+//! A file is the library folder's paper file ([`super::paper_file`]: YAML
 //! front matter, the title, the abstract, `## Highlights`, `## Related` and
 //! `## Notes`), then an end marker:
 //!
@@ -170,9 +170,9 @@ pub fn merge(generated: &str, old: Option<&str>) -> (String, bool) {
 }
 
 /// The generated part of a paper's file (everything above the marker): the
-/// library folder's paper file ([`crate::sync::file::render`]).
+/// library folder's paper file ([`super::paper_file::render`]).
 pub fn render(p: &Paper) -> String {
-    crate::sync::file::render(p)
+    super::paper_file::render(p)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod bibtex;
 pub mod csl;
 pub mod markdown;
+pub mod paper_file;
 
 use crate::model::Paper;
 

@@ -54,7 +54,9 @@ use crate::import::Parsed;
 use crate::import::fields::{add_tag, family_given, tag_word};
 use crate::import::ids::{arxiv_id_or_url as arxiv_id, bare_doi};
 use crate::model::{Link, LinkKind, NewPaper, Problem};
-use crate::text::{fold_paragraphs as paragraphs, fold_whitespace as fold};
+use crate::text::{
+    find_wikilinks, fold_paragraphs as paragraphs, fold_whitespace as fold, trim_blank_lines,
+};
 
 /// How many lines [`looks_like`] searches for the closing `---`.
 const SNIFF_LINES: usize = 200;
@@ -593,72 +595,6 @@ fn leading_heading(body: &str) -> (String, &str) {
         };
     }
     (String::new(), "")
-}
-
-/// Adds the citekey-like targets of `[[wikilinks]]` in `text` to `out`,
-/// skipping fenced code blocks, inline code and `![[embeds]]`.
-pub(crate) fn find_wikilinks(text: &str, out: &mut Vec<String>) {
-    let mut fence: Option<&str> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let opener = ["```", "~~~"].into_iter().find(|f| trimmed.starts_with(f));
-        match (fence, opener) {
-            (None, Some(f)) => {
-                fence = Some(f);
-                continue;
-            }
-            (Some(open), Some(f)) if open == f => {
-                fence = None;
-                continue;
-            }
-            (Some(_), _) => continue,
-            (None, None) => {}
-        }
-        // Outside inline code: the even pieces between backticks.
-        for piece in line.split('`').step_by(2) {
-            let mut rest = piece;
-            while let Some(i) = rest.find("[[") {
-                let embed = rest[..i].ends_with('!');
-                let after = &rest[i + 2..];
-                let Some(j) = after.find("]]") else { break };
-                let inner = &after[..j];
-                rest = &after[j + 2..];
-                if embed {
-                    continue;
-                }
-                if let Some(key) = wikilink_key(inner)
-                    && !out.contains(&key)
-                {
-                    out.push(key);
-                }
-            }
-        }
-    }
-}
-
-/// The citekey a wikilink's inside names: `key`, `key|alias`,
-/// `key#heading`, `folder/key.md`; `None` for a target with spaces.
-fn wikilink_key(inner: &str) -> Option<String> {
-    let target = inner.split('|').next().unwrap_or(inner);
-    let target = target.split('#').next().unwrap_or(target).trim();
-    let target = target.rsplit('/').next().unwrap_or(target);
-    let target = target.strip_suffix(".md").unwrap_or(target);
-    (!target.is_empty() && !target.contains(char::is_whitespace) && !target.contains('['))
-        .then(|| target.to_string())
-}
-
-/// `s` without leading blank lines and trailing whitespace (the first
-/// line's indentation is kept).
-pub(crate) fn trim_blank_lines(s: &str) -> &str {
-    let s = s.trim_end();
-    let mut start = 0;
-    for line in s.split_inclusive('\n') {
-        if !line.trim().is_empty() {
-            break;
-        }
-        start += line.len();
-    }
-    &s[start..]
 }
 
 /// The year at the start of `2023`, `2023-03-29`, `2023/03`.

@@ -16,7 +16,7 @@ use crate::error::Result;
 /// The ids of the papers a note's text mentions, in the order first named.
 pub fn mentioned_in(conn: &Connection, body: &str) -> Result<Vec<String>> {
     let mut keys = Vec::new();
-    crate::import::markdown::find_wikilinks(body, &mut keys);
+    crate::text::find_wikilinks(body, &mut keys);
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM papers WHERE citekey = ?1
          UNION ALL SELECT paper_id FROM aliases WHERE alias = ?1 LIMIT 1",

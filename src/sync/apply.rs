@@ -153,7 +153,7 @@ fn apply_notes(conn: &Connection, paper_id: &str, f: &PaperFile, now: &str) -> R
             .and_then(|id| stored.iter().find(|s| s.id == id))
         {
             Some(s) => {
-                if crate::import::markdown::trim_blank_lines(&s.body) != n.body {
+                if crate::text::trim_blank_lines(&s.body) != n.body {
                     store::notes::update(conn, &s.id, &n.body, now)?;
                 }
                 kept.push(s.id.clone());

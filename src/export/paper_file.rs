@@ -1,0 +1,202 @@
+//! Writing the library folder's paper file, `papers/<citekey>.md`: the
+//! one format both the folder's write-out and the Markdown export use.
+//! Its shape is described in `crate::sync::file` (which reads it back) and
+//! in `docs/library-folder.md`.
+
+use std::fmt::Write as _;
+
+use crate::model::{Direction, Paper, Status};
+use crate::text::trim_blank_lines;
+
+/// The line before each highlight.
+pub const HIGHLIGHT_MARKER: &str = "<!-- lectern:highlight ";
+/// The line before each note.
+pub const NOTE_MARKER: &str = "<!-- lectern:note ";
+
+fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn list(out: &mut String, key: &str, items: &[String]) {
+    if items.is_empty() {
+        let _ = writeln!(out, "{key}: []");
+    } else {
+        let _ = writeln!(out, "{key}:");
+        for i in items {
+            let _ = writeln!(out, "  - {}", q(i));
+        }
+    }
+}
+
+/// The file of a paper, exactly as Lectern writes it.
+pub fn render(p: &Paper) -> String {
+    let mut out = String::with_capacity(p.abstract_text.len() + 1024);
+    out.push_str("---\n");
+    let _ = writeln!(out, "id: {}", q(&p.id));
+    let _ = writeln!(out, "citekey: {}", q(&p.citekey));
+    if !p.aliases.is_empty() {
+        list(&mut out, "aliases", &p.aliases);
+    }
+    let _ = writeln!(out, "title: {}", q(&p.title));
+    list(&mut out, "authors", &p.authors);
+    if let Some(y) = p.year {
+        let _ = writeln!(out, "year: {y}");
+    }
+    if let Some(v) = &p.venue {
+        let _ = writeln!(out, "venue: {}", q(v));
+    }
+    if let Some(t) = &p.entry_type {
+        let _ = writeln!(out, "type: {}", q(t));
+    }
+    if let Some(d) = &p.doi {
+        let _ = writeln!(out, "doi: {}", q(d));
+    }
+    if let Some(a) = &p.arxiv {
+        let _ = writeln!(out, "arxiv: {}", q(a));
+    }
+    if let Some(first) = p.links.first() {
+        let _ = writeln!(out, "url: {}", q(&first.url));
+    }
+    if p.links.is_empty() {
+        out.push_str("links: []\n");
+    } else {
+        out.push_str("links:\n");
+        for l in &p.links {
+            let _ = writeln!(out, "  - url: {}\n    kind: {}", q(&l.url), l.kind);
+        }
+    }
+    list(&mut out, "tags", &p.tags);
+    let _ = writeln!(out, "status: {}", p.status);
+    let _ = writeln!(out, "starred: {}", p.starred);
+    // Outgoing relations only: an incoming one is its source's to write.
+    let mut related: Vec<String> = Vec::new();
+    let mut typed: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in p
+        .relations
+        .iter()
+        .filter(|r| r.direction == Direction::Outgoing)
+    {
+        let link = format!("[[{}]]", r.other_citekey);
+        if r.kind == "related" {
+            if !related.contains(&link) {
+                related.push(link);
+            }
+        } else {
+            match typed.iter_mut().find(|(k, _)| *k == r.kind) {
+                Some((_, links)) => links.push(link),
+                None => typed.push((&r.kind, vec![link])),
+            }
+        }
+    }
+    list(&mut out, "related", &related);
+    if !typed.is_empty() {
+        out.push_str("relations:\n");
+        for (kind, links) in &typed {
+            let _ = writeln!(out, "  {kind}:");
+            for l in links {
+                let _ = writeln!(out, "    - {}", q(l));
+            }
+        }
+    }
+    if !p.extra.is_empty() {
+        out.push_str("fields:\n");
+        for (name, value) in &p.extra {
+            let _ = writeln!(out, "  - [{}, {}]", q(name), q(value));
+        }
+    }
+    let _ = writeln!(out, "added: {}", q(&p.added));
+    out.push_str("---\n\n");
+    let _ = writeln!(out, "# {}\n", p.title.replace('\n', " "));
+    if !p.authors.is_empty() {
+        let _ = writeln!(out, "{}\n", author_line(&p.authors));
+    }
+    if !p.abstract_text.trim().is_empty() {
+        let _ = writeln!(out, "{}\n", p.abstract_text.trim());
+    }
+    if !p.links.is_empty() {
+        out.push_str("## Links\n\n");
+        for l in &p.links {
+            let _ = writeln!(out, "- {}: <{}>", l.kind, l.url);
+        }
+        out.push('\n');
+    }
+    if !p.annotations.is_empty() {
+        out.push_str("## Highlights\n\n");
+        for a in &p.annotations {
+            let _ = writeln!(
+                out,
+                "{HIGHLIGHT_MARKER}id={} color={} start={} end={} -->",
+                a.id, a.color, a.position.start, a.position.end
+            );
+            for line in a.quote.exact.lines() {
+                let _ = writeln!(out, "> {line}");
+            }
+            out.push('\n');
+            if let Some(c) = a
+                .comment
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
+                let _ = writeln!(out, "{c}\n");
+            }
+        }
+    }
+    if !p.relations.is_empty() {
+        out.push_str("## Related\n\n");
+        for r in &p.relations {
+            let arrow = match r.direction {
+                Direction::Outgoing => r.kind.clone(),
+                Direction::Incoming => format!("{} (from)", r.kind),
+            };
+            let _ = writeln!(
+                out,
+                "- {arrow}: [[{}|{}]]",
+                r.other_citekey,
+                crate::text::fold_whitespace(&r.other_title.replace(['[', ']', '|'], " "))
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("## Notes\n");
+    for n in &p.notes {
+        let _ = writeln!(out, "\n{NOTE_MARKER}id={} -->", n.id);
+        let body = trim_blank_lines(&n.body);
+        if !body.is_empty() {
+            let _ = writeln!(out, "{body}");
+        }
+    }
+    out
+}
+
+/// A minimal file for a new paper (tests and examples).
+pub fn render_new(id: &str, citekey: &str, title: &str, abstract_text: &str) -> String {
+    render(&Paper {
+        id: id.into(),
+        citekey: citekey.into(),
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        authors: Vec::new(),
+        year: None,
+        doi: None,
+        arxiv: None,
+        links: Vec::new(),
+        tags: Vec::new(),
+        status: Status::Unread,
+        starred: false,
+        notes: Vec::new(),
+        annotations: Vec::new(),
+        relations: Vec::new(),
+        venue: None,
+        entry_type: None,
+        extra: Vec::new(),
+        aliases: Vec::new(),
+        added: String::new(),
+        updated: String::new(),
+    })
+}
+
+/// The line under the title that names the authors.
+pub(crate) fn author_line(authors: &[String]) -> String {
+    format!("*{}*", authors.join(", "))
+}
