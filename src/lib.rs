@@ -7,21 +7,25 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
-pub mod citekey;
+pub(crate) mod citekey;
 pub mod cli;
 pub mod error;
-pub mod export;
-pub mod fsutil;
+pub(crate) mod export;
+pub(crate) mod fsutil;
 pub mod import;
-pub mod index;
+pub(crate) mod index;
 pub mod library;
 pub mod model;
-pub mod panics;
+pub(crate) mod panics;
 pub mod paths;
-pub mod store;
-pub mod sync;
-pub mod text;
+pub(crate) mod store;
+pub(crate) mod sync;
+pub(crate) mod text;
 pub mod views;
 
 pub use error::{Error, Result};
+pub use export::markdown::ExportReport;
 pub use library::Library;
+pub use library::watch::{Closed, FolderSession, POLL as WATCH_POLL, Round};
+pub use sync::SyncReport;
+pub use sync::state::TrashEntry;

@@ -1,10 +1,5 @@
 //! Small text helpers shared by import, search, export and the store
 //! (titles, paragraphs, `[[wikilinks]]`).
-//!
-//! ```
-//! use lectern::text::normalize_title;
-//! assert_eq!(normalize_title("  Yi: Open Foundation Models by 01.AI "), "yi open foundation models by 01 ai");
-//! ```
 
 /// The form of a title used to recognise the same paper twice: ASCII-folded,
 /// lowercase, punctuation dropped, whitespace folded.
@@ -146,6 +141,15 @@ pub fn trim_blank_lines(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the module's documentation shows.
+    #[test]
+    fn the_documented_example_holds() {
+        assert_eq!(
+            normalize_title("  Yi: Open Foundation Models by 01.AI "),
+            "yi open foundation models by 01 ai"
+        );
+    }
 
     #[test]
     fn folds_paragraphs_with_any_line_end() {

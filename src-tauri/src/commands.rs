@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use lectern::model::{Annotation, ImportReport, Note, Paper, Problem, Related, SearchHit, Status};
 use lectern::views::{Backlink, Facets, Filter, Graph, PaperRef};
-use lectern::{Library, export::markdown::ExportReport};
+use lectern::{ExportReport, Library};
 use serde::{Deserialize, Serialize};
 use tauri::AppHandle;
 use tauri::ipc::Channel;
@@ -507,7 +507,7 @@ pub async fn open_attachment(
 /// conflict): what the sync did.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct FolderEvent {
-    pub report: lectern::sync::SyncReport,
+    pub report: lectern::SyncReport,
 }
 
 /// Corrects a paper's title, authors, year, venue, DOI and arXiv id.
@@ -524,10 +524,7 @@ pub async fn edit_paper(
 /// Moves a paper to the trash (restorable for 30 days).
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_paper(
-    state: AppState<'_>,
-    key: String,
-) -> CommandResult<lectern::sync::state::TrashEntry> {
+pub async fn delete_paper(state: AppState<'_>, key: String) -> CommandResult<lectern::TrashEntry> {
     run(&state, move |lib| lib.delete_paper(&key)).await
 }
 

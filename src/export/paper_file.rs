@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Direction, Paper, Status};
+use crate::model::{Direction, Paper};
 use crate::text::trim_blank_lines;
 
 /// The line before each highlight.
@@ -170,7 +170,9 @@ pub fn render(p: &Paper) -> String {
 }
 
 /// A minimal file for a new paper (tests and examples).
+#[cfg(test)]
 pub fn render_new(id: &str, citekey: &str, title: &str, abstract_text: &str) -> String {
+    use crate::model::Status;
     render(&Paper {
         id: id.into(),
         citekey: citekey.into(),

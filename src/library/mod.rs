@@ -43,6 +43,7 @@ use crate::sync::{self as folder, SyncReport};
 mod edit;
 mod folder_ops;
 mod import;
+pub mod watch;
 
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";

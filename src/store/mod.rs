@@ -70,6 +70,7 @@ pub fn open(path: &Path) -> Result<Connection> {
 }
 
 /// Opens an in-memory database with the full schema (tests and benches).
+#[cfg(test)]
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
     configure(&conn)?;

@@ -69,6 +69,7 @@ pub fn clear_between(conn: &Connection, after: i64, upto: i64) -> Result<()> {
     Ok(())
 }
 
+#[cfg(test)]
 pub fn is_empty(conn: &Connection) -> Result<bool> {
     let n: i64 = conn.query_row("SELECT EXISTS (SELECT 1 FROM pending_index)", [], |r| {
         r.get(0)

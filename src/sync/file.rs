@@ -42,15 +42,6 @@
 //! without a marker is a new note, a new file without an `id` is a new
 //! paper, and text in a section Lectern does not know is kept as a note
 //! rather than dropped.
-//!
-//! ```
-//! use lectern::sync::file::{parse, render_new};
-//! let text = render_new("id1", "key1", "A Title", "An abstract.");
-//! let f = parse(&text, "papers/key1.md").unwrap();
-//! assert_eq!(f.id.as_deref(), Some("id1"));
-//! assert_eq!(f.paper.title, "A Title");
-//! assert_eq!(f.paper.abstract_text, "An abstract.");
-//! ```
 
 use serde_yaml_ng::Value;
 
@@ -60,7 +51,9 @@ use crate::text::fold_paragraphs;
 use crate::text::trim_blank_lines;
 
 use crate::export::paper_file::author_line;
-pub use crate::export::paper_file::{HIGHLIGHT_MARKER, NOTE_MARKER, render, render_new};
+#[cfg(test)]
+use crate::export::paper_file::render_new;
+pub use crate::export::paper_file::{HIGHLIGHT_MARKER, NOTE_MARKER, render};
 
 /// Front matter keys this module reads itself; the Markdown importer's
 /// generic reading must not turn them into extra fields.
@@ -570,6 +563,16 @@ mod tests {
     use crate::model::{
         Annotation, Direction, Link, LinkKind, Note, Paper, Relation, TextPosition, TextQuote,
     };
+
+    /// What the module's documentation shows.
+    #[test]
+    fn the_documented_example_holds() {
+        let text = render_new("id1", "key1", "A Title", "An abstract.");
+        let f = parse(&text, "papers/key1.md").unwrap();
+        assert_eq!(f.id.as_deref(), Some("id1"));
+        assert_eq!(f.paper.title, "A Title");
+        assert_eq!(f.paper.abstract_text, "An abstract.");
+    }
 
     fn paper() -> Paper {
         Paper {

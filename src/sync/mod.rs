@@ -142,12 +142,6 @@ impl SyncReport {
     }
 }
 
-/// Both reports added up.
-pub fn merged(mut a: SyncReport, b: SyncReport) -> SyncReport {
-    a.absorb(b);
-    a
-}
-
 /// blake3 of `bytes`, 32 hex digits.
 pub fn hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..32].to_string()

@@ -147,13 +147,6 @@ pub fn remove(conn: &Connection, path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Removes every state row of item `id` (its file moved or went away).
-pub fn remove_item(conn: &Connection, id: &str) -> Result<()> {
-    conn.prepare_cached("DELETE FROM folder_files WHERE item_id = ?1")?
-        .execute([id])?;
-    Ok(())
-}
-
 /// The papers whose file is owed, and the highest paper sequence number
 /// they cover.
 pub fn owed(conn: &Connection) -> Result<(Vec<String>, i64)> {
@@ -175,19 +168,6 @@ pub fn owed(conn: &Connection) -> Result<(Vec<String>, i64)> {
         .query_map([written], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok((ids, max))
-}
-
-/// Whether paper `id`'s file is owed (changed in the library since the
-/// last sync).
-pub fn is_owed(conn: &Connection, id: &str) -> Result<bool> {
-    let n: i64 = conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM folder_pending WHERE paper_id = ?1)
-                 OR EXISTS (SELECT 1 FROM papers WHERE id = ?1 AND seq >
-                      (SELECT CAST(value AS INTEGER) FROM folder_meta WHERE key = 'written_seq'))",
-        )?
-        .query_row([id], |r| r.get(0))?;
-    Ok(n != 0)
 }
 
 /// Clears what was owed for `ids` and records papers up to `seq` as
