@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use super::open_writer;
+use crate::Library;
 use crate::cli::args::{EditArgs, NoteAdd};
 use crate::cli::output::Output;
 use crate::model::{Paper, PaperEdit, Status};
@@ -82,9 +83,7 @@ pub(in crate::cli) fn tag(
     paper: &str,
     tags: &[String],
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
-    let now = lib.tag(paper, tags)?;
-    print_tags(out, &now)
+    change_tags(root, out, |lib| lib.tag(paper, tags))
 }
 
 /// `lectern untag`: removes tags and prints the paper's tags after.
@@ -94,15 +93,20 @@ pub(in crate::cli) fn untag(
     paper: &str,
     tags: &[String],
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
-    let now = lib.untag(paper, tags)?;
-    print_tags(out, &now)
+    change_tags(root, out, |lib| lib.untag(paper, tags))
 }
 
-fn print_tags(out: &Output, tags: &[String]) -> anyhow::Result<()> {
+/// Applies a change to a paper's tags and prints the tags it has after.
+fn change_tags(
+    root: &Path,
+    out: &Output,
+    change: impl FnOnce(&mut Library) -> crate::Result<Vec<String>>,
+) -> anyhow::Result<()> {
+    let mut lib = open_writer(root)?;
+    let now = change(&mut lib)?;
     out.done(
-        &serde_json::json!({"tags": tags}),
-        &format!("Tags: {}", tags.join(", ")),
+        &serde_json::json!({"tags": now}),
+        &format!("Tags: {}", now.join(", ")),
     )
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::{open_reader, open_writer, warn_folder};
+use crate::Library;
 use crate::cli::output::Output;
 use crate::import::{Format, Parsed};
 
@@ -63,9 +64,7 @@ pub(in crate::cli) fn export_bibtex(
     out: Option<&Path>,
     query: Option<&str>,
 ) -> anyhow::Result<()> {
-    let lib = open_reader(root)?;
-    let text = lib.export_bibtex(query)?;
-    write_export(out, &text)
+    export_references(root, out, |lib| lib.export_bibtex(query))
 }
 
 /// `lectern export csl-json`: to a file, or to standard output.
@@ -74,8 +73,17 @@ pub(in crate::cli) fn export_csl_json(
     out: Option<&Path>,
     query: Option<&str>,
 ) -> anyhow::Result<()> {
+    export_references(root, out, |lib| lib.export_csl_json(query))
+}
+
+/// Renders a reference list of the library and writes it out.
+fn export_references(
+    root: &Path,
+    out: Option<&Path>,
+    render: impl FnOnce(&Library) -> crate::Result<String>,
+) -> anyhow::Result<()> {
     let lib = open_reader(root)?;
-    let text = lib.export_csl_json(query)?;
+    let text = render(&lib)?;
     write_export(out, &text)
 }
 
