@@ -20,13 +20,14 @@ pub mod peers;
 pub mod report;
 pub mod ripgrep;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use crate::Library;
+use crate::model::NewPaper;
 use corpus::Corpus;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -188,58 +189,15 @@ fn run_size(
     n: u64,
     selection: &peers::Selection,
 ) -> anyhow::Result<report::SizeRun> {
-    let tmp;
-    let root = match &args.out {
-        Some(p) if args.papers.len() > 1 => p.join(format!("papers-{n}")),
-        Some(p) => p.clone(),
-        None => {
-            tmp = tempfile::tempdir()?;
-            tmp.path().join("library")
-        }
-    };
+    // Held until the end: dropping it removes a temporary library.
+    let (_tmp, root) = library_root(args, n)?;
     eprintln!("generating {n} papers (seed {})…", args.seed);
     let t = Instant::now();
     let corpus = Corpus::new(args.seed, args.topics);
-    let mut topics = Vec::with_capacity(n as usize);
-    let mut papers = Vec::with_capacity(n as usize);
-    for cp in corpus.papers(n) {
-        topics.push(cp.topic);
-        papers.push(cp.paper);
-    }
+    let (topics, papers): (Vec<u32>, Vec<NewPaper>) =
+        corpus.papers(n).map(|cp| (cp.topic, cp.paper)).unzip();
     let generate_s = t.elapsed().as_secs_f64();
-
-    // Reuse a library kept from an earlier run with the same corpus.
-    let reuse = root
-        .join(crate::library::PRIVATE_DIR)
-        .join("lectern.db")
-        .exists();
-    let (import_s, ids, peak) = if reuse {
-        eprintln!("reusing the library in {}…", root.display());
-        drop(papers);
-        let lib = Library::open_without_folder(&root)?;
-        let ids = crate::store::papers::all_ids(lib.connection())?;
-        anyhow::ensure!(
-            ids.len() as u64 == n,
-            "{} holds {} papers, not {n}; use another --out",
-            root.display(),
-            ids.len(),
-        );
-        (f64::NAN, ids, peak_rss_mib())
-    } else {
-        eprintln!("importing…");
-        let t = Instant::now();
-        let mut lib = Library::open_without_folder(&root)?;
-        let report = lib.import_papers(papers, Vec::new())?;
-        let import_s = t.elapsed().as_secs_f64();
-        anyhow::ensure!(
-            report.added as u64 == n,
-            "expected {n} papers added, got {} (merged {}, skipped {})",
-            report.added,
-            report.merged,
-            report.skipped
-        );
-        (import_s, report.added_ids, peak_rss_mib())
-    };
+    let imported = import_or_reuse(&root, papers, n)?;
 
     eprintln!("opening and querying…");
     let t = Instant::now();
@@ -249,15 +207,137 @@ fn run_size(
     anyhow::ensure!(!first.is_empty(), "first query found nothing");
 
     let q = corpus.queries(args.queries);
-    let mut latencies = vec![
-        latency("term (1–3 words)", time_queries(&lib, &q.terms, 10)?),
-        latency("prefix (as you type)", time_queries(&lib, &q.prefixes, 10)?),
-        latency("phrase", time_queries(&lib, &q.phrases, 10)?),
-        latency("typo", time_queries(&lib, &q.typos, 10)?),
-        latency("field", time_queries(&lib, &q.fields, 10)?),
-    ];
+    let mut latencies = query_latencies(&lib, &q)?;
+    let (related, precision) = related_figures(&lib, &imported.ids, &topics, args)?;
+    latencies.push(related);
 
-    // Related papers: latency and precision@10 against the latent topics.
+    // The folder stages run before the peers, whose exports and temporary
+    // databases would otherwise weigh on the file system under them.
+    drop(lib);
+    let folder = if args.no_folder {
+        None
+    } else {
+        Some(folder::measure(&root)?)
+    };
+    let lib = Library::open_without_folder(&root)?;
+    let peers = peers::compare(
+        &peers::Context {
+            args,
+            papers: n,
+            corpus: &corpus,
+            lib: &lib,
+            ids: &imported.ids,
+            queries: &q,
+        },
+        selection,
+    )?;
+
+    let report = BenchReport {
+        papers: n,
+        seed: args.seed,
+        generate_s,
+        import_s: imported.seconds,
+        import_papers_per_s: n as f64 / imported.seconds,
+        peak_rss_mib: imported.peak_rss_mib,
+        open_first_query_ms: ms(open_first),
+        latencies,
+        related_precision_at_10: precision,
+    };
+    Ok(report::SizeRun {
+        papers: n,
+        lectern: report,
+        lectern_quality: peers.lectern_quality,
+        fts5: peers.fts5,
+        ripgrep: peers.ripgrep,
+        notes: peers.notes,
+        folder,
+    })
+}
+
+/// Where the library of an `n`-paper run lives: `--out` (in `papers-N` with
+/// several sizes), else a temporary folder, returned to be kept alive.
+fn library_root(args: &BenchArgs, n: u64) -> anyhow::Result<(Option<tempfile::TempDir>, PathBuf)> {
+    Ok(match &args.out {
+        Some(p) if args.papers.len() > 1 => (None, p.join(format!("papers-{n}"))),
+        Some(p) => (None, p.clone()),
+        None => {
+            let tmp = tempfile::tempdir()?;
+            let root = tmp.path().join("library");
+            (Some(tmp), root)
+        }
+    })
+}
+
+/// What importing the corpus gave: its time (NaN for a reused library),
+/// the papers' ids in corpus order, and the memory peak so far.
+struct Imported {
+    seconds: f64,
+    ids: Vec<String>,
+    peak_rss_mib: f64,
+}
+
+/// Imports the corpus, or reuses a library kept from an earlier run with
+/// the same corpus.
+fn import_or_reuse(root: &Path, papers: Vec<NewPaper>, n: u64) -> anyhow::Result<Imported> {
+    let reuse = root
+        .join(crate::library::PRIVATE_DIR)
+        .join("lectern.db")
+        .exists();
+    if reuse {
+        eprintln!("reusing the library in {}…", root.display());
+        drop(papers);
+        let lib = Library::open_without_folder(root)?;
+        let ids = crate::store::papers::all_ids(lib.connection())?;
+        anyhow::ensure!(
+            ids.len() as u64 == n,
+            "{} holds {} papers, not {n}; use another --out",
+            root.display(),
+            ids.len(),
+        );
+        return Ok(Imported {
+            seconds: f64::NAN,
+            ids,
+            peak_rss_mib: peak_rss_mib(),
+        });
+    }
+    eprintln!("importing…");
+    let t = Instant::now();
+    let mut lib = Library::open_without_folder(root)?;
+    let report = lib.import_papers(papers, Vec::new())?;
+    let seconds = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        report.added as u64 == n,
+        "expected {n} papers added, got {} (merged {}, skipped {})",
+        report.added,
+        report.merged,
+        report.skipped
+    );
+    Ok(Imported {
+        seconds,
+        ids: report.added_ids,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+/// Search latencies for each kind of query of the workload.
+fn query_latencies(lib: &Library, q: &corpus::Queries) -> anyhow::Result<Vec<Latency>> {
+    Ok(vec![
+        latency("term (1–3 words)", time_queries(lib, &q.terms, 10)?),
+        latency("prefix (as you type)", time_queries(lib, &q.prefixes, 10)?),
+        latency("phrase", time_queries(lib, &q.phrases, 10)?),
+        latency("typo", time_queries(lib, &q.typos, 10)?),
+        latency("field", time_queries(lib, &q.fields, 10)?),
+    ])
+}
+
+/// Related papers of evenly spaced samples: their latency, and precision@10
+/// against the latent topics (the share of suggestions from the same topic).
+fn related_figures(
+    lib: &Library,
+    ids: &[String],
+    topics: &[u32],
+    args: &BenchArgs,
+) -> anyhow::Result<(Latency, f64)> {
     let step = (ids.len() / args.related_samples.max(1)).max(1);
     let topic_of: std::collections::HashMap<&str, u32> = ids
         .iter()
@@ -286,54 +366,12 @@ fn run_size(
             scored += 1;
         }
     }
-    latencies.push(latency("related", samples));
-
-    // The folder stages run before the peers, whose exports and temporary
-    // databases would otherwise weigh on the file system under them.
-    drop(lib);
-    let folder = if args.no_folder {
-        None
+    let precision = if scored == 0 {
+        0.0
     } else {
-        Some(folder::measure(&root)?)
+        precision_sum / scored as f64
     };
-    let lib = Library::open_without_folder(&root)?;
-    let peers_figures = peers::compare(
-        &peers::Context {
-            args,
-            papers: n,
-            corpus: &corpus,
-            lib: &lib,
-            ids: &ids,
-            queries: &q,
-        },
-        selection,
-    )?;
-    let peers = peers_figures;
-
-    let report = BenchReport {
-        papers: n,
-        seed: args.seed,
-        generate_s,
-        import_s,
-        import_papers_per_s: n as f64 / import_s,
-        peak_rss_mib: peak,
-        open_first_query_ms: ms(open_first),
-        latencies,
-        related_precision_at_10: if scored == 0 {
-            0.0
-        } else {
-            precision_sum / scored as f64
-        },
-    };
-    Ok(report::SizeRun {
-        papers: n,
-        lectern: report,
-        lectern_quality: peers.lectern_quality,
-        fts5: peers.fts5,
-        ripgrep: peers.ripgrep,
-        notes: peers.notes,
-        folder,
-    })
+    Ok((latency("related", samples), precision))
 }
 
 fn print_table(r: &BenchReport) {

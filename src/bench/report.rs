@@ -299,6 +299,40 @@ impl Row {
 /// The comparison table of one size, in Markdown.
 pub fn table(run: &SizeRun) -> String {
     use std::fmt::Write as _;
+    let mut rows = speed_rows(run);
+    rows.extend(quality_rows(run));
+    rows.extend(cost_rows(run));
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## lectern bench: {} papers, seed {}\n",
+        fmt_count(run.papers as f64),
+        run.lectern.seed
+    );
+    let _ = writeln!(
+        out,
+        "| stage | Lectern | FTS5 | ripgrep | Lectern/FTS5 | Lectern/rg |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for r in &rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            r.label,
+            r.cells[0],
+            r.cells[1],
+            r.cells[2],
+            fmt_ratio(r.values[0], r.values[1]),
+            fmt_ratio(r.values[0], r.values[2]),
+        );
+    }
+    out.push_str(&table_notes(run));
+    out
+}
+
+/// The rows of times: import or build, opening, and the query latencies.
+fn speed_rows(run: &SizeRun) -> Vec<Row> {
     let l = &run.lectern;
     let f = run.fts5.as_ref();
     let g = run.ripgrep.as_ref();
@@ -312,8 +346,7 @@ pub fn table(run: &SizeRun) -> String {
     let p50 = |x: &super::Latency| x.p50_ms;
     let p99 = |x: &super::Latency| x.p99_ms;
     let finite = |x: f64| x.is_finite().then_some(x);
-
-    let rows = vec![
+    vec![
         Row {
             label: "import / build".into(),
             cells: [
@@ -339,6 +372,15 @@ pub fn table(run: &SizeRun) -> String {
         Row::ms("field p99", lat("field", p99)),
         Row::ms("typo p99", lat("typo", p99)),
         Row::ms("related p99", lat("related", p99)),
+    ]
+}
+
+/// The rows of result quality: related precision, typos, empty answers.
+fn quality_rows(run: &SizeRun) -> Vec<Row> {
+    let l = &run.lectern;
+    let f = run.fts5.as_ref();
+    let g = run.ripgrep.as_ref();
+    vec![
         Row {
             label: "related precision@10".into(),
             cells: [
@@ -369,6 +411,16 @@ pub fn table(run: &SizeRun) -> String {
                 g.map(|g| hit_rate(&g.hits)).unwrap_or_else(|| NA.into()),
             ],
         ),
+    ]
+}
+
+/// The rows of what a run costs besides time per query: the Markdown
+/// export ripgrep searches, and peak memory.
+fn cost_rows(run: &SizeRun) -> Vec<Row> {
+    let l = &run.lectern;
+    let f = run.fts5.as_ref();
+    let g = run.ripgrep.as_ref();
+    vec![
         Row {
             label: "markdown export".into(),
             cells: [
@@ -392,38 +444,20 @@ pub fn table(run: &SizeRun) -> String {
             ],
             values: [Some(l.peak_rss_mib), f.and_then(|f| f.peak_rss_mib), None],
         },
-    ];
+    ]
+}
 
+/// The lines under the table: how to read the ratios, what each peer
+/// measured, and the run's own notes.
+fn table_notes(run: &SizeRun) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "## lectern bench: {} papers, seed {}\n",
-        fmt_count(run.papers as f64),
-        l.seed
-    );
-    let _ = writeln!(
-        out,
-        "| stage | Lectern | FTS5 | ripgrep | Lectern/FTS5 | Lectern/rg |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
-    for r in &rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |",
-            r.label,
-            r.cells[0],
-            r.cells[1],
-            r.cells[2],
-            fmt_ratio(r.values[0], r.values[1]),
-            fmt_ratio(r.values[0], r.values[2]),
-        );
-    }
     let _ = writeln!(
         out,
         "\nRatios are Lectern's figure over the peer's: below 1 Lectern is faster \
          (times, memory); for precision above 1 is better."
     );
-    if let Some(f) = f {
+    if let Some(f) = &run.fts5 {
         let _ = writeln!(
             out,
             "FTS5: {:.0} MiB database; peak memory is its own process's (corpus generation included, \
@@ -431,7 +465,7 @@ pub fn table(run: &SizeRun) -> String {
             f.db_mib
         );
     }
-    if let Some(g) = g {
+    if let Some(g) = &run.ripgrep {
         let _ = writeln!(
             out,
             "ripgrep: {} queries per kind (term, phrase), one `rg` process per word over {} \

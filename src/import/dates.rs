@@ -13,6 +13,8 @@
 //!   `2021 Jun 1`, `June 1, 2021`, `1 June 2021`, `June 2021`. Only a
 //!   four-digit year counts; `06/01/2021` gives only the year, since the
 //!   order of month and day is unknown.
+//! - [`parse_pdf`] reads a PDF date, `D:YYYYMMDDHHmmSS…` (the `D:` and all
+//!   after the year optional), as a PDF's `CreationDate` holds it.
 //! - [`month_from_name`] reads an English month name, whole or cut to at
 //!   least three letters (`Jun`, `June`, `Sept`), any case;
 //!   [`month_number`] also a number `1`..`12` and a trailing dot (`Feb.`).
@@ -152,6 +154,25 @@ pub(crate) fn parse_text(raw: &str) -> Option<Date> {
     Some(Date::checked(year, month, day))
 }
 
+/// A PDF date (see the module documentation): four digits of year, then
+/// two of month and two of day where they follow.
+pub(crate) fn parse_pdf(text: &str) -> Option<Date> {
+    let digits = text.trim().trim_start_matches("D:");
+    let two = |at: usize| -> Option<u32> {
+        let part = digits.get(at..at + 2)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let year = digits.get(..4)?;
+    if !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let month = two(4);
+    Some(Date::checked(year.parse().ok()?, month, month.and(two(6))))
+}
+
 /// The number of an English month name, whole or cut to at least three
 /// letters, any case.
 pub(crate) fn month_from_name(name: &str) -> Option<u32> {
@@ -219,6 +240,19 @@ mod tests {
             Some("2021-06-01")
         );
         assert_eq!(Date::from_iso("2021-6-1"), None);
+    }
+
+    #[test]
+    fn pdf_dates() {
+        let d = |s| parse_pdf(s).map(|d| (d.year, d.month, d.day));
+        assert_eq!(d("D:20230412101010Z"), Some((2023, Some(4), Some(12))));
+        assert_eq!(d("D:202304"), Some((2023, Some(4), None)));
+        assert_eq!(d(" 2015 "), Some((2015, None, None)));
+        assert_eq!(d("D:2023-04-12"), Some((2023, None, None)));
+        assert_eq!(d("D:0000"), Some((0, None, None)));
+        for s in ["", "D:", "D:202", "Mon Jan 12 2015", "D:+2023"] {
+            assert_eq!(d(s), None, "{s}");
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ use serde_json::{Map, Value};
 
 use super::head;
 use crate::import::Parsed;
-use crate::import::dates::parse_iso;
+use crate::import::dates::{Date, parse_iso};
 use crate::import::fields::{add_tag, normalize_tag};
 use crate::import::ids::arxiv_id_or_url as arxiv_id;
 use crate::model::{Link, LinkKind, NewPaper, Problem};
@@ -136,45 +136,89 @@ pub fn parse(text: &str, source: &str) -> Parsed {
 
 /// Converts one item (a daily-papers wrapper or a bare paper) to a paper.
 fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Parsed) {
-    let paper = match item.get("paper") {
-        Some(Value::Object(p)) => p,
-        _ => item,
-    };
-    // Fields of the paper, with the wrapping item's as fallback.
-    let get = |key: &str| {
-        paper
-            .get(key)
-            .filter(|v| !v.is_null())
-            .or_else(|| item.get(key).filter(|v| !v.is_null()))
-    };
-    let id = get("id").and_then(scalar).unwrap_or_default();
-    let title = fold(&get("title").and_then(scalar).unwrap_or_default());
+    let fields = Fields::of(item);
+    let id = fields.text("id").unwrap_or_default();
+    let title = fold(&fields.text("title").unwrap_or_default());
     if id.trim().is_empty() || title.is_empty() {
-        let what = match (id.trim().is_empty(), title.is_empty()) {
-            (true, true) => "id and no title",
-            (true, false) => "id",
-            _ => "title",
-        };
-        let name = if title.is_empty() {
-            id.trim().to_string()
-        } else {
-            format!("\"{title}\"")
-        };
-        let label = if name.is_empty() {
-            String::new()
-        } else {
-            format!(" {name}")
-        };
-        out.problems.push(problem(
-            source,
-            line,
-            format!("paper{label} has no {what}; skipped"),
-        ));
+        out.problems
+            .push(problem(source, line, missing_id_or_title(&id, &title)));
         return;
     }
     let id = id.trim();
     let arxiv = arxiv_id(id);
+    let date = fields.text("publishedAt").and_then(|d| parse_iso(&d));
+    out.papers.push(NewPaper {
+        title,
+        abstract_text: paragraphs(&fields.text("summary").unwrap_or_default()),
+        authors: authors(&fields),
+        year: date.map(|d| d.year),
+        doi: None,
+        links: links(&fields, id, arxiv.as_deref()),
+        tags: tags(&fields),
+        extra: extra(&fields, date, id, arxiv.is_some()),
+        arxiv,
+        source: format!("{source}:{line}"),
+        venue: None,
+        entry_type: Some("misc".to_string()),
+        citekey: None,
+        note: None,
+        ..NewPaper::default()
+    });
+}
 
+/// The fields of one item's paper, with the wrapping item's as fallback;
+/// `null`s count as missing.
+struct Fields<'a> {
+    paper: &'a Map<String, Value>,
+    item: &'a Map<String, Value>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(item: &'a Map<String, Value>) -> Fields<'a> {
+        let paper = match item.get("paper") {
+            Some(Value::Object(p)) => p,
+            _ => item,
+        };
+        Fields { paper, item }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.paper
+            .get(key)
+            .filter(|v| !v.is_null())
+            .or_else(|| self.item.get(key).filter(|v| !v.is_null()))
+    }
+
+    /// A field given as a string, number or boolean, as text.
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(scalar)
+    }
+}
+
+/// The problem of an item without an id or a title, naming it by what it
+/// has.
+fn missing_id_or_title(id: &str, title: &str) -> String {
+    let what = match (id.trim().is_empty(), title.is_empty()) {
+        (true, true) => "id and no title",
+        (true, false) => "id",
+        _ => "title",
+    };
+    let name = if title.is_empty() {
+        id.trim().to_string()
+    } else {
+        format!("\"{title}\"")
+    };
+    let label = if name.is_empty() {
+        String::new()
+    } else {
+        format!(" {name}")
+    };
+    format!("paper{label} has no {what}; skipped")
+}
+
+/// The paper's Hugging Face page, then its code repository and project
+/// page, each once.
+fn links(fields: &Fields, id: &str, arxiv: Option<&str>) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
     let mut add_link = |url: &str, kind: Option<LinkKind>| {
         let url = url.trim();
@@ -186,20 +230,22 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
             kind: kind.unwrap_or_else(|| LinkKind::classify(url)),
         });
     };
-    let page = format!(
-        "https://huggingface.co/papers/{}",
-        arxiv.as_deref().unwrap_or(id)
-    );
+    let page = format!("https://huggingface.co/papers/{}", arxiv.unwrap_or(id));
     add_link(&page, None);
-    if let Some(repo) = get("githubRepo").and_then(scalar) {
+    if let Some(repo) = fields.text("githubRepo") {
         add_link(&repo, Some(LinkKind::Code));
     }
-    if let Some(project) = get("projectPage").and_then(scalar) {
+    if let Some(project) = fields.text("projectPage") {
         add_link(&project, Some(LinkKind::Project));
     }
+    links
+}
 
+/// The authors' names in order, an author given as an object or as a bare
+/// string.
+fn authors(fields: &Fields) -> Vec<String> {
     let mut authors = Vec::new();
-    if let Some(Value::Array(list)) = get("authors") {
+    if let Some(Value::Array(list)) = fields.get("authors") {
         for a in list {
             let name = match a {
                 Value::Object(o) => o.get("name").and_then(scalar),
@@ -211,9 +257,13 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
             }
         }
     }
+    authors
+}
 
+/// `ai_keywords` as tags, normalized and deduplicated.
+fn tags(fields: &Fields) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
-    if let Some(Value::Array(list)) = get("ai_keywords") {
+    if let Some(Value::Array(list)) = fields.get("ai_keywords") {
         for tag in list
             .iter()
             .filter_map(scalar)
@@ -222,11 +272,13 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
             add_tag(&mut tags, tag);
         }
     }
+    tags
+}
 
+/// The `extra` fields: month and day of the date, the Hub's counts and
+/// summary, and the Hub's id when it is not an arXiv id.
+fn extra(fields: &Fields, date: Option<Date>, id: &str, is_arxiv: bool) -> Vec<(String, String)> {
     let mut extra = Vec::new();
-    let date = get("publishedAt")
-        .and_then(scalar)
-        .and_then(|d| parse_iso(&d));
     if let Some(date) = date {
         if let Some(m) = date.month {
             extra.push(("month".to_string(), m.to_string()));
@@ -241,34 +293,17 @@ fn push_item(item: &Map<String, Value>, source: &str, line: usize, out: &mut Par
         ("githubStars", "githubstars"),
         ("ai_summary", "ai_summary"),
     ] {
-        if let Some(v) = get(key).and_then(scalar) {
+        if let Some(v) = fields.text(key) {
             let v = fold(&v);
             if !v.is_empty() {
                 extra.push((name.to_string(), v));
             }
         }
     }
-    if arxiv.is_none() {
+    if !is_arxiv {
         extra.push(("hfid".to_string(), id.to_string()));
     }
-
-    out.papers.push(NewPaper {
-        title,
-        abstract_text: paragraphs(&get("summary").and_then(scalar).unwrap_or_default()),
-        authors,
-        year: date.map(|d| d.year),
-        doi: None,
-        arxiv,
-        links,
-        tags,
-        source: format!("{source}:{line}"),
-        venue: None,
-        entry_type: Some("misc".to_string()),
-        citekey: None,
-        note: None,
-        extra,
-        ..NewPaper::default()
-    });
+    extra
 }
 
 /// A string, number or boolean as text; `None` for null, arrays, objects.

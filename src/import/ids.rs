@@ -20,7 +20,8 @@
 //! a field that starts with one (`arXiv: 2303.16727 [cs.CL]`);
 //! [`arxiv_from_url`] an `arxiv.org/abs|pdf|html/…` URL; [`arxiv_id_or_url`]
 //! an id or any `…/abs/…`, `…/pdf/…` link; [`arxiv_from_doi`] an arXiv
-//! DataCite DOI, `10.48550/arXiv.2303.16727`.
+//! DataCite DOI, `10.48550/arXiv.2303.16727`; [`arxiv_year`] the year a
+//! new-style id was given in.
 //!
 //! Web URLs ([`is_web_url`]) are `http://`, `https://` and `ftp://` ones,
 //! any case.
@@ -174,6 +175,13 @@ pub(crate) fn arxiv_id(raw: &str) -> Option<String> {
         },
     };
     ok.then(|| s.to_string())
+}
+
+/// The year of a new-style arXiv id (`2303.16727` → 2023); `None` for an
+/// old-style one.
+pub(crate) fn arxiv_year(id: &str) -> Option<i32> {
+    let yy: i32 = id.get(..2)?.parse().ok()?;
+    (id.as_bytes().get(4) == Some(&b'.')).then_some(2000 + yy)
 }
 
 /// The versionless arXiv id in `s` (a bare id, `arXiv:` id, or abs/pdf URL).

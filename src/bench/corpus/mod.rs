@@ -49,12 +49,14 @@
 //! # Where things are
 //!
 //! `vocab` cuts the seed into units, `random` holds the generator and the
-//! sampling tables, `paper` writes one paper, `queries` the query
-//! workloads, and `words` the fixed word lists (names, venues, stopwords).
+//! sampling tables, `tables` builds the corpus's tables from the units,
+//! `paper` writes one paper, `queries` the query workloads, and `words` the
+//! fixed word lists (names, venues, stopwords).
 
 mod paper;
 mod queries;
 mod random;
+mod tables;
 mod vocab;
 mod words;
 
@@ -63,7 +65,6 @@ use std::collections::HashMap;
 use crate::model::NewPaper;
 use random::{Alias, Rng, Shuffle};
 use vocab::Vocab;
-use words::DOMAIN_TAGS;
 
 /// Topics used when the caller has no opinion.
 pub const DEFAULT_TOPICS: u32 = 300;
@@ -182,136 +183,27 @@ impl Corpus {
     /// embedded seed listing, deterministically from `seed`.
     pub fn new(seed: u64, topics: u32) -> Corpus {
         let topics = topics.max(1);
-        let vocab = Vocab::from_seed();
-        let Vocab { units, counts } = vocab;
-        let mut arena = String::new();
-        let spans: Vec<Span> = units
-            .iter()
-            .map(|unit| {
-                let start = arena.len() as u32;
-                arena.push_str(&unit.text);
-                Span {
-                    start,
-                    len: unit.text.len() as u16,
-                    words: unit.words as u16,
-                }
-            })
-            .collect();
-        let index: HashMap<String, u32> = units
-            .iter()
-            .enumerate()
-            .map(|(id, unit)| (unit.key.clone(), id as u32))
-            .collect();
-        let background = Alias::new(&counts, &spans);
-
-        let content_unigrams: Vec<u32> = (0..units.len() as u32)
-            .filter(|&id| units[id as usize].content && units[id as usize].words == 1)
-            .collect();
-        let content_unigrams = Alias::new(
-            &content_unigrams
-                .iter()
-                .map(|&id| counts[id as usize])
-                .collect::<Vec<_>>(),
-            &content_unigrams
-                .iter()
-                .map(|&id| spans[id as usize])
-                .collect::<Vec<_>>(),
-        );
-
-        // Topic words: any content unit, favouring frequent ones only mildly
-        // (∝ √count) so topics stay distinctive.
-        let candidates: Vec<u32> = (0..units.len() as u32)
-            .filter(|&id| units[id as usize].content)
-            .collect();
-        let candidate_alias = Alias::new(
-            &candidates
-                .iter()
-                .map(|&id| (counts[id as usize] * 10_000).isqrt())
-                .collect::<Vec<_>>(),
-            &candidates,
-        );
-        let topic_list: Vec<Topic> = (0..topics)
-            .map(|t| {
-                let mut rng = Rng::stream(seed, SALT_TOPIC, u64::from(t));
-                let want = rng.range(30, 60).min(candidates.len());
-                let mut chosen: Vec<u32> = Vec::with_capacity(want);
-                let mut tries = 0;
-                while chosen.len() < want && tries < 100_000 {
-                    tries += 1;
-                    let id = candidate_alias.sample(&mut rng);
-                    if !chosen.contains(&id) {
-                        chosen.push(id);
-                    }
-                }
-                rng.shuffle(&mut chosen);
-                let weights: Vec<u64> = (0..chosen.len() as u64)
-                    .map(|rank| 1_000_000 / (rank + 5))
-                    .collect();
-                let plain = chosen
-                    .iter()
-                    .copied()
-                    .filter(|&id| units[id as usize].plain)
-                    .collect();
-                Topic {
-                    alias: Alias::new(
-                        &weights,
-                        &chosen
-                            .iter()
-                            .map(|&id| spans[id as usize])
-                            .collect::<Vec<_>>(),
-                    ),
-                    plain,
-                    domain: rng.choose(&DOMAIN_TAGS),
-                }
-            })
-            .collect();
-
-        let mut order: Vec<u32> = (0..topics).collect();
-        Rng::stream(seed, SALT_POPULARITY, 0).shuffle(&mut order);
-        let mut popularity = vec![0u64; topics as usize];
-        for (rank, &t) in order.iter().enumerate() {
-            popularity[t as usize] = 1_000_000_000 / ((rank as u64 + 1) * 1_000_000).isqrt();
-        }
-
-        let suffix_alphabet: Vec<u32> = (0..units.len() as u32)
-            .filter(|&id| units[id as usize].plain)
-            .collect();
-        assert!(
-            suffix_alphabet.len() >= 2,
-            "the seed listing has too few plain words"
-        );
+        let Vocab { units, counts } = Vocab::from_seed();
+        let (arena, spans) = tables::arena(&units);
+        let suffix_alphabet = tables::suffix_alphabet(&units);
         let p = suffix_alphabet.len() as u64;
-        let suffix_shuffle = Shuffle::new(p * p, seed, SALT_SUFFIX);
-
-        let mut month_starts = Vec::with_capacity(12 * 11);
-        let mut slots = 0u64;
-        for year in FIRST_YEAR..=LAST_YEAR {
-            for _month in 1..=12 {
-                month_starts.push(slots);
-                slots += month_capacity(year);
-            }
-        }
-
+        let (month_starts, slots) = tables::arxiv_month_starts();
         Corpus {
             seed,
-            units,
-            index,
-            padded: {
-                let mut bytes = arena.clone().into_bytes();
-                bytes.extend_from_slice(&[b' '; BLOCK]);
-                bytes
-            },
+            index: tables::key_index(&units),
+            padded: tables::padded(&arena),
             arena,
-            spans,
-            background,
-            content_unigrams,
-            topics: topic_list,
-            topic_alias: Alias::new(&popularity, &(0..topics).collect::<Vec<_>>()),
+            background: Alias::new(&counts, &spans),
+            content_unigrams: tables::content_unigrams(&units, &counts, &spans),
+            topics: tables::topics(seed, topics, &units, &counts, &spans),
+            topic_alias: tables::topic_popularity(seed, topics),
+            suffix_shuffle: Shuffle::new(p * p, seed, SALT_SUFFIX),
             suffix_alphabet,
-            suffix_shuffle,
             month_starts,
             arxiv_shuffle: Shuffle::new(slots, seed, SALT_ARXIV),
             doi_shuffle: Shuffle::new(DOI_SERIALS, seed, SALT_DOI),
+            units,
+            spans,
         }
     }
 

@@ -13,107 +13,18 @@ use crate::model::{Link, LinkKind, NewPaper};
 impl Corpus {
     /// The `i`-th paper (0-based), deterministic for `(seed, i)`.
     pub fn paper(&self, i: u64) -> CorpusPaper {
+        // Every step draws from one stream, so their order is part of the
+        // corpus: changing it changes every paper.
         let mut rng = Rng::stream(self.seed, SALT_PAPER, i);
         let topic_id = self.topic_alias.sample(&mut rng);
         let topic = &self.topics[topic_id as usize];
         let (year, month, serial) = self.calendar(i);
         let (authors, family) = author_list(&mut rng);
         let (title, name) = self.title(&mut rng, topic, i);
-
-        let has_code = rng.chance(30);
-        let has_data = rng.chance(5);
-        let owner = if has_code || has_data {
-            ascii_slug(family)
-        } else {
-            String::new()
-        };
-        let mut links = Vec::new();
-        if has_code {
-            let repo = match &name {
-                Some(name) if rng.chance(70) => name.clone(),
-                _ => {
-                    let a = self.plain_word(&mut rng, topic);
-                    if rng.chance(50) {
-                        a.to_string()
-                    } else {
-                        format!("{a}-{}", self.plain_word(&mut rng, topic))
-                    }
-                }
-            };
-            links.push(Link {
-                url: concat(&["https://github.com/", &owner, "/", &repo]),
-                kind: LinkKind::Code,
-            });
-        }
-        if has_data {
-            let word = self.plain_word(&mut rng, topic);
-            let kind = if rng.chance(50) {
-                ""
-            } else {
-                rng.choose(&["-bench", "-corpus", "-data", "-eval"])
-            };
-            let url = concat(&["https://huggingface.co/datasets/", &owner, "/", word, kind]);
-            links.push(Link {
-                url,
-                kind: LinkKind::Dataset,
-            });
-        }
-
-        let tail_words = match (has_code, has_data) {
-            (false, false) => 0,
-            (true, false) => 5,
-            (false, true) => 6,
-            (true, true) => 9,
-        };
-        let total = rng.range(120, 250);
-        let mut text: Vec<u8> = Vec::with_capacity(total * 10 + 160);
-        self.write_body(&mut rng, topic, total - tail_words, &mut text);
-        let body_end = text.len();
-        let tail: [&str; 5] = match links.as_slice() {
-            [code, data] => [
-                " Code and data are available at ",
-                &code.url,
-                " and ",
-                &data.url,
-                ".",
-            ],
-            [link] if link.kind == LinkKind::Code => {
-                [" Code is available at ", &link.url, ".", "", ""]
-            }
-            [link] => [" The dataset is available at ", &link.url, ".", "", ""],
-            _ => [""; 5],
-        };
-        for part in tail {
-            text.extend_from_slice(part.as_bytes());
-        }
-        // Only whole units (valid UTF-8) and ASCII were appended.
-        let abstract_text = String::from_utf8(text)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-
-        let arxiv = rng.chance(60).then(|| {
-            let mut id = String::with_capacity(12);
-            push_number(&mut id, (year % 100) as u64, 2);
-            push_number(&mut id, u64::from(month), 2);
-            id.push('.');
-            push_number(&mut id, serial, 5);
-            id
-        });
-        let doi = if rng.chance(50) {
-            let mut doi = concat(&[
-                "10.",
-                rng.choose(&DOI_REGISTRANTS),
-                "/",
-                rng.choose(&VENUES),
-                ".",
-            ]);
-            push_number(&mut doi, year as u64, 4);
-            doi.push('.');
-            push_number(&mut doi, self.doi_shuffle.apply(i), 6);
-            Some(doi)
-        } else {
-            None
-        };
-
+        let links = self.links(&mut rng, topic, name.as_deref(), family);
+        let (abstract_text, body_end) = self.abstract_text(&mut rng, topic, &links);
+        let arxiv = rng.chance(60).then(|| arxiv_id(year, month, serial));
+        let doi = rng.chance(50).then(|| self.doi(&mut rng, year, i));
         let tags = tags(&mut rng, topic_id, topic.domain);
         let note = rng.chance(10).then(|| self.note(&mut rng, topic));
         let highlight = rng
@@ -130,18 +41,91 @@ impl Corpus {
                 arxiv,
                 links,
                 tags,
-                source: {
-                    let mut source = String::with_capacity(32);
-                    source.push_str("synthetic:");
-                    push_number(&mut source, i, 1);
-                    source
-                },
+                source: source_name(i),
                 ..NewPaper::default()
             },
             topic: topic_id,
             note,
             highlight,
         }
+    }
+
+    /// The code repository (30 %) and dataset (5 %) a paper links to, owned
+    /// by its first author's family name; a repository is often named
+    /// after the paper's `Name:` title.
+    fn links(&self, rng: &mut Rng, topic: &Topic, name: Option<&str>, family: &str) -> Vec<Link> {
+        let has_code = rng.chance(30);
+        let has_data = rng.chance(5);
+        let owner = if has_code || has_data {
+            ascii_slug(family)
+        } else {
+            String::new()
+        };
+        let mut links = Vec::new();
+        if has_code {
+            let repo = match name {
+                Some(name) if rng.chance(70) => name.to_string(),
+                _ => {
+                    let a = self.plain_word(rng, topic);
+                    if rng.chance(50) {
+                        a.to_string()
+                    } else {
+                        format!("{a}-{}", self.plain_word(rng, topic))
+                    }
+                }
+            };
+            links.push(Link {
+                url: concat(&["https://github.com/", &owner, "/", &repo]),
+                kind: LinkKind::Code,
+            });
+        }
+        if has_data {
+            let word = self.plain_word(rng, topic);
+            let kind = if rng.chance(50) {
+                ""
+            } else {
+                rng.choose(&["-bench", "-corpus", "-data", "-eval"])
+            };
+            let url = concat(&["https://huggingface.co/datasets/", &owner, "/", word, kind]);
+            links.push(Link {
+                url,
+                kind: LinkKind::Dataset,
+            });
+        }
+        links
+    }
+
+    /// The abstract: 120–250 words of sentences, then a sentence naming the
+    /// links, and where the sentences end (highlights stay before that).
+    fn abstract_text(&self, rng: &mut Rng, topic: &Topic, links: &[Link]) -> (String, usize) {
+        let (tail_words, tail) = links_sentence(links);
+        let total = rng.range(120, 250);
+        let mut text: Vec<u8> = Vec::with_capacity(total * 10 + 160);
+        self.write_body(rng, topic, total - tail_words, &mut text);
+        let body_end = text.len();
+        for part in tail {
+            text.extend_from_slice(part.as_bytes());
+        }
+        // Only whole units (valid UTF-8) and ASCII were appended.
+        let text = String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        (text, body_end)
+    }
+
+    /// A DOI under a registrant and venue of the word lists; its serial
+    /// encodes `i`, so DOIs never collide.
+    fn doi(&self, rng: &mut Rng, year: i32, i: u64) -> String {
+        let mut doi = concat(&[
+            "10.",
+            rng.choose(&DOI_REGISTRANTS),
+            "/",
+            rng.choose(&VENUES),
+            ".",
+        ]);
+        push_number(&mut doi, year as u64, 4);
+        doi.push('.');
+        push_number(&mut doi, self.doi_shuffle.apply(i), 6);
+        doi
     }
 
     /// Appends a unit's text to an abstract under construction.
@@ -315,6 +299,46 @@ impl Corpus {
         }
         out
     }
+}
+
+/// The closing sentence that names a paper's links (in up to five pieces,
+/// so no string is built), and how many words it counts for.
+fn links_sentence(links: &[Link]) -> (usize, [&str; 5]) {
+    match links {
+        [code, data] => (
+            9,
+            [
+                " Code and data are available at ",
+                &code.url,
+                " and ",
+                &data.url,
+                ".",
+            ],
+        ),
+        [link] if link.kind == LinkKind::Code => {
+            (5, [" Code is available at ", &link.url, ".", "", ""])
+        }
+        [link] => (6, [" The dataset is available at ", &link.url, ".", "", ""]),
+        _ => (0, [""; 5]),
+    }
+}
+
+/// A new-style arXiv id, `YYMM.NNNNN`.
+fn arxiv_id(year: i32, month: u32, serial: u64) -> String {
+    let mut id = String::with_capacity(12);
+    push_number(&mut id, (year % 100) as u64, 2);
+    push_number(&mut id, u64::from(month), 2);
+    id.push('.');
+    push_number(&mut id, serial, 5);
+    id
+}
+
+/// `synthetic:<i>`, the paper's import source.
+fn source_name(i: u64) -> String {
+    let mut source = String::with_capacity(32);
+    source.push_str("synthetic:");
+    push_number(&mut source, i, 1);
+    source
 }
 
 /// Joins `parts` with a single allocation.

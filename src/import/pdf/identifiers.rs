@@ -1,15 +1,24 @@
-//! Identifiers and dates in text: the first DOI (before the reference list),
-//! the arXiv id and the date of the arXiv stamp, and the year of a PDF date.
+//! Identifiers and dates in a PDF's running text: where the first DOI
+//! (before the reference list), the arXiv id and the date of the arXiv
+//! stamp stand, and the year of a PDF date. Finding them in the text is
+//! this module's; what a DOI, an arXiv id, a month name or a date is comes
+//! from [`crate::import::ids`] and [`crate::import::dates`], as for every
+//! importer.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::import::dates::{MONTHS, parse_pdf};
+/// The year an arXiv id was given in, for papers without a stamp date.
+pub(super) use crate::import::ids::arxiv_year;
+use crate::import::ids::{arxiv_id, bare_doi};
+
 pub(super) static DOI_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s"<>]+"#).expect("DOI regex is valid"));
 
 /// The first DOI in the text, trailing punctuation and unbalanced closing
-/// brackets stripped.
+/// brackets stripped, read as [`bare_doi`] reads DOIs.
 pub(super) fn find_doi(text: &str) -> Option<String> {
     DOI_RE.find_iter(text).find_map(|m| {
         let mut doi = m.as_str();
@@ -37,8 +46,11 @@ pub(super) fn find_doi(text: &str) -> Option<String> {
             }
             doi = trimmed;
         }
-        let (_, suffix) = doi.split_once('/')?;
-        (!suffix.is_empty()).then(|| doi.to_string())
+        // The trimming can leave `10.1234/`, which the shared reader takes.
+        bare_doi(doi).filter(|d| {
+            d.split_once('/')
+                .is_some_and(|(_, suffix)| !suffix.is_empty())
+        })
     })
 }
 
@@ -69,45 +81,52 @@ static ARXIV_COMPACT_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The date printed after an arXiv stamp: `arXiv:2303.16727v2 [cs.CV] 12
-/// Apr 2023` (spaces optional, so it also matches with them removed).
+/// Apr 2023` (spaces optional, so it also matches with them removed). The
+/// month is any word that starts with a month name's first three letters.
 static STAMP_DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)arxiv:\s*\S+?\s*(?:\[[^\]]{1,24}\])?\s*\d{1,2}\s*",
-        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*((?:19|20)\d{2})\b",
+    let months: Vec<String> = MONTHS
+        .iter()
+        .map(|m| m.chars().take(3).collect::<String>().to_lowercase())
+        .collect();
+    Regex::new(&format!(
+        concat!(
+            r"(?i)arxiv:\s*\S+?\s*(?:\[[^\]]{{1,24}}\])?\s*\d{{1,2}}\s*",
+            r"(?:{})[a-z]*\.?\s*((?:19|20)\d{{2}})\b",
+        ),
+        months.join("|")
     ))
     .expect("stamp date regex is valid")
 });
 
+/// The first arXiv id stamped `arXiv:` in the text, read as [`arxiv_id`]
+/// reads ids.
 pub(super) fn find_arxiv(text: &str) -> Option<String> {
-    ARXIV_RE.captures(text).map(|c| c[1].to_string())
+    ARXIV_RE.captures_iter(text).find_map(|c| arxiv_id(&c[1]))
 }
 
+/// [`find_arxiv`] in text with its white space removed.
 pub(super) fn find_arxiv_compact(text: &str) -> Option<String> {
-    ARXIV_COMPACT_RE.captures(text).map(|c| c[1].to_string())
+    ARXIV_COMPACT_RE
+        .captures_iter(text)
+        .find_map(|c| arxiv_id(&c[1]))
 }
 
+/// The year of the date after the arXiv stamp.
 pub(super) fn stamp_year(text: &str) -> Option<i32> {
     STAMP_DATE_RE.captures(text)?[1].parse().ok()
-}
-
-/// The year of a new-style arXiv id (`2303.16727` → 2023).
-pub(super) fn arxiv_year(id: &str) -> Option<i32> {
-    let yy: i32 = id.get(..2)?.parse().ok()?;
-    (id.as_bytes().get(4) == Some(&b'.')).then_some(2000 + yy)
 }
 
 /// The year of a PDF date (`D:20230412…`), or of the first plausible year
 /// in a date written some other way.
 pub(super) fn date_year(date: &str) -> Option<i32> {
-    let digits = date.trim().trim_start_matches("D:");
     let plausible = |y: i32| (1900..=2100).contains(&y).then_some(y);
-    if let Some(year) = digits.get(..4).and_then(|y| y.parse().ok()) {
-        return plausible(year);
+    match parse_pdf(date) {
+        Some(pdf_date) => plausible(pdf_date.year),
+        None => YEAR_RE
+            .find(date)
+            .and_then(|m| m.as_str().parse().ok())
+            .and_then(plausible),
     }
-    YEAR_RE
-        .find(date)
-        .and_then(|m| m.as_str().parse().ok())
-        .and_then(plausible)
 }
 
 static YEAR_RE: LazyLock<Regex> =

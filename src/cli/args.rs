@@ -1,0 +1,224 @@
+//! The command line's grammar: every command, its arguments and its help
+//! text, as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::Status;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lectern",
+    version,
+    about = "A fast, local-first library of research papers"
+)]
+pub struct Cli {
+    /// The library folder (created if missing).
+    #[arg(long, global = true, env = "LECTERN_LIBRARY", value_name = "DIR")]
+    pub(super) library: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub(super) json: bool,
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Import papers from files, or `-` for stdin. The format (papers
+    /// listing, BibTeX, RIS, CSL-JSON, arXiv Atom, Hugging Face JSON,
+    /// Markdown with front matter) is detected from the content.
+    Import {
+        #[arg(value_name = "FILE", required_unless_present = "ids")]
+        files: Vec<String>,
+        /// Read every file as this format: listing, bibtex, ris, csl-json,
+        /// arxiv, hf, markdown.
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<crate::import::Format>,
+        /// Record a DOI or arXiv id (no network): matches the paper that has
+        /// it, or creates a placeholder a later import fills in.
+        #[arg(long = "id", value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// List papers in import order.
+    List {
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        status: Option<Status>,
+    },
+    /// Show one paper with its notes, highlights and links.
+    Show { paper: String },
+    /// Search titles, authors, abstracts, notes, highlights and tags.
+    Search {
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Papers similar to this one, and the links you made.
+    Related {
+        paper: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Notes on a paper.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Highlight a quote of a paper's abstract.
+    Annotate {
+        paper: String,
+        #[arg(long)]
+        quote: String,
+        #[arg(long)]
+        comment: Option<String>,
+        /// yellow, red, green, blue, purple, magenta, orange or gray.
+        #[arg(long)]
+        color: Option<String>,
+    },
+    /// Link two papers with a typed relation.
+    Link {
+        from: String,
+        to: String,
+        /// related, cites, extends, contradicts, or your own word.
+        #[arg(long, default_value = "related")]
+        kind: String,
+    },
+    /// Remove the relations between two papers.
+    Unlink {
+        a: String,
+        b: String,
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Add tags to a paper.
+    Tag {
+        paper: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a paper.
+    Untag {
+        paper: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Correct a paper's metadata; fields not given stay as they are.
+    Edit(EditArgs),
+    /// Set the reading status: unread, reading or read.
+    Status { paper: String, status: Status },
+    /// Export the library.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Rebuild the full-text index from the database.
+    Reindex,
+    /// Rebuild a damaged library database from the folder (papers/, notes/,
+    /// attachments/); the old one is kept in .lectern/damaged-<time>/.
+    Repair,
+    /// Reconcile the library with its folder (papers/, notes/, inbox/).
+    Sync {
+        /// Keep watching the folder and sync on every change.
+        #[arg(long)]
+        watch: bool,
+        /// Only report where the folder and the library disagree, without
+        /// syncing first (exit 1 if they do).
+        #[arg(long, conflicts_with = "watch")]
+        check: bool,
+    },
+    /// Delete a paper (it goes to the trash for 30 days).
+    Delete { paper: String },
+    /// Merge paper OTHER into paper KEEP: KEEP's empty fields are filled,
+    /// OTHER's notes, highlights, links, tags and attachments move over,
+    /// and OTHER's citekey keeps working as an alias of KEEP.
+    Merge { keep: String, other: String },
+    /// Pairs of papers with the same title that the library keeps apart,
+    /// and why.
+    Duplicates {
+        /// At most this many pairs.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Papers deleted in the last 30 days.
+    #[command(subcommand)]
+    Trash(TrashCommand),
+    /// Benchmark the engine on a synthetic library.
+    #[cfg(feature = "bench")]
+    Bench(crate::bench::BenchArgs),
+}
+
+// The fields of `lectern edit`, kept together for the command that applies
+// them (a plain comment: a doc comment here would become the help text).
+#[derive(Debug, Args)]
+pub(super) struct EditArgs {
+    pub(super) paper: String,
+    #[arg(long)]
+    pub(super) title: Option<String>,
+    /// Replaces the authors (repeat for each, in order).
+    #[arg(long = "author", value_name = "NAME")]
+    pub(super) authors: Vec<String>,
+    /// A year, or `none`.
+    #[arg(long)]
+    pub(super) year: Option<String>,
+    /// A venue, or an empty string to clear it.
+    #[arg(long)]
+    pub(super) venue: Option<String>,
+    #[arg(long)]
+    pub(super) doi: Option<String>,
+    #[arg(long)]
+    pub(super) arxiv: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum TrashCommand {
+    /// List the trash, newest first.
+    List,
+    /// Bring a paper back (by citekey or id).
+    Restore { paper: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum NoteCommand {
+    /// Add a Markdown note.
+    Add(NoteAdd),
+    /// List a paper's notes.
+    List { paper: String },
+}
+
+#[derive(Debug, Args)]
+pub(super) struct NoteAdd {
+    pub(super) paper: String,
+    #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+    pub(super) text: Option<String>,
+    #[arg(long)]
+    pub(super) file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ExportCommand {
+    /// One Markdown file per paper, for Obsidian.
+    Markdown {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+    },
+    /// BibTeX, for LaTeX, biber, JabRef, Zotero.
+    Bibtex {
+        /// Write to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+    },
+    /// CSL-JSON, for Zotero, Pandoc and citation processors.
+    CslJson {
+        /// Write to this file (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+    },
+}
