@@ -84,6 +84,12 @@ impl FolderSession {
         })
     }
 
+    /// Carries on from a sync made before the session started: an inbox
+    /// whose files were still being copied is looked at again soon.
+    pub fn continue_from(&mut self, report: &SyncReport) {
+        self.retry_inbox = report.inbox_waiting;
+    }
+
     /// The folder watched.
     pub fn root(&self) -> &Path {
         &self.root

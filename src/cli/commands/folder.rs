@@ -4,13 +4,11 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use super::open_writer;
-use crate::Library;
+use crate::SyncReport;
 use crate::cli::output::Output;
-use crate::sync::SyncReport;
-use crate::sync::watch::{FolderWatcher, Wait};
+use crate::{FolderSession, Library};
 
 /// `lectern sync`: reports the differences (`--check`, exit 1 if any), or
 /// syncs once and, with `--watch`, on every change after.
@@ -56,31 +54,14 @@ fn sync_check(lib: &mut Library, out: &Output) -> anyhow::Result<ExitCode> {
 
 /// `lectern sync --watch` after the first sync: syncs what changes until
 /// the watcher closes, printing each round that did or found something.
-fn watch_folder(lib: &mut Library, out: &Output, mut report: SyncReport) -> anyhow::Result<()> {
-    let mut watcher = FolderWatcher::new(lib.root())?;
+fn watch_folder(lib: &mut Library, out: &Output, report: SyncReport) -> anyhow::Result<()> {
+    let mut session = FolderSession::new(lib.root(), false)?;
+    session.continue_from(&report);
     eprintln!("Watching {} (Ctrl+C stops)…", lib.root().display());
-    loop {
-        let timeout = if report.inbox_waiting {
-            crate::sync::inbox::SETTLE
-        } else {
-            // Also how soon others' writes reach the index.
-            Duration::from_millis(400)
-        };
-        let waited = watcher.wait(timeout);
-        while lib.catch_up_others()? && lib.others_pending() {}
-        report = match waited {
-            Wait::Closed => break,
-            Wait::TimedOut if !report.inbox_waiting => {
-                report = SyncReport::default();
-                continue;
-            }
-            // Files were still being copied into the inbox.
-            Wait::TimedOut => {
-                let inbox = lib.root().join(crate::sync::INBOX_DIR);
-                lib.sync_paths(&[inbox])?
-            }
-            Wait::Changed(Some(paths)) => lib.sync_paths(&paths)?,
-            Wait::Changed(None) => lib.sync()?,
+    while let Ok(round) = session.wait() {
+        // `None`: another process was writing; the round comes again.
+        let Some(report) = session.run(lib, round)? else {
+            continue;
         };
         if report.changed() || !report.conflicts.is_empty() || !report.problems.is_empty() {
             out.done(&report, &describe_sync(&report))?;

@@ -91,7 +91,7 @@ fn export_references(
 fn write_export(out: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match out {
         Some(path) => {
-            crate::fsutil::write_atomic(path, text.as_bytes())?;
+            crate::write_atomic(path, text.as_bytes())?;
             eprintln!("Exported to {}", path.display());
         }
         None => {
