@@ -26,7 +26,7 @@ pub mod views;
 pub use error::{Error, Result};
 pub use export::markdown::ExportReport;
 pub use fsutil::write_atomic;
-pub use library::Library;
 pub use library::watch::{Closed, FolderSession, POLL as WATCH_POLL, Round};
+pub use library::{Library, Opening, WhenHeld};
 pub use sync::SyncReport;
 pub use sync::state::TrashEntry;

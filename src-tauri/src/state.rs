@@ -87,26 +87,12 @@ fn default_library() -> PathBuf {
     home.join("Lectern")
 }
 
-/// How many papers the window indexes or writes out per step of work left
-/// from before (a CLI import beside it): each step holds the library for
-/// well under a keystroke's budget.
-const WORK_STEP: usize = 500;
-
 /// Opens for writing; if another process holds the library, read-only.
 /// The folder is reconciled by the watcher thread's first sync, so the
 /// window does not wait for it.
 fn open(path: PathBuf) -> Opened {
-    let opened = match Library::open_without_sync(&path) {
-        Err(lectern::Error::Locked { .. }) => Library::open_read_only(&path),
-        other => other,
-    };
-    match opened {
-        Ok(mut lib) => {
-            // Work waiting from before (another process's batch, owed
-            // files) is done in steps between the window's commands.
-            lib.set_work_step(Some(WORK_STEP));
-            Opened::Library(Box::new(lib))
-        }
+    match Library::open_with(&path, lectern::Opening::WINDOW) {
+        Ok(lib) => Opened::Library(Box::new(lib)),
         Err(e) => Opened::Failed {
             path,
             error: e.into(),

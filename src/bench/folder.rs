@@ -48,7 +48,7 @@ fn edit(path: &Path, line: &str) -> anyhow::Result<()> {
 /// Runs the folder stages on the library at `root` (imported without its
 /// folder).
 pub fn measure(root: &Path) -> anyhow::Result<FolderFigures> {
-    let mut lib = Library::open_without_folder(root)?;
+    let mut lib = Library::open_with(root, crate::library::Opening::BULK)?;
     eprintln!("writing the library folder…");
     let t = Instant::now();
     let written = lib.write_folder()?;

@@ -201,7 +201,7 @@ fn run_size(
 
     eprintln!("opening and querying…");
     let t = Instant::now();
-    let lib = Library::open_without_folder(&root)?;
+    let lib = Library::open_with(&root, crate::library::Opening::BULK)?;
     let first = lib.search("language models", 10)?;
     let open_first = t.elapsed();
     anyhow::ensure!(!first.is_empty(), "first query found nothing");
@@ -219,7 +219,7 @@ fn run_size(
     } else {
         Some(folder::measure(&root)?)
     };
-    let lib = Library::open_without_folder(&root)?;
+    let lib = Library::open_with(&root, crate::library::Opening::BULK)?;
     let peers = peers::compare(
         &peers::Context {
             args,
@@ -286,7 +286,7 @@ fn import_or_reuse(root: &Path, papers: Vec<NewPaper>, n: u64) -> anyhow::Result
     if reuse {
         eprintln!("reusing the library in {}…", root.display());
         drop(papers);
-        let lib = Library::open_without_folder(root)?;
+        let lib = Library::open_with(root, crate::library::Opening::BULK)?;
         let ids = crate::store::papers::all_ids(lib.connection())?;
         anyhow::ensure!(
             ids.len() as u64 == n,
@@ -302,7 +302,7 @@ fn import_or_reuse(root: &Path, papers: Vec<NewPaper>, n: u64) -> anyhow::Result
     }
     eprintln!("importing…");
     let t = Instant::now();
-    let mut lib = Library::open_without_folder(root)?;
+    let mut lib = Library::open_with(root, crate::library::Opening::BULK)?;
     let report = lib.import_papers(papers, Vec::new())?;
     let seconds = t.elapsed().as_secs_f64();
     anyhow::ensure!(

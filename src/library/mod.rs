@@ -3,10 +3,11 @@
 //! A library is a folder; its private state lives in `.lectern/`
 //! (`lectern.db`, `index/`, `lock`). Opening for writing takes an exclusive
 //! lock on `.lectern/lock`, so one process at a time owns the tantivy
-//! writer. A second process writes beside it ([`Library::open_shared`]):
+//! writer. A second process writes beside it ([`WhenHeld::WriteBeside`]):
 //! SQLite orders the writes, and the holder applies the index work the
-//! other leaves queued ([`Library::catch_up_others`]). Read-only opens
-//! ([`Library::open_for_reading`]) list, show, search and export.
+//! other leaves queued ([`Library::catch_up_others`]), or, as the window
+//! does, opens it read-only ([`WhenHeld::ReadOnly`]). [`Opening`] names the
+//! ways front ends open a library.
 //!
 //! Every write is one SQLite transaction that also records what the index
 //! owes (`pending_index`); after the commit the index applies and clears it.
@@ -107,6 +108,67 @@ pub struct Library {
     owes_files: bool,
 }
 
+/// What a process does when another Lectern process holds the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenHeld {
+    /// Write beside the holder: SQLite orders the writes, the holder
+    /// indexes them and watches the folder.
+    WriteBeside,
+    /// Open read-only.
+    ReadOnly,
+    /// Fail with [`Error::Locked`].
+    Refuse,
+}
+
+/// How a front end opens a library ([`Library::open_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opening {
+    /// Compare the folder with the library now (else the caller's first
+    /// sync or [`FolderSession`](watch::FolderSession) does).
+    pub reconcile: bool,
+    /// Write paper files as writes happen (else writes only record what the
+    /// folder is owed, and the next sync writes it).
+    pub write_files: bool,
+    /// What to do when another process holds the library.
+    pub when_held: WhenHeld,
+    /// See [`Library::set_work_step`].
+    pub work_step: Option<usize>,
+}
+
+impl Opening {
+    /// The CLI: reconcile now, write files, write beside a holder.
+    pub const CLI: Opening = Opening {
+        reconcile: true,
+        write_files: true,
+        when_held: WhenHeld::WriteBeside,
+        work_step: None,
+    };
+    /// `lectern sync`: like the CLI, but the caller syncs (or checks)
+    /// itself, and only the holder may.
+    pub const SYNC: Opening = Opening {
+        reconcile: false,
+        write_files: true,
+        when_held: WhenHeld::Refuse,
+        work_step: None,
+    };
+    /// The window: show at once and leave the folder to its
+    /// `FolderSession`; work from before in steps of 500 papers between
+    /// the window's commands; read-only when another process holds it.
+    pub const WINDOW: Opening = Opening {
+        reconcile: false,
+        write_files: true,
+        when_held: WhenHeld::ReadOnly,
+        work_step: Some(500),
+    };
+    /// Benchmarks and bulk loads: no paper files until a sync.
+    pub const BULK: Opening = Opening {
+        reconcile: false,
+        write_files: false,
+        when_held: WhenHeld::Refuse,
+        work_step: None,
+    };
+}
+
 /// What a sync compares with the library.
 enum Scope<'a> {
     /// The files a walk of the folder found.
@@ -117,22 +179,36 @@ enum Scope<'a> {
 
 impl Library {
     /// Opens (creating if needed) the library at `root` for reading and
-    /// writing. When another process holds it, the library is opened
-    /// shared ([`Library::open_shared`]) and the folder is left to the
-    /// holder.
+    /// writing, the CLI's way ([`Opening::CLI`]): the folder is reconciled
+    /// now, and when another process holds the library this one writes
+    /// beside it and leaves the folder to the holder.
     pub fn open(root: impl AsRef<Path>) -> Result<Library> {
+        Library::open_with(root, Opening::CLI)
+    }
+
+    /// Opens the library at `root` as `how` says (see [`Opening`]).
+    pub fn open_with(root: impl AsRef<Path>, how: Opening) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
         let private = root.join(PRIVATE_DIR);
-        let mut lib = match Library::open_unsynced(&root, &private) {
+        let mut lib = match (Library::open_unsynced(&root, &private), how.when_held) {
             // Another process (the window) holds the library: write beside
             // it; it watches the folder and applies the index work.
-            Err(Error::Locked { .. }) => return Library::open_shared(&root),
-            other => other?,
+            (Err(Error::Locked { .. }), WhenHeld::WriteBeside) => {
+                return Library::open_shared(&root);
+            }
+            (Err(Error::Locked { .. }), WhenHeld::ReadOnly) => {
+                return Library::open_read_only(&root);
+            }
+            (other, _) => other?,
         };
-        // Reconcile what changed in the folder while nothing watched it.
-        match lib.sync() {
-            Ok(report) => lib.folder_report = report,
-            Err(e) => lib.folder_lag = Some(e.to_string()),
+        lib.mirror = how.write_files;
+        lib.step = how.work_step;
+        if how.reconcile {
+            // Reconcile what changed in the folder while nothing watched it.
+            match lib.sync() {
+                Ok(report) => lib.folder_report = report,
+                Err(e) => lib.folder_lag = Some(e.to_string()),
+            }
         }
         Ok(lib)
     }
@@ -185,40 +261,9 @@ impl Library {
         })
     }
 
-    /// Opens for writing like [`Library::open`] but leaves the folder
-    /// reconciliation to the caller's first [`Library::sync`] (the desktop
-    /// app runs it on its watcher thread, so the window shows at once).
-    /// Writes are written out to the folder as usual.
-    pub fn open_without_sync(root: impl AsRef<Path>) -> Result<Library> {
-        let root = root.as_ref().to_path_buf();
-        let private = root.join(PRIVATE_DIR);
-        Library::open_unsynced(&root, &private)
-    }
-
-    /// Opens for writing without reading or writing the library folder's
-    /// files: writes only record what the folder is owed, and the next
-    /// [`Library::sync`] writes it out. For benchmarks and bulk loads.
-    pub fn open_without_folder(root: impl AsRef<Path>) -> Result<Library> {
-        let root = root.as_ref().to_path_buf();
-        let private = root.join(PRIVATE_DIR);
-        // A plain open would sync; take the same steps without it.
-        let mut lib = Library::open_unsynced(&root, &private)?;
-        lib.mirror = false;
-        Ok(lib)
-    }
-
-    /// Opens for writing if possible, else read-only when another process
-    /// holds the write lock. For commands that only read.
-    pub fn open_for_reading(root: impl AsRef<Path>) -> Result<Library> {
-        match Library::open(root.as_ref()) {
-            Err(Error::Locked { .. }) => Library::open_read_only(root),
-            other => other,
-        }
-    }
-
     /// Opens an existing library that another process holds, for writing
     /// beside it: see the `shared` field.
-    pub fn open_shared(root: impl AsRef<Path>) -> Result<Library> {
+    fn open_shared(root: impl AsRef<Path>) -> Result<Library> {
         let mut lib = Library::open_read_only(root)?;
         lib.shared = true;
         lib.mirror = true;
@@ -325,7 +370,7 @@ impl Library {
     }
 
     /// Opens an existing library without taking the write lock.
-    pub fn open_read_only(root: impl AsRef<Path>) -> Result<Library> {
+    fn open_read_only(root: impl AsRef<Path>) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
         let root = root.canonicalize().unwrap_or(root);
         let private = root.join(PRIVATE_DIR);

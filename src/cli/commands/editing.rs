@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use super::open_writer;
+use super::open_library;
 use crate::Library;
 use crate::cli::args::{EditArgs, NoteAdd};
 use crate::cli::output::Output;
@@ -21,7 +21,7 @@ pub(in crate::cli) fn note_add(root: &Path, out: &Output, add: NoteAdd) -> anyho
         }
         (None, None) => bail!("give --text or --file"),
     };
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     out.note(&lib.add_note(&add.paper, &body)?)
 }
 
@@ -34,7 +34,7 @@ pub(in crate::cli) fn annotate(
     comment: Option<&str>,
     color: Option<&str>,
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let a = lib.annotate(paper, quote, comment, color)?;
     out.annotation(&a)
 }
@@ -47,7 +47,7 @@ pub(in crate::cli) fn link(
     to: &str,
     kind: &str,
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let new = lib.link(from, to, kind)?;
     out.done(
         &serde_json::json!({"linked": true, "new": new, "kind": kind}),
@@ -68,7 +68,7 @@ pub(in crate::cli) fn unlink(
     b: &str,
     kind: Option<&str>,
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let n = lib.unlink(a, b, kind)?;
     out.done(
         &serde_json::json!({"removed": n}),
@@ -102,7 +102,7 @@ fn change_tags(
     out: &Output,
     change: impl FnOnce(&mut Library) -> crate::Result<Vec<String>>,
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let now = change(&mut lib)?;
     out.done(
         &serde_json::json!({"tags": now}),
@@ -112,7 +112,7 @@ fn change_tags(
 
 /// `lectern edit`: corrects the fields given and keeps the others.
 pub(in crate::cli) fn edit(root: &Path, out: &Output, args: EditArgs) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let current = lib.paper(&args.paper)?;
     let paper = args.paper.clone();
     let edit = merged_edit(args, current)?;
@@ -152,7 +152,7 @@ pub(in crate::cli) fn status(
     paper: &str,
     status: Status,
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     lib.set_status(paper, status)?;
     out.done(
         &serde_json::json!({"status": status}),

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::open_writer;
+use super::open_library;
 use crate::SyncReport;
 use crate::cli::output::Output;
 use crate::{FolderSession, Library};
@@ -20,7 +20,7 @@ pub(in crate::cli) fn sync(
 ) -> anyhow::Result<ExitCode> {
     // Opened without the usual reconcile: `--check` reports the folder as
     // it is, and a sync runs once, below.
-    let mut lib = Library::open_without_sync(root)?;
+    let mut lib = Library::open_with(root, crate::Opening::SYNC)?;
     if check {
         return sync_check(&mut lib, out);
     }
@@ -120,7 +120,7 @@ pub(in crate::cli) fn repair(root: &Path, out: &Output) -> anyhow::Result<()> {
 
 /// `lectern reindex`: rebuilds the full-text index from the database.
 pub(in crate::cli) fn reindex(root: &Path, out: &Output) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let n = lib.reindex()?;
     out.done(
         &serde_json::json!({"indexed": n}),

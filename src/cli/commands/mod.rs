@@ -15,17 +15,11 @@ use std::path::Path;
 
 use crate::Library;
 
-/// Opens the library for writing and warns (on stderr) about what the
-/// folder reconciliation on opening found.
-fn open_writer(root: &Path) -> anyhow::Result<Library> {
+/// Opens the library the CLI's way ([`Library::open`]: beside the window
+/// when it holds the library) and warns (on stderr) about what the folder
+/// reconciliation on opening found.
+fn open_library(root: &Path) -> anyhow::Result<Library> {
     let mut lib = Library::open(root)?;
-    warn_folder(&mut lib);
-    Ok(lib)
-}
-
-/// [`Library::open_for_reading`], with the same warnings.
-fn open_reader(root: &Path) -> anyhow::Result<Library> {
-    let mut lib = Library::open_for_reading(root)?;
     warn_folder(&mut lib);
     Ok(lib)
 }

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use super::{open_reader, open_writer};
+use super::open_library;
 use crate::cli::output::Output;
 
 /// `lectern delete`: moves a paper to the trash.
 pub(in crate::cli) fn delete(root: &Path, out: &Output, paper: &str) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let entry = lib.delete_paper(paper)?;
     out.done(
         &entry,
@@ -21,7 +21,7 @@ pub(in crate::cli) fn delete(root: &Path, out: &Output, paper: &str) -> anyhow::
 
 /// `lectern trash list`: the trash, newest first.
 pub(in crate::cli) fn trash_list(root: &Path, out: &Output) -> anyhow::Result<()> {
-    let lib = open_reader(root)?;
+    let lib = open_library(root)?;
     let entries = lib.trash()?;
     let text = if entries.is_empty() {
         "The trash is empty.".to_string()
@@ -37,7 +37,7 @@ pub(in crate::cli) fn trash_list(root: &Path, out: &Output) -> anyhow::Result<()
 
 /// `lectern trash restore`: brings a paper back from the trash.
 pub(in crate::cli) fn trash_restore(root: &Path, out: &Output, paper: &str) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let citekey = lib.restore_paper(paper)?;
     out.done(
         &serde_json::json!({"citekey": citekey}),
@@ -48,7 +48,7 @@ pub(in crate::cli) fn trash_restore(root: &Path, out: &Output, paper: &str) -> a
 /// `lectern duplicates`: pairs of papers with one title that the library
 /// keeps apart, and why.
 pub(in crate::cli) fn duplicates(root: &Path, out: &Output, limit: usize) -> anyhow::Result<()> {
-    let lib = open_reader(root)?;
+    let lib = open_library(root)?;
     let pairs = lib.possible_duplicates(limit)?;
     let text = if pairs.is_empty() {
         "No two papers share a title.".to_string()
@@ -82,7 +82,7 @@ pub(in crate::cli) fn merge(
     keep: &str,
     other: &str,
 ) -> anyhow::Result<()> {
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let gone = lib.paper(other)?.citekey;
     let paper = lib.merge_papers(keep, other)?;
     out.done(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::{open_reader, open_writer, warn_folder};
+use super::{open_library, warn_folder};
 use crate::Library;
 use crate::cli::output::Output;
 use crate::import::{Format, Parsed};
@@ -34,7 +34,7 @@ pub(in crate::cli) fn import(
             &format!("--id:{}", i + 1),
         ));
     }
-    let mut lib = open_writer(root)?;
+    let mut lib = open_library(root)?;
     let report = lib.import_papers(papers, problems)?;
     out.import(&report)?;
     // What the write-out of the paper files could not do is said now, not
@@ -82,7 +82,7 @@ fn export_references(
     out: Option<&Path>,
     render: impl FnOnce(&Library) -> crate::Result<String>,
 ) -> anyhow::Result<()> {
-    let lib = open_reader(root)?;
+    let lib = open_library(root)?;
     let text = render(&lib)?;
     write_export(out, &text)
 }
@@ -110,7 +110,7 @@ pub(in crate::cli) fn export_markdown(
     dir: &Path,
     query: Option<&str>,
 ) -> anyhow::Result<()> {
-    let lib = open_reader(root)?;
+    let lib = open_library(root)?;
     let report = match query {
         Some(q) => {
             let ids = lib.search_ids(q)?;
