@@ -32,7 +32,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::citekey::Allocator;
 use crate::error::{Error, Result};
-use crate::index::{IndexDoc, SearchIndex};
+use crate::index::SearchIndex;
 use crate::model::{
     Annotation, ImportReport, NewPaper, Note, Paper, Problem, Related, SearchHit, Status,
     TextPosition, TextQuote,
@@ -43,6 +43,7 @@ use crate::sync::{self as folder, SyncReport};
 mod edit;
 mod folder_ops;
 mod import;
+mod indexing;
 
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";
@@ -156,16 +157,16 @@ impl Library {
         let index_path = private.join("index");
         let (mut index, created) = SearchIndex::open(&index_path, true)?;
         if created {
-            index.rebuild(&conn)?;
-        } else if index.replay(&conn).is_err() {
+            indexing::rebuild(&mut index, &conn)?;
+        } else if indexing::replay(&mut index, &conn).is_err() {
             // The index is derived data: one that cannot take the queued
             // writes (damaged by a crash) is thrown away and rebuilt.
             drop(index);
             index = SearchIndex::recreate(&index_path)?;
-            index.rebuild(&conn)?;
+            indexing::rebuild(&mut index, &conn)?;
         } else if index.num_docs() != store::papers::count(&conn)? {
             // A stale or foreign index (wrong document count) is rebuilt.
-            index.rebuild(&conn)?;
+            indexing::rebuild(&mut index, &conn)?;
         }
         Ok(Library {
             root,
@@ -260,7 +261,7 @@ impl Library {
         let step = self.step.unwrap_or(OTHERS_CHUNK);
         let chunk: Vec<String> = ids.drain(..ids.len().min(step)).collect();
         let (seq, done) = (*seq, ids.is_empty());
-        self.index.apply(&self.conn, &chunk)?;
+        indexing::apply(&mut self.index, &self.conn, &chunk)?;
         if done {
             self.others = None;
             if let Err(e) = store::pending::clear(&self.conn, seq) {
@@ -441,7 +442,9 @@ impl Library {
         }
         // The replay below takes everything queued, others' batch too.
         self.others = None;
-        self.index_lag = self.index.replay(&self.conn).err().map(|e| e.to_string());
+        self.index_lag = indexing::replay(&mut self.index, &self.conn)
+            .err()
+            .map(|e| e.to_string());
     }
 
     // ----- reading ------------------------------------------------------
