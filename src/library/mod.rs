@@ -44,6 +44,7 @@ mod edit;
 mod folder_ops;
 mod import;
 mod indexing;
+mod search;
 
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";
@@ -474,7 +475,7 @@ impl Library {
 
     /// Full-text search; see [`crate::index::query`] for the syntax.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.index_read(|| self.index.search(&self.conn, query, limit))
+        self.index_read(|| search::search(&self.index, &self.conn, query, limit))
     }
 
     /// Runs a read of the index. The index checks its files when it opens;
@@ -514,7 +515,8 @@ impl Library {
     pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
         let id = self.resolve(key)?;
         Ok(Related {
-            suggestions: self.index_read(|| self.index.related(&self.conn, &id, limit))?,
+            suggestions: self
+                .index_read(|| search::related(&self.index, &self.conn, &id, limit))?,
             relations: store::relations::for_paper(&self.conn, &id)?,
         })
     }
@@ -593,7 +595,8 @@ impl Library {
         let mut graph = crate::views::links_graph(&self.conn, crate::views::GRAPH_EDGE_LIMIT)?;
         if let Some(key) = center {
             let id = self.resolve(key)?;
-            let related = self.index_read(|| self.index.related(&self.conn, &id, suggestions))?;
+            let related =
+                self.index_read(|| search::related(&self.index, &self.conn, &id, suggestions))?;
             let me = crate::views::paper_ref(&self.conn, &id)?;
             crate::views::add_suggestions(&mut graph, me, related);
         }
