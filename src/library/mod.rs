@@ -9,11 +9,14 @@
 //! ([`Library::open_for_reading`]) list, show, search and export.
 //!
 //! Every write is one SQLite transaction that also records what the index
-//! owes (`pending_index`); after the commit the index applies and clears it.
+//! owes (`pending_index`); after the commit the façade writes those papers'
+//! documents into the index and clears the queue (`indexing.rs`).
 //!
 //! This file opens libraries and reads them; `import.rs` imports, `edit.rs`
 //! holds the edits to papers, `folder_ops.rs` the library folder (sync,
-//! inbox, trash, merge, repair), reindexing and exports.
+//! inbox, trash, merge, repair), reindexing and exports; `indexing.rs`
+//! feeds the index from the store and `search.rs` builds search results
+//! and related suggestions from the index's ids and the store's rows.
 //!
 //! ```no_run
 //! # fn main() -> lectern::Result<()> {
