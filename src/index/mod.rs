@@ -1,10 +1,11 @@
 //! The full-text index: a tantivy index derived from SQLite.
 //!
-//! Architecture invariant: the index holds nothing SQLite does not. It is
-//! written only through [`SearchIndex::apply`] / [`SearchIndex::rebuild`],
-//! which read what to write from SQLite (or take documents built from rows
-//! being committed), and it can be deleted at any time: opening the library
-//! rebuilds it.
+//! Architecture invariant: the index holds nothing SQLite does not. It
+//! knows nothing of SQLite either: it takes documents in ([`IndexDoc`]
+//! values, ids to remove) and gives ids, scores and marked text out. The
+//! façade feeds it from the store (`library/indexing.rs`: the pending
+//! queue, rebuilds) and builds result rows from the store. It can be
+//! deleted at any time: opening the library rebuilds it.
 
 pub mod query;
 pub mod related;
@@ -14,12 +15,10 @@ pub mod stem;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
 use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use crate::error::{Error, Result};
-use crate::store;
 pub use schema::Fields;
 
 /// Memory budget of the index writer, split across its threads. Large enough
@@ -31,7 +30,8 @@ const WRITER_MEMORY: usize = 200_000_000;
 /// the other core for SQLite, and one tantivy thread keeps pace with it.
 const WRITER_THREADS: usize = 1;
 
-/// What the index stores about one paper, gathered from SQLite.
+/// What the index stores about one paper (the façade gathers it from the
+/// store, or from the records an import is writing).
 #[derive(Debug, Clone, Default)]
 pub struct IndexDoc {
     pub id: String,
@@ -46,43 +46,6 @@ pub struct IndexDoc {
     pub tags: Vec<String>,
     pub status: String,
     pub year: Option<i32>,
-}
-
-impl IndexDoc {
-    /// Gathers a paper's document from SQLite; `None` if it no longer exists.
-    pub fn load(conn: &Connection, id: &str) -> Result<Option<IndexDoc>> {
-        let row = match store::papers::row(conn, id) {
-            Ok(row) => row,
-            Err(Error::UnknownPaper(_)) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        // The paper's own notes, then the free-standing notes that mention it.
-        let notes = store::notes::for_paper(conn, id)?
-            .into_iter()
-            .map(|n| n.body)
-            .chain(
-                store::mentions::notes_mentioning(conn, id)?
-                    .into_iter()
-                    .map(|(_, body)| body),
-            )
-            .collect();
-        let annotations = store::annotations::for_paper(conn, id)?
-            .into_iter()
-            .flat_map(|a| std::iter::once(a.quote.exact).chain(a.comment))
-            .collect();
-        Ok(Some(IndexDoc {
-            id: row.id,
-            title: row.title,
-            authors: store::papers::authors(conn, id)?,
-            abstract_text: row.abstract_text,
-            notes,
-            annotations,
-            fulltext: store::papers::fulltext(conn, id)?.unwrap_or_default(),
-            tags: store::papers::tags(conn, id)?,
-            status: row.status.as_str().to_string(),
-            year: row.year,
-        }))
-    }
 }
 
 /// The index on disk with its reader and, for the writing process, writer.
@@ -293,42 +256,16 @@ impl SearchIndex {
         }
     }
 
-    /// Writes the documents of `ids` from SQLite (removing those whose
-    /// paper is gone) and commits.
-    pub fn apply(&mut self, conn: &Connection, ids: &[String]) -> Result<()> {
-        for id in ids {
-            match IndexDoc::load(conn, id)? {
-                Some(doc) => self.upsert(&doc)?,
-                None => self.remove(id)?,
-            }
-        }
-        self.commit()
-    }
-
-    /// Replays the pending-index queue, if any.
-    pub fn replay(&mut self, conn: &Connection) -> Result<()> {
-        let (seq, ids) = store::pending::read(conn)?;
-        if ids.is_empty() {
-            return Ok(());
-        }
-        self.apply(conn, &ids)?;
-        store::pending::clear(conn, seq)
-    }
-
-    /// Throws the index's content away and indexes every paper again.
-    pub fn rebuild(&mut self, conn: &Connection) -> Result<()> {
+    /// Removes every document. Not visible until [`commit`]: a rebuild
+    /// adds every paper again before committing.
+    ///
+    /// [`commit`]: SearchIndex::commit
+    pub fn remove_all(&mut self) -> Result<()> {
         let path = self.path.clone();
         self.writer()?
             .delete_all_documents()
             .map_err(|e| index_err(&path, e))?;
-        let seq = store::pending::max_seq(conn)?;
-        for id in store::papers::all_ids(conn)? {
-            if let Some(doc) = IndexDoc::load(conn, &id)? {
-                self.add_new(&doc)?;
-            }
-        }
-        self.commit()?;
-        store::pending::clear(conn, seq)
+        Ok(())
     }
 }
 

@@ -7,10 +7,13 @@
 //! over titles and abstracts that excludes the paper itself. Each suggestion
 //! then lists the shared terms that weighed most, in the words the source
 //! paper used.
+//!
+//! The caller gives the paper's text and, for each suggestion it shows,
+//! the suggested paper's title and abstract (the façade reads both from
+//! the store); the index gives the suggestions' ids, scores and terms.
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term};
@@ -18,7 +21,6 @@ use tantivy::schema::{IndexRecordOption, Term};
 use super::SearchIndex;
 use super::query::analyze;
 use crate::error::Result;
-use crate::model::RelatedHit;
 
 /// How many of the paper's terms go into the query.
 const QUERY_TERMS: usize = 25;
@@ -32,15 +34,35 @@ struct Weighted {
     weight: f32,
 }
 
+/// The papers most similar to one paper, and what they share with it.
+pub struct Suggestions {
+    /// The suggested papers' ids with their scores, best first.
+    pub top: Vec<(f32, String)>,
+    /// The source paper's query terms, strongest first.
+    weighted: Vec<Weighted>,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+}
+
+impl Suggestions {
+    /// The source paper's terms that weighed most among those a suggested
+    /// paper's `text` (its title and abstract) also has, in the source
+    /// paper's words.
+    pub fn shared_terms(&mut self, text: &str) -> Vec<String> {
+        let tokens: std::collections::HashSet<String> =
+            analyze(&mut self.analyzer, text).into_iter().collect();
+        self.weighted
+            .iter()
+            .filter(|w| tokens.contains(&w.term))
+            .take(SHOWN_TERMS)
+            .map(|w| w.surface.clone())
+            .collect()
+    }
+}
+
 impl SearchIndex {
-    /// Papers most similar to `id`, best first.
-    pub fn related(&self, conn: &Connection, id: &str, limit: usize) -> Result<Vec<RelatedHit>> {
-        let row = crate::store::papers::row(conn, id)?;
-        let notes: Vec<String> = crate::store::notes::for_paper(conn, id)?
-            .into_iter()
-            .map(|n| n.body)
-            .collect();
-        let text = format!("{}\n{}\n{}", row.title, row.abstract_text, notes.join("\n"));
+    /// The papers most similar to paper `id`, whose title, abstract and
+    /// notes are `text`; best first, at most `limit`.
+    pub fn related(&self, id: &str, text: &str, limit: usize) -> Result<Suggestions> {
         let searcher = self.searcher();
         let total = searcher.num_docs().max(1) as f32;
         let f = self.fields;
@@ -49,7 +71,7 @@ impl SearchIndex {
         let mut analyzer = super::schema::stemmed_analyzer();
         let mut tf: HashMap<String, (u32, String)> = HashMap::new();
         {
-            let mut stream = analyzer.token_stream(&text);
+            let mut stream = analyzer.token_stream(text);
             while let Some(tok) = stream.next() {
                 if tok.text.len() < 3 || tok.text.chars().all(|c| c.is_ascii_digit()) {
                     continue;
@@ -80,7 +102,11 @@ impl SearchIndex {
         weighted.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.term.cmp(&b.term)));
         weighted.truncate(QUERY_TERMS);
         if weighted.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Suggestions {
+                top: Vec::new(),
+                weighted,
+                analyzer,
+            });
         }
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -108,38 +134,14 @@ impl SearchIndex {
             .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
             .map_err(|e| self.index_error(e))?;
 
-        let mut stmt =
-            conn.prepare_cached("SELECT citekey, title, abstract FROM papers WHERE id = ?1")?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let other = self.doc_id(&searcher, addr)?;
-            let Ok((citekey, title, abstract_text)) = stmt.query_row([&other], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            }) else {
-                continue;
-            };
-            let tokens: std::collections::HashSet<String> =
-                analyze(&mut analyzer, &format!("{title}\n{abstract_text}"))
-                    .into_iter()
-                    .collect();
-            let terms = weighted
-                .iter()
-                .filter(|w| tokens.contains(&w.term))
-                .take(SHOWN_TERMS)
-                .map(|w| w.surface.clone())
-                .collect();
-            hits.push(RelatedHit {
-                id: other,
-                citekey,
-                title,
-                score,
-                terms,
-            });
-        }
-        Ok(hits)
+        let top = top
+            .into_iter()
+            .map(|(score, addr)| Ok((score, self.doc_id(&searcher, addr)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Suggestions {
+            top,
+            weighted,
+            analyzer,
+        })
     }
 }

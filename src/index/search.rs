@@ -1,6 +1,9 @@
-//! Running a search: top hits by BM25 with a highlighted snippet each.
+//! Running a search: the best matches by BM25, and the marking of the
+//! words a query matched in the texts shown with them (snippets, titles).
+//!
+//! The index gives scores and ids; the façade looks up the rows of the
+//! hits it shows, orders ties and asks a [`Marker`] for the marked text.
 
-use rusqlite::{Connection, OptionalExtension};
 use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
@@ -9,22 +12,46 @@ use tantivy::{DocAddress, TantivyDocument};
 use super::SearchIndex;
 use super::query::{Highlighter, QueryBuilder};
 use crate::error::{Error, Result};
-use crate::model::{MarkedText, SearchHit};
-
-/// Extra candidates fetched so ties at the cut-off can be ordered stably.
-const TIE_MARGIN: usize = 16;
+use crate::model::MarkedText;
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
 
+/// The matches of one query, best first: their scores at once, each
+/// paper's id only when asked for, so a caller that stops early looks up
+/// no more documents than it shows.
+pub struct Matches<'i> {
+    index: &'i SearchIndex,
+    searcher: tantivy::Searcher,
+    top: Vec<(f32, DocAddress)>,
+    highlighter: Highlighter,
+}
+
+impl Matches<'_> {
+    /// The scores of the matches, best first.
+    pub fn scores(&self) -> impl Iterator<Item = f32> + '_ {
+        self.top.iter().map(|&(score, _)| score)
+    }
+
+    /// The paper id of the match at `rank` (0 is the best).
+    pub fn id(&self, rank: usize) -> Result<String> {
+        match self.top.get(rank) {
+            Some(&(_, addr)) => self.index.doc_id(&self.searcher, addr),
+            None => Err(self.index.index_error(format!("no match at rank {rank}"))),
+        }
+    }
+
+    /// Marks the words this query matched, in the texts of its result list.
+    pub fn marker(&self) -> Marker<'_> {
+        Marker::new(&self.highlighter)
+    }
+}
+
 impl SearchIndex {
-    /// The scores and addresses of the best `limit` matches of `input`.
-    fn top(
-        &self,
-        searcher: &tantivy::Searcher,
-        input: &str,
-        limit: usize,
-    ) -> Result<(Vec<(f32, DocAddress)>, Highlighter)> {
+    /// The best `limit` matches of `input` (see [`super::query`] for the
+    /// syntax), best first.
+    pub fn matches(&self, input: &str, limit: usize) -> Result<Matches<'_>> {
+        let searcher = self.searcher();
         let compiled =
             QueryBuilder::new(self.index(), searcher.clone(), self.fields)?.compile(input)?;
         let top = searcher
@@ -33,7 +60,12 @@ impl SearchIndex {
                 &TopDocs::with_limit(limit.max(1)).order_by_score(),
             )
             .map_err(|e| self.index_error(e))?;
-        Ok((top, compiled.highlighter))
+        Ok(Matches {
+            index: self,
+            searcher,
+            top,
+            highlighter: compiled.highlighter,
+        })
     }
 
     pub(crate) fn doc_id(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<String> {
@@ -51,68 +83,6 @@ impl SearchIndex {
             message: e.to_string(),
         }
     }
-
-    /// Searches and builds result rows (title, citekey, snippet) from SQLite.
-    pub fn search(&self, conn: &Connection, input: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let searcher = self.searcher();
-        let (top, highlighter) = self.top(&searcher, input, limit + TIE_MARGIN)?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, citekey, title, abstract,
-                    (SELECT group_concat(body, char(10)) FROM notes
-                     WHERE paper_id = papers.id
-                        OR id IN (SELECT note_id FROM note_mentions WHERE paper_id = papers.id))
-             FROM papers WHERE id = ?1",
-        )?;
-        type Row = (i64, String, String, String, Option<String>);
-        let mut rows: Vec<(f32, String, Row)> = Vec::with_capacity(limit + 1);
-        // Only hits that can make the list are looked up: the first `limit`
-        // that still exist, and those tied with the last of them.
-        let mut last_key = None;
-        for &(score, addr) in &top {
-            let key = score_key(score);
-            if rows.len() >= limit && Some(key) != last_key {
-                break;
-            }
-            let id = self.doc_id(&searcher, addr)?;
-            let row: Option<Row> = stmt
-                .query_row([&id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })
-                .optional()?;
-            // A hit whose paper is gone means the index is behind; skip it
-            // rather than show a ghost (the pending queue will catch up).
-            if let Some(row) = row {
-                rows.push((score, id, row));
-                last_key = Some(key);
-            }
-        }
-        // Equal scores (to 3 decimals) rank in import order, so results do
-        // not depend on segment layout: a rebuilt index answers the same.
-        rows.sort_by(|a, b| score_key(b.0).cmp(&score_key(a.0)).then(a.2.0.cmp(&b.2.0)));
-        rows.truncate(limit);
-        let mut marker = Marker::new(&highlighter);
-        let mut hits = Vec::with_capacity(rows.len());
-        for (score, id, (_, citekey, title, abstract_text, notes)) in rows {
-            let snippet = marker.snippet(&abstract_text, notes.as_deref());
-            let title_marked = marker
-                .highlight(&title, usize::MAX)
-                .unwrap_or_else(|| MarkedText::plain(&title));
-            hits.push(SearchHit {
-                id,
-                citekey,
-                title,
-                title_marked,
-                score,
-                snippet,
-            });
-        }
-        Ok(hits)
-    }
-}
-
-/// A score rounded to 3 decimals: scores equal under it count as a tie.
-fn score_key(score: f32) -> i64 {
-    (score * 1000.0).round() as i64
 }
 
 fn first_chars(s: &str, n: usize) -> String {

@@ -264,7 +264,7 @@ impl Library {
                 lock: self.root.join(PRIVATE_DIR).join("lock"),
             });
         }
-        self.index.rebuild(&self.conn)?;
+        super::indexing::rebuild(&mut self.index, &self.conn)?;
         self.index_lag = None;
         Ok(self.index.num_docs())
     }

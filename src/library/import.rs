@@ -2,6 +2,7 @@
 //! matched and merged, PDFs copied into the attachments folder.
 
 use super::*;
+use crate::index::IndexDoc;
 
 /// Gives paper `id` what a PDF import brings: its text (when the paper has
 /// none) and the file, copied to `attachments/<citekey>/` and linked.
@@ -382,7 +383,7 @@ impl Library {
             let seq = store::pending::max_seq(&self.conn)?;
             if !merged_ids.is_empty() {
                 for id in &merged_ids {
-                    if let Some(doc) = IndexDoc::load(&self.conn, id)? {
+                    if let Some(doc) = super::indexing::load_doc(&self.conn, id)? {
                         self.index.upsert(&doc)?;
                     }
                 }

@@ -10,11 +10,14 @@
 //! ways front ends open a library.
 //!
 //! Every write is one SQLite transaction that also records what the index
-//! owes (`pending_index`); after the commit the index applies and clears it.
+//! owes (`pending_index`); after the commit the façade writes those papers'
+//! documents into the index and clears the queue (`indexing.rs`).
 //!
 //! This file opens libraries and reads them; `import.rs` imports, `edit.rs`
 //! holds the edits to papers, `folder_ops.rs` the library folder (sync,
-//! inbox, trash, merge, repair), reindexing and exports.
+//! inbox, trash, merge, repair), reindexing and exports; `indexing.rs`
+//! feeds the index from the store and `search.rs` builds search results
+//! and related suggestions from the index's ids and the store's rows.
 //!
 //! ```no_run
 //! # fn main() -> lectern::Result<()> {
@@ -33,7 +36,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::citekey::Allocator;
 use crate::error::{Error, Result};
-use crate::index::{IndexDoc, SearchIndex};
+use crate::index::SearchIndex;
 use crate::model::{
     Annotation, ImportReport, NewPaper, Note, Paper, Problem, Related, SearchHit, Status,
     TextPosition, TextQuote,
@@ -44,6 +47,8 @@ use crate::sync::{self as folder, SyncReport};
 mod edit;
 mod folder_ops;
 mod import;
+mod indexing;
+mod search;
 pub mod watch;
 
 /// Name of the private folder inside a library.
@@ -233,16 +238,16 @@ impl Library {
         let index_path = private.join("index");
         let (mut index, created) = SearchIndex::open(&index_path, true)?;
         if created {
-            index.rebuild(&conn)?;
-        } else if index.replay(&conn).is_err() {
+            indexing::rebuild(&mut index, &conn)?;
+        } else if indexing::replay(&mut index, &conn).is_err() {
             // The index is derived data: one that cannot take the queued
             // writes (damaged by a crash) is thrown away and rebuilt.
             drop(index);
             index = SearchIndex::recreate(&index_path)?;
-            index.rebuild(&conn)?;
+            indexing::rebuild(&mut index, &conn)?;
         } else if index.num_docs() != store::papers::count(&conn)? {
             // A stale or foreign index (wrong document count) is rebuilt.
-            index.rebuild(&conn)?;
+            indexing::rebuild(&mut index, &conn)?;
         }
         Ok(Library {
             root,
@@ -306,7 +311,7 @@ impl Library {
         let step = self.step.unwrap_or(OTHERS_CHUNK);
         let chunk: Vec<String> = ids.drain(..ids.len().min(step)).collect();
         let (seq, done) = (*seq, ids.is_empty());
-        self.index.apply(&self.conn, &chunk)?;
+        indexing::apply(&mut self.index, &self.conn, &chunk)?;
         if done {
             self.others = None;
             if let Err(e) = store::pending::clear(&self.conn, seq) {
@@ -487,7 +492,9 @@ impl Library {
         }
         // The replay below takes everything queued, others' batch too.
         self.others = None;
-        self.index_lag = self.index.replay(&self.conn).err().map(|e| e.to_string());
+        self.index_lag = indexing::replay(&mut self.index, &self.conn)
+            .err()
+            .map(|e| e.to_string());
     }
 
     // ----- reading ------------------------------------------------------
@@ -517,7 +524,7 @@ impl Library {
 
     /// Full-text search; see [`crate::index::query`] for the syntax.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.index_read(|| self.index.search(&self.conn, query, limit))
+        self.index_read(|| search::search(&self.index, &self.conn, query, limit))
     }
 
     /// Runs a read of the index. The index checks its files when it opens;
@@ -557,7 +564,8 @@ impl Library {
     pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
         let id = self.resolve(key)?;
         Ok(Related {
-            suggestions: self.index_read(|| self.index.related(&self.conn, &id, limit))?,
+            suggestions: self
+                .index_read(|| search::related(&self.index, &self.conn, &id, limit))?,
             relations: store::relations::for_paper(&self.conn, &id)?,
         })
     }
@@ -636,7 +644,8 @@ impl Library {
         let mut graph = crate::views::links_graph(&self.conn, crate::views::GRAPH_EDGE_LIMIT)?;
         if let Some(key) = center {
             let id = self.resolve(key)?;
-            let related = self.index_read(|| self.index.related(&self.conn, &id, suggestions))?;
+            let related =
+                self.index_read(|| search::related(&self.index, &self.conn, &id, suggestions))?;
             let me = crate::views::paper_ref(&self.conn, &id)?;
             crate::views::add_suggestions(&mut graph, me, related);
         }

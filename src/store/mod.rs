@@ -11,6 +11,7 @@ pub mod aliases;
 pub mod annotations;
 pub mod bulk;
 pub mod duplicates;
+pub mod hits;
 pub mod mentions;
 pub mod merge;
 pub mod migrations;
