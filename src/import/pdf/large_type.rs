@@ -3,9 +3,9 @@
 //! joined across line breaks; the next two sizes down when that is no title.
 
 use super::abstract_text::{abstract_heading, is_section_stop};
-use super::clean::{fix_chars, join_lines};
+use super::clean::fix_chars;
 use super::layout::{Glyph, Layout};
-use super::title::{EMAIL_RE, FOOTNOTE_MARKS, is_header_line};
+use super::title::{EMAIL_RE, finish_title, is_header_line};
 use crate::text::fold_whitespace as fold;
 
 /// How much larger than the body text a title is set, at least.
@@ -228,13 +228,7 @@ fn block_title(block: &[&Line]) -> Option<String> {
     if lines.is_empty() || lines.len() > MAX_TITLE_LINES {
         return None;
     }
-    let title = join_lines(lines);
-    let title = title.trim_end_matches(FOOTNOTE_MARKS).trim_end();
-    let words = title
-        .split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .count();
-    (words >= 2 && title.chars().count() <= 300).then(|| title.to_string())
+    finish_title(&lines)
 }
 
 #[cfg(test)]

@@ -76,7 +76,13 @@ pub(super) fn title_from_text(page: &str) -> Option<String> {
             break;
         }
     }
-    let title = join_lines(title);
+    finish_title(&title)
+}
+
+/// The title from its lines: joined, footnote marks cut, and kept only
+/// when it has two words or more and at most 300 characters.
+pub(super) fn finish_title(lines: &[&str]) -> Option<String> {
+    let title = join_lines(lines.iter().copied());
     let title = title.trim_end_matches(FOOTNOTE_MARKS).trim_end();
     let words = title
         .split_whitespace()
