@@ -93,31 +93,43 @@ fn is_skipped_extra(name: &str) -> bool {
     matches!(name, "title_raw" | "crossref" | "xdata" | "xref")
 }
 
+/// One fixed or extra field: its name and its value as written between braces.
+type Field<'a> = (&'a str, String);
+
 fn render_entry(out: &mut String, e: &BibEntry, key: &str) {
-    let kind = e
-        .entry_type
+    let kind = entry_kind(e);
+    let _ = writeln!(out, "@{kind}{{{key},");
+    // The fixed fields, first collected so extras can skip them.
+    let head = head_fields(e, &kind);
+    let tail = tail_fields(e);
+    let extras = extra_fields(e, &head, &tail);
+    // Extras go between the bibliographic fields and the identifiers.
+    for (name, value) in &head {
+        let _ = writeln!(out, "  {name} = {{{value}}},");
+    }
+    for (name, value) in &extras {
+        let _ = writeln!(out, "  {name} = {{{value}}},");
+    }
+    for (name, value) in &tail {
+        let _ = writeln!(out, "  {name} = {{{value}}},");
+    }
+    out.push_str("}\n");
+}
+
+/// The entry type, lowercase, `misc` when missing or unusable.
+fn entry_kind(e: &BibEntry) -> String {
+    e.entry_type
         .as_deref()
         .map(str::to_ascii_lowercase)
         .filter(|k| is_field_name(k))
-        .unwrap_or_else(|| "misc".to_string());
-    let _ = writeln!(out, "@{kind}{{{key},");
+        .unwrap_or_else(|| "misc".to_string())
+}
 
-    // The fixed fields, first collected so extras can skip them.
-    let mut fields: Vec<(&str, String)> = Vec::new();
-    let title = fold(&e.title);
-    let raw_title = e
-        .extra
-        .iter()
-        .find(|(n, _)| n == "title_raw")
-        .map(|(_, v)| fold(v))
-        .filter(|raw| {
-            braces_balanced(raw)
-                && crate::import::bibtex::latex_to_text(raw).is_some_and(|t| t == title)
-        });
-    if let Some(raw) = raw_title {
-        fields.push(("title", raw));
-    } else if !title.is_empty() {
-        fields.push(("title", escape(&title, true)));
+/// The fixed fields written before the extras: title, author, venue, year.
+fn head_fields<'a>(e: &BibEntry, kind: &'a str) -> Vec<Field<'a>> {
+    let mut fields: Vec<Field<'a>> = Vec::new();
+    if let Some(title) = title_value(e) {
+        fields.push(("title", title));
     }
     let authors: Vec<String> = e
         .authors
@@ -130,12 +142,40 @@ fn render_entry(out: &mut String, e: &BibEntry, key: &str) {
         fields.push(("author", authors.join(" and ")));
     }
     if let Some(venue) = e.venue.as_deref().map(fold).filter(|v| !v.is_empty()) {
-        fields.push((venue_field(&kind), escape(&venue, true)));
+        fields.push((venue_field(kind), escape(&venue, true)));
     }
     if let Some(year) = e.year {
         fields.push(("year", year.to_string()));
     }
-    let fixed_tail_start = fields.len();
+    fields
+}
+
+/// The title as written: `title_raw` while it still reads back as the
+/// current title, else the escaped title; `None` when there is no title.
+fn title_value(e: &BibEntry) -> Option<String> {
+    let title = fold(&e.title);
+    let raw_title = e
+        .extra
+        .iter()
+        .find(|(n, _)| n == "title_raw")
+        .map(|(_, v)| fold(v))
+        .filter(|raw| {
+            braces_balanced(raw)
+                && crate::import::bibtex::latex_to_text(raw).is_some_and(|t| t == title)
+        });
+    if let Some(raw) = raw_title {
+        Some(raw)
+    } else if !title.is_empty() {
+        Some(escape(&title, true))
+    } else {
+        None
+    }
+}
+
+/// The fixed fields written after the extras: identifiers, URL, keywords,
+/// note, abstract and `ids`.
+fn tail_fields(e: &BibEntry) -> Vec<Field<'static>> {
+    let mut fields: Vec<Field<'static>> = Vec::new();
     if let Some(doi) = e.doi.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         fields.push(("doi", verbatim("doi", doi)));
     }
@@ -172,8 +212,17 @@ fn render_entry(out: &mut String, e: &BibEntry, key: &str) {
     if !aliases.is_empty() {
         fields.push(("ids", aliases.join(", ")));
     }
+    fields
+}
 
-    let mut written: HashSet<String> = fields.iter().map(|(n, _)| n.to_string()).collect();
+/// The `extra` fields to write, in their order: each usable name once,
+/// none that repeats a fixed field or is never written, none empty.
+fn extra_fields(e: &BibEntry, head: &[Field], tail: &[Field]) -> Vec<(String, String)> {
+    let mut written: HashSet<String> = head
+        .iter()
+        .chain(tail)
+        .map(|(n, _)| n.to_string())
+        .collect();
     if e.arxiv.is_some() {
         written.insert("eprinttype".to_string());
     }
@@ -187,37 +236,32 @@ fn render_entry(out: &mut String, e: &BibEntry, key: &str) {
         if value.is_empty() {
             continue;
         }
-        let rendered = if is_verbatim(&name) {
-            verbatim(&name, value)
-        } else if is_person_field(&name) {
-            value
-                .split(" and ")
-                .map(fold)
-                .filter(|n| !n.is_empty())
-                .map(|n| person_name(&n))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        } else if name == "pages" {
-            escape(&fold(value), false)
-        } else if name == "abstract" || name == "note" || name == "annote" {
-            escape(&paragraphs(value), true)
-        } else {
-            escape(&fold(value), true)
-        };
+        let rendered = extra_value(&name, value);
         written.insert(name.clone());
         extras.push((name, rendered));
     }
+    extras
+}
 
-    for (name, value) in &fields[..fixed_tail_start] {
-        let _ = writeln!(out, "  {name} = {{{value}}},");
+/// An extra field's value as written, by what kind of field it is.
+fn extra_value(name: &str, value: &str) -> String {
+    if is_verbatim(name) {
+        verbatim(name, value)
+    } else if is_person_field(name) {
+        value
+            .split(" and ")
+            .map(fold)
+            .filter(|n| !n.is_empty())
+            .map(|n| person_name(&n))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    } else if name == "pages" {
+        escape(&fold(value), false)
+    } else if name == "abstract" || name == "note" || name == "annote" {
+        escape(&paragraphs(value), true)
+    } else {
+        escape(&fold(value), true)
     }
-    for (name, value) in &extras {
-        let _ = writeln!(out, "  {name} = {{{value}}},");
-    }
-    for (name, value) in &fields[fixed_tail_start..] {
-        let _ = writeln!(out, "  {name} = {{{value}}},");
-    }
-    out.push_str("}\n");
 }
 
 /// One author or editor as BibTeX reads it.

@@ -261,50 +261,101 @@ impl Item {
 fn item(e: &CslEntry) -> J {
     let mut out = Item::default();
     let mut extra = Extras::new(&e.extra);
+    let ids = Identifiers::resolve(e);
+    let (csl_type, genre) = resolve_type(e, &mut extra, ids.arxiv.is_some());
+    set_head(&mut out, e, &mut extra, &csl_type, genre);
+    set_dates(&mut out, e, &mut extra);
+    set_publication(&mut out, e, &mut extra, &csl_type);
+    set_arxiv(&mut out, &extra, ids.arxiv.as_deref(), &csl_type);
+    set_links(&mut out, ids.doi, ids.urls);
+    set_text_fields(&mut out, e);
 
-    // Identifiers, resolved the way the importer will read them back: a
-    // `doi.org` URL is the DOI; the arXiv id comes from an arXiv DOI, else
-    // from `arxiv`, else from an arXiv URL. An `arxiv` that is not valid, or
-    // that disagrees with the DOI, is kept as it is.
-    let mut doi = e.doi.as_deref().and_then(bare_doi);
-    let bad_doi = e
-        .doi
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty() && doi.is_none());
-    let mut urls: Vec<String> = Vec::new();
-    let mut other_urls: Vec<String> = Vec::new();
-    for url in e.urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
-        if !is_web_url(url) || url.contains(char::is_whitespace) {
-            other_urls.push(url.to_string());
-            continue;
-        }
-        if let Some(d) = doi_from_url(url) {
-            if doi.is_none() {
-                doi = Some(d);
+    // Everything else: back under its CSL name, or into `custom`.
+    let mut leftovers: Vec<(&str, &str)> = Vec::new();
+    if let Some(bad) = ids.bad_doi {
+        leftovers.push(("csl_doi", bad));
+    }
+    if let Some(bad) = ids.bad_arxiv {
+        leftovers.push(("csl_arxiv", bad));
+    }
+    leftovers.extend(ids.other_urls.iter().map(|u| ("url", u.as_str())));
+    leftovers.extend(extra.rest());
+    for (name, value) in leftovers {
+        other(&mut out, name, value);
+    }
+    out.finish()
+}
+
+/// An entry's identifiers, resolved the way the importer will read them
+/// back: a `doi.org` URL is the DOI; the arXiv id comes from an arXiv DOI,
+/// else from `arxiv`, else from an arXiv URL. An `arxiv` that is not valid,
+/// or that disagrees with the DOI, is kept as it is.
+struct Identifiers<'a> {
+    doi: Option<String>,
+    /// A DOI that is not one, kept as it is.
+    bad_doi: Option<&'a str>,
+    /// The web URLs, deduplicated, without the one that gave the DOI.
+    urls: Vec<String>,
+    /// The URLs that are not web URLs, kept as they are.
+    other_urls: Vec<String>,
+    arxiv: Option<String>,
+    /// An `arxiv` that is not the resolved arXiv id, kept as it is.
+    bad_arxiv: Option<&'a str>,
+}
+
+impl<'a> Identifiers<'a> {
+    fn resolve(e: &'a CslEntry) -> Self {
+        let mut doi = e.doi.as_deref().and_then(bare_doi);
+        let bad_doi = e
+            .doi
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty() && doi.is_none());
+        let mut urls: Vec<String> = Vec::new();
+        let mut other_urls: Vec<String> = Vec::new();
+        for url in e.urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            if !is_web_url(url) || url.contains(char::is_whitespace) {
+                other_urls.push(url.to_string());
                 continue;
             }
-            if doi.as_deref() == Some(d.as_str()) {
-                continue;
+            if let Some(d) = doi_from_url(url) {
+                if doi.is_none() {
+                    doi = Some(d);
+                    continue;
+                }
+                if doi.as_deref() == Some(d.as_str()) {
+                    continue;
+                }
+            }
+            if !urls.iter().any(|u| u == url) {
+                urls.push(url.to_string());
             }
         }
-        if !urls.iter().any(|u| u == url) {
-            urls.push(url.to_string());
+        let given_arxiv = e.arxiv.as_deref().and_then(arxiv_id);
+        let arxiv = doi
+            .as_deref()
+            .and_then(arxiv_from_doi)
+            .or(given_arxiv.clone())
+            .or_else(|| urls.iter().find_map(|u| arxiv_from_url(u)));
+        let bad_arxiv = e
+            .arxiv
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty() && given_arxiv != arxiv);
+        Identifiers {
+            doi,
+            bad_doi,
+            urls,
+            other_urls,
+            arxiv,
+            bad_arxiv,
         }
     }
-    let given_arxiv = e.arxiv.as_deref().and_then(arxiv_id);
-    let arxiv = doi
-        .as_deref()
-        .and_then(arxiv_from_doi)
-        .or(given_arxiv.clone())
-        .or_else(|| urls.iter().find_map(|u| arxiv_from_url(u)));
-    let bad_arxiv = e
-        .arxiv
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty() && given_arxiv != arxiv);
+}
 
-    // Type.
+/// The CSL type and genre: a kept `csl_type` while it still fits the
+/// entry's BibTeX type, else the type mapped from it.
+fn resolve_type(e: &CslEntry, extra: &mut Extras, has_arxiv: bool) -> (String, Option<String>) {
     let bibtex = e.entry_type.as_deref().map(str::trim).unwrap_or("");
     let bibtex = if bibtex.is_empty() { "misc" } else { bibtex };
     let mut genre = extra.take("csl_genre").map(|g| normalize_text("genre", &g));
@@ -317,11 +368,21 @@ fn item(e: &CslEntry) -> J {
         .take("csl_type")
         .filter(|t| CSL_TYPES.contains(&t.as_str()) && bibtex_type(t, genre.as_deref()) == bibtex);
     while extra.take("csl_type").is_some() {}
-    let csl_type = kept_type.unwrap_or_else(|| csl_type_for(bibtex, arxiv.is_some()).to_string());
+    let csl_type = kept_type.unwrap_or_else(|| csl_type_for(bibtex, has_arxiv).to_string());
+    (csl_type, genre)
+}
 
+/// `id`, `citation-key`, `type`, `genre`, `title`, `author` and `editor`.
+fn set_head(
+    out: &mut Item,
+    e: &CslEntry,
+    extra: &mut Extras,
+    csl_type: &str,
+    genre: Option<String>,
+) {
     out.set("id", J::Str(e.citekey.clone()));
     out.set("citation-key", J::Str(e.citekey.clone()));
-    out.set("type", J::Str(csl_type.clone()));
+    out.set("type", J::Str(csl_type.to_string()));
     if let Some(genre) = genre {
         out.set_text("genre", genre);
     }
@@ -331,10 +392,13 @@ fn item(e: &CslEntry) -> J {
         out.set("author", J::Arr(authors));
     }
     if let Some(editors) = extra.take("editor") {
-        set_names(&mut out, "editor", &editors);
+        set_names(out, "editor", &editors);
     }
+}
 
-    // Dates.
+/// `issued` (year, with month and day from `extra` when they are usable)
+/// and `accessed` (from `urldate`).
+fn set_dates(out: &mut Item, e: &CslEntry, extra: &mut Extras) {
     if let Some(year) = e.year {
         let mut parts = vec![J::Int(i64::from(year))];
         let month = extra.peek("month").and_then(month_number);
@@ -359,8 +423,11 @@ fn item(e: &CslEntry) -> J {
         extra.take("urldate");
         out.set("accessed", date_json(date));
     }
+}
 
-    // Container, numbers, publisher.
+/// Container, numbers and publisher (falling back to the school,
+/// institution or organization).
+fn set_publication(out: &mut Item, e: &CslEntry, extra: &mut Extras, csl_type: &str) {
     if let Some(venue) = e.venue.as_deref() {
         out.set_text("container-title", fold(venue));
     }
@@ -389,7 +456,12 @@ fn item(e: &CslEntry) -> J {
             }
         }
     }
-    if let Some(id) = arxiv.as_deref() {
+}
+
+/// The arXiv id: a preprint's `number` (and `publisher` when free), else
+/// `custom.arxiv`.
+fn set_arxiv(out: &mut Item, extra: &Extras, arxiv: Option<&str>, csl_type: &str) {
+    if let Some(id) = arxiv {
         if csl_type == "article" && !out.has("number") && !extra.claims("number") {
             out.set("number", J::Str(format!("arXiv:{id}")));
             if !out.has("publisher") && !extra.claims("publisher") {
@@ -399,8 +471,10 @@ fn item(e: &CslEntry) -> J {
             out.keep("arxiv", J::Str(id.to_string()));
         }
     }
+}
 
-    // Identifiers and links.
+/// `DOI`, `URL` (the first URL) and `custom.urls` (the rest).
+fn set_links(out: &mut Item, doi: Option<String>, urls: Vec<String>) {
     if let Some(doi) = doi {
         out.set("DOI", J::Str(doi));
     }
@@ -412,8 +486,10 @@ fn item(e: &CslEntry) -> J {
     if !rest.is_empty() {
         out.keep("urls", J::Arr(rest));
     }
+}
 
-    // Text.
+/// `abstract`, `keyword` (the tags) and `note`.
+fn set_text_fields(out: &mut Item, e: &CslEntry) {
     out.set_text("abstract", paragraphs(&e.abstract_text));
     let mut tags: Vec<String> = Vec::new();
     for tag in e.tags.iter().filter_map(|t| normalize_tag(t)) {
@@ -426,21 +502,6 @@ fn item(e: &CslEntry) -> J {
     if let Some(note) = e.note.as_deref() {
         out.set_text("note", note.trim().to_string());
     }
-
-    // Everything else: back under its CSL name, or into `custom`.
-    let mut leftovers: Vec<(&str, &str)> = Vec::new();
-    if let Some(bad) = bad_doi {
-        leftovers.push(("csl_doi", bad));
-    }
-    if let Some(bad) = bad_arxiv {
-        leftovers.push(("csl_arxiv", bad));
-    }
-    leftovers.extend(other_urls.iter().map(|u| ("url", u.as_str())));
-    leftovers.extend(extra.rest());
-    for (name, value) in leftovers {
-        other(&mut out, name, value);
-    }
-    out.finish()
 }
 
 /// The non-empty `extra` fields of an entry, each used at most once.

@@ -31,14 +31,43 @@ fn list(out: &mut String, key: &str, items: &[String]) {
 /// The file of a paper, exactly as Lectern writes it.
 pub fn render(p: &Paper) -> String {
     let mut out = String::with_capacity(p.abstract_text.len() + 1024);
+    write_front_matter(&mut out, p);
+    write_heading(&mut out, p);
+    write_links_section(&mut out, p);
+    write_highlights_section(&mut out, p);
+    write_related_section(&mut out, p);
+    write_notes_section(&mut out, p);
+    out
+}
+
+/// The YAML block between the two `---` lines, and the blank line after it.
+fn write_front_matter(out: &mut String, p: &Paper) {
     out.push_str("---\n");
+    write_identity_fields(out, p);
+    write_bibliographic_fields(out, p);
+    write_link_fields(out, p);
+    list(out, "tags", &p.tags);
+    let _ = writeln!(out, "status: {}", p.status);
+    let _ = writeln!(out, "starred: {}", p.starred);
+    write_relation_fields(out, p);
+    write_extra_fields(out, p);
+    let _ = writeln!(out, "added: {}", q(&p.added));
+    out.push_str("---\n\n");
+}
+
+/// `id`, `citekey` and, when there are any, `aliases`.
+fn write_identity_fields(out: &mut String, p: &Paper) {
     let _ = writeln!(out, "id: {}", q(&p.id));
     let _ = writeln!(out, "citekey: {}", q(&p.citekey));
     if !p.aliases.is_empty() {
-        list(&mut out, "aliases", &p.aliases);
+        list(out, "aliases", &p.aliases);
     }
+}
+
+/// `title`, `authors` and the optional `year`, `venue`, `type`, `doi`, `arxiv`.
+fn write_bibliographic_fields(out: &mut String, p: &Paper) {
     let _ = writeln!(out, "title: {}", q(&p.title));
-    list(&mut out, "authors", &p.authors);
+    list(out, "authors", &p.authors);
     if let Some(y) = p.year {
         let _ = writeln!(out, "year: {y}");
     }
@@ -54,6 +83,10 @@ pub fn render(p: &Paper) -> String {
     if let Some(a) = &p.arxiv {
         let _ = writeln!(out, "arxiv: {}", q(a));
     }
+}
+
+/// `url` (the first link, when there is one) and the full `links` list.
+fn write_link_fields(out: &mut String, p: &Paper) {
     if let Some(first) = p.links.first() {
         let _ = writeln!(out, "url: {}", q(&first.url));
     }
@@ -65,10 +98,11 @@ pub fn render(p: &Paper) -> String {
             let _ = writeln!(out, "  - url: {}\n    kind: {}", q(&l.url), l.kind);
         }
     }
-    list(&mut out, "tags", &p.tags);
-    let _ = writeln!(out, "status: {}", p.status);
-    let _ = writeln!(out, "starred: {}", p.starred);
-    // Outgoing relations only: an incoming one is its source's to write.
+}
+
+/// The outgoing relations as `[[citekey]]` links: the `related` ones
+/// (deduplicated) and the other kinds grouped by kind in first-seen order.
+fn outgoing_relation_links(p: &Paper) -> (Vec<String>, Vec<(&str, Vec<String>)>) {
     let mut related: Vec<String> = Vec::new();
     let mut typed: Vec<(&str, Vec<String>)> = Vec::new();
     for r in p
@@ -88,7 +122,14 @@ pub fn render(p: &Paper) -> String {
             }
         }
     }
-    list(&mut out, "related", &related);
+    (related, typed)
+}
+
+/// `related` and, when there are other kinds, `relations`.
+fn write_relation_fields(out: &mut String, p: &Paper) {
+    // Outgoing relations only: an incoming one is its source's to write.
+    let (related, typed) = outgoing_relation_links(p);
+    list(out, "related", &related);
     if !typed.is_empty() {
         out.push_str("relations:\n");
         for (kind, links) in &typed {
@@ -98,14 +139,20 @@ pub fn render(p: &Paper) -> String {
             }
         }
     }
+}
+
+/// `fields`: the extra name/value pairs, when there are any.
+fn write_extra_fields(out: &mut String, p: &Paper) {
     if !p.extra.is_empty() {
         out.push_str("fields:\n");
         for (name, value) in &p.extra {
             let _ = writeln!(out, "  - [{}, {}]", q(name), q(value));
         }
     }
-    let _ = writeln!(out, "added: {}", q(&p.added));
-    out.push_str("---\n\n");
+}
+
+/// The title line, the author line and the abstract.
+fn write_heading(out: &mut String, p: &Paper) {
     let _ = writeln!(out, "# {}\n", p.title.replace('\n', " "));
     if !p.authors.is_empty() {
         let _ = writeln!(out, "{}\n", author_line(&p.authors));
@@ -113,6 +160,10 @@ pub fn render(p: &Paper) -> String {
     if !p.abstract_text.trim().is_empty() {
         let _ = writeln!(out, "{}\n", p.abstract_text.trim());
     }
+}
+
+/// `## Links`, when the paper has links.
+fn write_links_section(out: &mut String, p: &Paper) {
     if !p.links.is_empty() {
         out.push_str("## Links\n\n");
         for l in &p.links {
@@ -120,6 +171,10 @@ pub fn render(p: &Paper) -> String {
         }
         out.push('\n');
     }
+}
+
+/// `## Highlights`: each behind its marker line, quoted, then its comment.
+fn write_highlights_section(out: &mut String, p: &Paper) {
     if !p.annotations.is_empty() {
         out.push_str("## Highlights\n\n");
         for a in &p.annotations {
@@ -142,6 +197,11 @@ pub fn render(p: &Paper) -> String {
             }
         }
     }
+}
+
+/// `## Related`: both directions, for reading (the front matter is what
+/// is read back).
+fn write_related_section(out: &mut String, p: &Paper) {
     if !p.relations.is_empty() {
         out.push_str("## Related\n\n");
         for r in &p.relations {
@@ -158,6 +218,10 @@ pub fn render(p: &Paper) -> String {
         }
         out.push('\n');
     }
+}
+
+/// `## Notes`: each note behind its marker line.
+fn write_notes_section(out: &mut String, p: &Paper) {
     out.push_str("## Notes\n");
     for n in &p.notes {
         let _ = writeln!(out, "\n{NOTE_MARKER}id={} -->", n.id);
@@ -166,7 +230,6 @@ pub fn render(p: &Paper) -> String {
             let _ = writeln!(out, "{body}");
         }
     }
-    out
 }
 
 /// A minimal file for a new paper (tests and examples).

@@ -179,37 +179,13 @@ fn is_valid_id(id: &str) -> bool {
 /// Reads a paper file. `source` names it in problems (`papers/x.md`).
 pub fn parse(text: &str, source: &str) -> Result<PaperFile, Problem> {
     let text = text.trim_start_matches('\u{feff}');
-    if has_git_conflict_markers(text) {
-        let line = text
-            .lines()
-            .position(|l| l.starts_with("<<<<<<<"))
-            .map_or(1, |i| i + 1);
-        return Err(problem(
-            source,
-            line,
-            "the file holds git conflict markers; resolve the conflict, then sync again",
-        ));
-    }
+    refuse_conflict_markers(text, source)?;
     let (front, body) = split_front_matter(text).map_err(|m| problem(source, 1, m))?;
     let front = front.unwrap_or("");
     let map = read_yaml(front).map_err(|(line, m)| problem(source, line, m))?;
-
-    // Metadata through the Markdown importer, which knows every spelling.
-    let mut parsed = crate::import::markdown::parse(text, source);
-    if let Some(p) = parsed.problems.first() {
-        return Err(p.clone());
-    }
-    let Some(mut paper) = parsed.papers.pop() else {
-        return Err(problem(source, 1, "the file holds no paper"));
-    };
-    paper.note = None;
-    paper
-        .extra
-        .retain(|(name, _)| !OWN_KEYS.contains(&name.as_str()));
-
     let mut file = PaperFile {
         id: None,
-        paper,
+        paper: metadata(text, source)?,
         status: Status::Unread,
         starred: false,
         added: None,
@@ -221,111 +197,172 @@ pub fn parse(text: &str, source: &str) -> Result<PaperFile, Problem> {
     let mut fields = Vec::new();
     for (key, value) in &map {
         let Some(key) = scalar(key) else { continue };
-        let line = || key_line(text, &key);
-        match key.trim().to_lowercase().as_str() {
-            "id" => {
-                let id = scalar(value).unwrap_or_default().trim().to_string();
-                if !id.is_empty() {
-                    if !is_valid_id(&id) {
-                        return Err(problem(
-                            source,
-                            line(),
-                            format!(
-                                "`id: {id}` is not an id Lectern wrote (letters, digits, - and _ only)"
-                            ),
-                        ));
-                    }
-                    file.id = Some(id);
+        let fail = |m: String| problem(source, key_line(text, &key), m);
+        read_own_key(&mut file, &mut fields, &key, value, &fail)?;
+    }
+    merge_extra_fields(&mut file, fields);
+    let front_abstract = !file.paper.abstract_text.is_empty();
+    let body_line = text[..text.len() - body.len()].lines().count() + 1;
+    read_body(body, body_line, source, &mut file, front_abstract)?;
+    Ok(file)
+}
+
+/// A file with git's conflict markers is refused, pointing at the first.
+fn refuse_conflict_markers(text: &str, source: &str) -> Result<(), Problem> {
+    if has_git_conflict_markers(text) {
+        let line = text
+            .lines()
+            .position(|l| l.starts_with("<<<<<<<"))
+            .map_or(1, |i| i + 1);
+        return Err(problem(
+            source,
+            line,
+            "the file holds git conflict markers; resolve the conflict, then sync again",
+        ));
+    }
+    Ok(())
+}
+
+/// The paper's metadata through the Markdown importer, which knows every
+/// spelling; without a note, and without the keys this module reads itself.
+fn metadata(text: &str, source: &str) -> Result<NewPaper, Problem> {
+    let mut parsed = crate::import::markdown::parse(text, source);
+    if let Some(p) = parsed.problems.first() {
+        return Err(p.clone());
+    }
+    let Some(mut paper) = parsed.papers.pop() else {
+        return Err(problem(source, 1, "the file holds no paper"));
+    };
+    paper.note = None;
+    paper
+        .extra
+        .retain(|(name, _)| !OWN_KEYS.contains(&name.as_str()));
+    Ok(paper)
+}
+
+/// Reads one front matter key Lectern writes itself into `file` (`fields`
+/// collects the `fields:` pairs); other keys are left alone. `fail` makes
+/// a problem at the key's line.
+fn read_own_key(
+    file: &mut PaperFile,
+    fields: &mut Vec<(String, String)>,
+    key: &str,
+    value: &Value,
+    fail: &dyn Fn(String) -> Problem,
+) -> Result<(), Problem> {
+    match key.trim().to_lowercase().as_str() {
+        "id" => {
+            let id = scalar(value).unwrap_or_default().trim().to_string();
+            if !id.is_empty() {
+                if !is_valid_id(&id) {
+                    return Err(fail(format!(
+                        "`id: {id}` is not an id Lectern wrote (letters, digits, - and _ only)"
+                    )));
                 }
+                file.id = Some(id);
             }
-            "status" => {
-                let s = scalar(value).unwrap_or_default();
-                file.status = s
-                    .trim()
-                    .parse()
-                    .map_err(|m: String| problem(source, line(), m))?;
+        }
+        "status" => {
+            let s = scalar(value).unwrap_or_default();
+            file.status = s.trim().parse().map_err(fail)?;
+        }
+        "starred" => file.starred = read_starred(value),
+        "added" => file.added = scalar(value).filter(|s| !s.trim().is_empty()),
+        "aliases" | "alias" => read_aliases(value, &mut file.aliases),
+        "related" => {
+            for key in links_of(value) {
+                file.relations.push(("related".into(), key));
             }
-            "starred" => {
-                file.starred = match value {
-                    Value::Bool(b) => *b,
-                    other => matches!(
-                        scalar(other).unwrap_or_default().trim(),
-                        "true" | "yes" | "1"
-                    ),
-                }
-            }
-            "added" => file.added = scalar(value).filter(|s| !s.trim().is_empty()),
-            "aliases" | "alias" => {
-                let items = match value {
-                    Value::Sequence(items) => items.iter().filter_map(scalar).collect(),
-                    other => scalar(other).into_iter().collect::<Vec<_>>(),
-                };
-                for a in items {
-                    let a = a.trim().to_string();
-                    if !a.is_empty() && !file.aliases.contains(&a) {
-                        file.aliases.push(a);
-                    }
-                }
-            }
-            "related" => {
-                for key in links_of(value) {
-                    file.relations.push(("related".into(), key));
-                }
-            }
-            "relations" => {
-                let Value::Mapping(kinds) = value else {
-                    if !matches!(value, Value::Null) {
-                        return Err(problem(
-                            source,
-                            line(),
-                            "`relations` must map a kind to a list of [[citekey]] links",
-                        ));
-                    }
-                    continue;
-                };
-                for (kind, targets) in kinds {
-                    let kind = scalar(kind).unwrap_or_default().trim().to_lowercase();
-                    if kind.is_empty()
-                        || !kind
-                            .chars()
-                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-                    {
-                        return Err(problem(
-                            source,
-                            line(),
-                            format!("relation kind `{kind}` must be one word"),
-                        ));
-                    }
-                    for key in links_of(targets) {
-                        file.relations.push((kind.clone(), key));
-                    }
-                }
-            }
-            "fields" => {
-                let Value::Sequence(items) = value else {
-                    continue;
-                };
-                for item in items {
-                    let pair: Vec<String> = match item {
-                        Value::Sequence(p) => p.iter().filter_map(scalar).collect(),
-                        _ => Vec::new(),
-                    };
-                    match pair.as_slice() {
-                        [name, value] => fields.push((name.clone(), value.clone())),
-                        _ => {
-                            return Err(problem(
-                                source,
-                                line(),
-                                "each of `fields` must be a [name, value] pair",
-                            ));
-                        }
-                    }
-                }
-            }
-            _ => {}
+        }
+        "relations" => read_relations(value, &mut file.relations, fail)?,
+        "fields" => read_fields(value, fields, fail)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `starred:` as a YAML boolean, or `true`, `yes` or `1` written otherwise.
+fn read_starred(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        other => matches!(
+            scalar(other).unwrap_or_default().trim(),
+            "true" | "yes" | "1"
+        ),
+    }
+}
+
+/// `aliases:` (one or a list), each added once.
+fn read_aliases(value: &Value, aliases: &mut Vec<String>) {
+    let items = match value {
+        Value::Sequence(items) => items.iter().filter_map(scalar).collect(),
+        other => scalar(other).into_iter().collect::<Vec<_>>(),
+    };
+    for a in items {
+        let a = a.trim().to_string();
+        if !a.is_empty() && !aliases.contains(&a) {
+            aliases.push(a);
         }
     }
-    // `fields` first, in their order; then keys a person added by hand.
+}
+
+/// `relations:`, a map of one-word kinds to `[[citekey]]` links.
+fn read_relations(
+    value: &Value,
+    relations: &mut Vec<(String, String)>,
+    fail: &dyn Fn(String) -> Problem,
+) -> Result<(), Problem> {
+    let Value::Mapping(kinds) = value else {
+        if !matches!(value, Value::Null) {
+            return Err(fail(
+                "`relations` must map a kind to a list of [[citekey]] links".into(),
+            ));
+        }
+        return Ok(());
+    };
+    for (kind, targets) in kinds {
+        let kind = scalar(kind).unwrap_or_default().trim().to_lowercase();
+        if kind.is_empty()
+            || !kind
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(fail(format!("relation kind `{kind}` must be one word")));
+        }
+        for key in links_of(targets) {
+            relations.push((kind.clone(), key));
+        }
+    }
+    Ok(())
+}
+
+/// `fields:`, a list of `[name, value]` pairs.
+fn read_fields(
+    value: &Value,
+    fields: &mut Vec<(String, String)>,
+    fail: &dyn Fn(String) -> Problem,
+) -> Result<(), Problem> {
+    let Value::Sequence(items) = value else {
+        return Ok(());
+    };
+    for item in items {
+        let pair: Vec<String> = match item {
+            Value::Sequence(p) => p.iter().filter_map(scalar).collect(),
+            _ => Vec::new(),
+        };
+        match pair.as_slice() {
+            [name, value] => fields.push((name.clone(), value.clone())),
+            _ => {
+                return Err(fail("each of `fields` must be a [name, value] pair".into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The extra fields: `fields` first, in their order; then keys a person
+/// added by hand.
+fn merge_extra_fields(file: &mut PaperFile, fields: Vec<(String, String)>) {
     let by_hand = std::mem::take(&mut file.paper.extra);
     file.paper.extra = fields;
     for (name, value) in by_hand {
@@ -333,10 +370,6 @@ pub fn parse(text: &str, source: &str) -> Result<PaperFile, Problem> {
             file.paper.extra.push((name, value));
         }
     }
-    let front_abstract = !file.paper.abstract_text.is_empty();
-    let body_line = text[..text.len() - body.len()].lines().count() + 1;
-    read_body(body, body_line, source, &mut file, front_abstract)?;
-    Ok(file)
 }
 
 /// Which part of the body a line is in.
@@ -358,189 +391,260 @@ fn read_body(
     file: &mut PaperFile,
     front_abstract: bool,
 ) -> Result<(), Problem> {
-    let mut section = Section::Preamble;
-    let mut preamble: Vec<&str> = Vec::new();
-    let mut kept: Vec<String> = Vec::new();
-    let mut other: Vec<&str> = Vec::new();
-    let mut loose_highlights: Vec<&str> = Vec::new();
-    let mut highlight: Option<(FileHighlight, Vec<&str>)> = None;
-    let mut note: Option<(Option<String>, Vec<&str>)> = None;
-    let mut seen_title = false;
-
-    fn finish_highlight(h: Option<(FileHighlight, Vec<&str>)>, out: &mut Vec<FileHighlight>) {
-        let Some((mut h, lines)) = h else { return };
-        let mut quote = Vec::new();
-        let mut rest = lines.as_slice();
-        while let Some((first, tail)) = rest.split_first()
-            && first.trim().is_empty()
-        {
-            rest = tail;
-        }
-        while let Some((first, tail)) = rest.split_first() {
-            match first.strip_prefix("> ").or_else(|| first.strip_prefix('>')) {
-                Some(q) => {
-                    quote.push(q);
-                    rest = tail;
-                }
-                None => break,
-            }
-        }
-        if !quote.is_empty() {
-            h.exact = quote.join("\n");
-        }
-        let comment = trim_blank_lines(&rest.join("\n")).to_string();
-        h.comment = (!comment.is_empty()).then_some(comment);
-        out.push(h);
-    }
-    fn finish_other(other: &mut Vec<&str>, kept: &mut Vec<String>) {
-        let text = trim_blank_lines(&other.join("\n")).to_string();
-        if !text.is_empty() {
-            kept.push(text);
-        }
-        other.clear();
-    }
-
+    let mut reader = BodyReader::new(source);
     for (i, line) in body.lines().enumerate() {
-        let lineno = first_line + i;
-        if section == Section::Notes {
-            if let Some(rest) = line.strip_prefix(NOTE_MARKER) {
-                if let Some((id, lines)) = note.take() {
-                    push_note(&mut file.notes, id, &lines);
-                }
-                let id = attr(rest, "id").filter(|id| is_valid_id(id));
-                note = Some((id, Vec::new()));
-            } else {
-                match note.as_mut() {
-                    Some((_, lines)) => lines.push(line),
-                    None => note = Some((None, vec![line])),
-                }
-            }
-            continue;
+        reader.line(file, first_line + i, line)?;
+    }
+    reader.finish(file, front_abstract);
+    Ok(())
+}
+
+/// The body read line by line, into what is not yet a highlight, a note
+/// or the abstract.
+struct BodyReader<'a> {
+    source: &'a str,
+    section: Section,
+    /// The lines between the title and the first section.
+    preamble: Vec<&'a str>,
+    /// Text kept as notes without an id.
+    kept: Vec<String>,
+    /// The lines of the current unknown section.
+    other: Vec<&'a str>,
+    /// Lines under `## Highlights` before any marker.
+    loose_highlights: Vec<&'a str>,
+    highlight: Option<(FileHighlight, Vec<&'a str>)>,
+    note: Option<(Option<String>, Vec<&'a str>)>,
+    seen_title: bool,
+}
+
+impl<'a> BodyReader<'a> {
+    fn new(source: &'a str) -> Self {
+        BodyReader {
+            source,
+            section: Section::Preamble,
+            preamble: Vec::new(),
+            kept: Vec::new(),
+            other: Vec::new(),
+            loose_highlights: Vec::new(),
+            highlight: None,
+            note: None,
+            seen_title: false,
+        }
+    }
+
+    /// Reads one line; `lineno` is its line in the file.
+    fn line(&mut self, file: &mut PaperFile, lineno: usize, line: &'a str) -> Result<(), Problem> {
+        if self.section == Section::Notes {
+            self.notes_line(file, line);
+            return Ok(());
         }
         if let Some(heading) = line.strip_prefix("## ") {
-            if section == Section::Highlights {
-                finish_highlight(highlight.take(), &mut file.highlights);
-            }
-            if section == Section::Other {
-                finish_other(&mut other, &mut kept);
-            }
-            section = match heading.trim_end() {
-                "Links" | "Related" => Section::Generated,
-                "Highlights" => Section::Highlights,
-                "Notes" => Section::Notes,
-                _ => {
-                    other.push(line);
-                    Section::Other
-                }
-            };
-            continue;
+            self.heading(file, line, heading);
+            return Ok(());
         }
-        match section {
-            Section::Preamble => {
-                if !seen_title && line.trim().is_empty() {
-                    continue;
-                }
-                if !seen_title && line.starts_with("# ") {
-                    seen_title = true;
-                    continue;
-                }
-                seen_title = true;
-                preamble.push(line);
-            }
+        match self.section {
+            Section::Preamble => self.preamble_line(line),
             Section::Generated => {
                 // Lectern's own lines are `- kind: …`; keep anything else.
                 if !line.trim().is_empty() && !line.starts_with("- ") {
-                    kept.push(line.to_string());
+                    self.kept.push(line.to_string());
                 }
             }
-            Section::Highlights => {
-                if let Some(rest) = line.strip_prefix(HIGHLIGHT_MARKER) {
-                    finish_highlight(highlight.take(), &mut file.highlights);
-                    let num = |name: &str| -> Result<usize, Problem> {
-                        attr(rest, name)
-                            .and_then(|v| v.parse().ok())
-                            .ok_or_else(|| {
-                                problem(
-                                    source,
-                                    lineno,
-                                    format!("highlight marker needs a number `{name}=`"),
-                                )
-                            })
-                    };
-                    let (start, end) = (num("start")?, num("end")?);
-                    let color = attr(rest, "color")
-                        .and_then(|c| crate::model::palette_color(&c))
-                        .unwrap_or("yellow")
-                        .to_string();
-                    highlight = Some((
-                        FileHighlight {
-                            id: attr(rest, "id").filter(|id| is_valid_id(id)),
-                            color,
-                            start,
-                            end,
-                            exact: String::new(),
-                            comment: None,
-                        },
-                        Vec::new(),
-                    ));
-                } else {
-                    match highlight.as_mut() {
-                        Some((_, lines)) => lines.push(line),
-                        None => loose_highlights.push(line),
-                    }
-                }
-            }
-            Section::Other => other.push(line),
+            Section::Highlights => self.highlights_line(file, lineno, line)?,
+            Section::Other => self.other.push(line),
             Section::Notes => unreachable!("handled above"),
         }
+        Ok(())
     }
-    finish_highlight(highlight.take(), &mut file.highlights);
-    finish_other(&mut other, &mut kept);
-    if let Some((id, lines)) = note.take() {
-        push_note(&mut file.notes, id, &lines);
-    }
-    let loose = trim_blank_lines(&loose_highlights.join("\n")).to_string();
-    if !loose.is_empty() {
-        kept.insert(0, loose);
-    }
-    // A highlight whose quote is empty was not one: keep its text.
-    file.highlights.retain(|h| {
-        if h.exact.is_empty() {
-            if let Some(c) = &h.comment {
-                kept.push(c.clone());
-            }
-            false
-        } else {
-            true
-        }
-    });
 
-    // The author line Lectern writes under the title is not abstract.
-    let mut pre: &[&str] = &preamble;
+    /// A line under `## Notes`: a note marker starts a note; any other
+    /// line belongs to the current note, or starts one without an id.
+    fn notes_line(&mut self, file: &mut PaperFile, line: &'a str) {
+        if let Some(rest) = line.strip_prefix(NOTE_MARKER) {
+            if let Some((id, lines)) = self.note.take() {
+                push_note(&mut file.notes, id, &lines);
+            }
+            let id = attr(rest, "id").filter(|id| is_valid_id(id));
+            self.note = Some((id, Vec::new()));
+        } else {
+            match self.note.as_mut() {
+                Some((_, lines)) => lines.push(line),
+                None => self.note = Some((None, vec![line])),
+            }
+        }
+    }
+
+    /// A `## ` heading: finishes the section it ends and starts the next.
+    fn heading(&mut self, file: &mut PaperFile, line: &'a str, heading: &str) {
+        if self.section == Section::Highlights {
+            finish_highlight(self.highlight.take(), &mut file.highlights);
+        }
+        if self.section == Section::Other {
+            finish_other(&mut self.other, &mut self.kept);
+        }
+        self.section = match heading.trim_end() {
+            "Links" | "Related" => Section::Generated,
+            "Highlights" => Section::Highlights,
+            "Notes" => Section::Notes,
+            _ => {
+                self.other.push(line);
+                Section::Other
+            }
+        };
+    }
+
+    /// A line before the first section: blank lines and the title before
+    /// the first text are skipped.
+    fn preamble_line(&mut self, line: &'a str) {
+        if !self.seen_title && line.trim().is_empty() {
+            return;
+        }
+        if !self.seen_title && line.starts_with("# ") {
+            self.seen_title = true;
+            return;
+        }
+        self.seen_title = true;
+        self.preamble.push(line);
+    }
+
+    /// A line under `## Highlights`: a marker starts a highlight; any
+    /// other line belongs to the current one, or is loose.
+    fn highlights_line(
+        &mut self,
+        file: &mut PaperFile,
+        lineno: usize,
+        line: &'a str,
+    ) -> Result<(), Problem> {
+        if let Some(rest) = line.strip_prefix(HIGHLIGHT_MARKER) {
+            finish_highlight(self.highlight.take(), &mut file.highlights);
+            let num = |name: &str| -> Result<usize, Problem> {
+                attr(rest, name)
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| {
+                        problem(
+                            self.source,
+                            lineno,
+                            format!("highlight marker needs a number `{name}=`"),
+                        )
+                    })
+            };
+            let (start, end) = (num("start")?, num("end")?);
+            let color = attr(rest, "color")
+                .and_then(|c| crate::model::palette_color(&c))
+                .unwrap_or("yellow")
+                .to_string();
+            self.highlight = Some((
+                FileHighlight {
+                    id: attr(rest, "id").filter(|id| is_valid_id(id)),
+                    color,
+                    start,
+                    end,
+                    exact: String::new(),
+                    comment: None,
+                },
+                Vec::new(),
+            ));
+        } else {
+            match self.highlight.as_mut() {
+                Some((_, lines)) => lines.push(line),
+                None => self.loose_highlights.push(line),
+            }
+        }
+        Ok(())
+    }
+
+    /// After the last line: finishes what is open, then fills in the
+    /// abstract and the notes without an id.
+    fn finish(mut self, file: &mut PaperFile, front_abstract: bool) {
+        finish_highlight(self.highlight.take(), &mut file.highlights);
+        finish_other(&mut self.other, &mut self.kept);
+        if let Some((id, lines)) = self.note.take() {
+            push_note(&mut file.notes, id, &lines);
+        }
+        let mut kept = self.kept;
+        let loose = trim_blank_lines(&self.loose_highlights.join("\n")).to_string();
+        if !loose.is_empty() {
+            kept.insert(0, loose);
+        }
+        // A highlight whose quote is empty was not one: keep its text.
+        file.highlights.retain(|h| {
+            if h.exact.is_empty() {
+                if let Some(c) = &h.comment {
+                    kept.push(c.clone());
+                }
+                false
+            } else {
+                true
+            }
+        });
+        let body_abstract = preamble_abstract(&self.preamble, &file.paper.authors);
+        if !front_abstract {
+            file.paper.abstract_text = body_abstract;
+        } else if !body_abstract.is_empty() && body_abstract != file.paper.abstract_text {
+            kept.insert(0, body_abstract);
+        }
+        for text in kept {
+            file.notes.push(FileNote {
+                id: None,
+                body: text,
+            });
+        }
+    }
+}
+
+/// The abstract in the preamble: without leading blank lines, nor the
+/// author line Lectern writes under the title.
+fn preamble_abstract(preamble: &[&str], authors: &[String]) -> String {
+    let mut pre: &[&str] = preamble;
     while let Some((first, tail)) = pre.split_first()
         && first.trim().is_empty()
     {
         pre = tail;
     }
     if let Some((first, tail)) = pre.split_first()
-        && !file.paper.authors.is_empty()
-        && first.trim() == author_line(&file.paper.authors)
+        && !authors.is_empty()
+        && first.trim() == author_line(authors)
     {
         pre = tail;
     }
-    let body_abstract = fold_paragraphs(&pre.join("\n"));
-    if !front_abstract {
-        file.paper.abstract_text = body_abstract;
-    } else if !body_abstract.is_empty() && body_abstract != file.paper.abstract_text {
-        kept.insert(0, body_abstract);
+    fold_paragraphs(&pre.join("\n"))
+}
+
+/// Ends a highlight: its `>` lines are the quote (when there are any), the
+/// rest is the comment.
+fn finish_highlight(h: Option<(FileHighlight, Vec<&str>)>, out: &mut Vec<FileHighlight>) {
+    let Some((mut h, lines)) = h else { return };
+    let mut quote = Vec::new();
+    let mut rest = lines.as_slice();
+    while let Some((first, tail)) = rest.split_first()
+        && first.trim().is_empty()
+    {
+        rest = tail;
     }
-    for text in kept {
-        file.notes.push(FileNote {
-            id: None,
-            body: text,
-        });
+    while let Some((first, tail)) = rest.split_first() {
+        match first.strip_prefix("> ").or_else(|| first.strip_prefix('>')) {
+            Some(q) => {
+                quote.push(q);
+                rest = tail;
+            }
+            None => break,
+        }
     }
-    Ok(())
+    if !quote.is_empty() {
+        h.exact = quote.join("\n");
+    }
+    let comment = trim_blank_lines(&rest.join("\n")).to_string();
+    h.comment = (!comment.is_empty()).then_some(comment);
+    out.push(h);
+}
+
+/// Ends an unknown section: its text, when there is any, is kept as a note.
+fn finish_other(other: &mut Vec<&str>, kept: &mut Vec<String>) {
+    let text = trim_blank_lines(&other.join("\n")).to_string();
+    if !text.is_empty() {
+        kept.push(text);
+    }
+    other.clear();
 }
 
 fn push_note(notes: &mut Vec<FileNote>, id: Option<String>, lines: &[&str]) {

@@ -116,13 +116,49 @@ fn flush_chunk(
     ids: &[String],
     report: &mut SyncReport,
 ) -> Result<Vec<String>> {
-    let mut writes: Vec<Write> = Vec::new();
+    let mut plan = plan_chunk(conn, root, ids, report)?;
     // Papers whose file could not be written: still owed.
     let mut failed: Vec<String> = Vec::new();
-    // Names given to new files in this chunk, in lowercase.
-    let mut named: HashSet<String> = HashSet::new();
-    let mut gone: Vec<String> = Vec::new();
-    let mut recorded: Vec<FileState> = Vec::new();
+    let (written, set_aside, started) =
+        swap_all(root, &plan.writes, report, &mut plan.recorded, &mut failed)?;
+    settle_all(root, set_aside, started, report)?;
+    if written > 0 {
+        crate::fsutil::sync_dir(&root.join(PAPERS_DIR));
+    }
+    report.written += written;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for g in &plan.gone {
+        state::remove(&tx, g)?;
+    }
+    for s in &plan.recorded {
+        state::put(&tx, s)?;
+    }
+    tx.commit()?;
+    Ok(failed)
+}
+
+/// What a chunk's write-out found to do, before any new file goes in.
+#[derive(Default)]
+struct ChunkPlan {
+    writes: Vec<Write>,
+    /// Paths of files whose paper is gone: their record goes.
+    gone: Vec<String>,
+    /// Files to record as they are now.
+    recorded: Vec<FileState>,
+    /// Names given to new files in this chunk, in lowercase.
+    named: HashSet<String>,
+}
+
+/// Looks at each paper of the chunk and its file: removes the files of
+/// deleted papers, keeps edited files as conflict copies, and lists the
+/// files to write.
+fn plan_chunk(
+    conn: &mut Connection,
+    root: &Path,
+    ids: &[String],
+    report: &mut SyncReport,
+) -> Result<ChunkPlan> {
+    let mut plan = ChunkPlan::default();
     // One query per table for the whole chunk.
     let mut loaded: std::collections::HashMap<String, crate::model::Paper> =
         store::bulk::load_many(conn, ids)?
@@ -132,51 +168,77 @@ fn flush_chunk(
     let mut states = state::for_items(conn, ids)?;
     for id in ids {
         let st = states.remove(id);
-        let paper = match loaded.remove(id) {
-            Some(p) => p,
+        match loaded.remove(id) {
+            Some(paper) => plan.add_write(conn, root, id, &paper, st, report)?,
             None => {
-                // Deleted in the library: its file goes too, unless it was
-                // edited since; then it stays and the next scan brings the
-                // paper back rather than lose the edit.
                 if let Some(st) = st {
-                    let path = root.join(&st.path);
-                    match on_disk(root, &path, Some(&st))? {
-                        OnDisk::Unchanged(_) => {
-                            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-                            report.removed += 1;
-                        }
-                        OnDisk::Missing => {}
-                        OnDisk::Changed(..) => report.conflicts.push(st.path.clone()),
-                    }
-                    gone.push(st.path);
+                    plan.remove_deleted(root, st, report)?;
                 }
-                continue;
             }
-        };
-        let content = file::render(&paper);
+        }
+    }
+    Ok(plan)
+}
+
+impl ChunkPlan {
+    /// Deleted in the library: its file goes too, unless it was edited since;
+    /// then it stays and the next scan brings the paper back rather than lose
+    /// the edit.
+    fn remove_deleted(
+        &mut self,
+        root: &Path,
+        st: FileState,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let path = root.join(&st.path);
+        match on_disk(root, &path, Some(&st))? {
+            OnDisk::Unchanged(_) => {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                report.removed += 1;
+            }
+            OnDisk::Missing => {}
+            OnDisk::Changed(..) => report.conflicts.push(st.path.clone()),
+        }
+        self.gone.push(st.path);
+        Ok(())
+    }
+
+    /// Adds the paper's file to the plan unless it already holds the paper's
+    /// text; a file edited since it was recorded is first kept as a conflict
+    /// copy.
+    fn add_write(
+        &mut self,
+        conn: &Connection,
+        root: &Path,
+        id: &str,
+        paper: &crate::model::Paper,
+        st: Option<FileState>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let content = file::render(paper);
         let h = hash(content.as_bytes());
         // A file keeps its name (a person may have renamed it); a new one
         // is named after the citekey, made safe and unique.
         let rel = match &st {
             Some(st) => st.path.clone(),
-            None => new_file_name(conn, &paper.citekey, &mut named)?,
+            None => new_file_name(conn, &paper.citekey, &mut self.named)?,
         };
         let path = root.join(&rel);
         let seen: Seen = match on_disk(root, &path, st.as_ref())? {
-            OnDisk::Unchanged(_) if st.as_ref().is_some_and(|s| s.hash == h) => continue,
+            OnDisk::Unchanged(_) if st.as_ref().is_some_and(|s| s.hash == h) => return Ok(()),
             OnDisk::Unchanged(stat) => st.as_ref().map(|s| (stat, s.hash.clone())),
             OnDisk::Missing => None,
             OnDisk::Changed(_, stat, theirs) if theirs == h => {
                 // Already holds our text (an interrupted earlier write).
-                recorded.push(FileState {
+                self.recorded.push(FileState {
                     path: rel.clone(),
                     kind: "paper".into(),
-                    item_id: id.clone(),
+                    item_id: id.to_string(),
                     size: stat.0,
                     mtime: stat.1,
                     hash: h,
                 });
-                continue;
+                return Ok(());
             }
             OnDisk::Changed(theirs, stat, their_hash) => {
                 let copy = conflict_path(root, &rel);
@@ -185,14 +247,28 @@ fn flush_chunk(
                 Some((stat, their_hash))
             }
         };
-        writes.push(Write {
+        self.writes.push(Write {
             path,
             rel: rel.clone(),
             content,
-            paper_id: id.clone(),
+            paper_id: id.to_string(),
             seen,
         });
+        Ok(())
     }
+}
+
+/// Prepares every new file, then puts each in place ([`swap_in`]),
+/// recording those written (papers whose file could not be written go to
+/// `failed`). Returns how many were written, the old files set aside as
+/// unchanged, and when the swapping started.
+fn swap_all(
+    root: &Path,
+    writes: &[Write],
+    report: &mut SyncReport,
+    recorded: &mut Vec<FileState>,
+    failed: &mut Vec<String>,
+) -> Result<(usize, Vec<SetAside>, std::time::Instant)> {
     let files: Vec<(&Path, &[u8])> = writes
         .iter()
         .map(|w| (w.path.as_path(), w.content.as_bytes()))
@@ -202,7 +278,7 @@ fn flush_chunk(
     // Old files set aside as unchanged, looked at once more at the end.
     let mut set_aside: Vec<SetAside> = Vec::new();
     let started = std::time::Instant::now();
-    for (tmp, w) in temps.into_iter().zip(&writes) {
+    for (tmp, w) in temps.into_iter().zip(writes) {
         // One file that cannot be written never stops the others; it stays
         // owed for the next sync.
         if let Err(e) = swap_in(root, &tmp, w, report, &mut set_aside) {
@@ -222,9 +298,18 @@ fn flush_chunk(
             hash: hash(w.content.as_bytes()),
         });
     }
-    // An editor that opened the old file just before it was set aside may
-    // write into it a moment later: each is looked at again now, after
-    // the whole chunk, and removed only if still as the write-out saw it.
+    Ok((written, set_aside, started))
+}
+
+/// An editor that opened the old file just before it was set aside may
+/// write into it a moment later: each is looked at again now, after the
+/// whole chunk, and removed only if still as the write-out saw it.
+fn settle_all(
+    root: &Path,
+    set_aside: Vec<SetAside>,
+    started: std::time::Instant,
+    report: &mut SyncReport,
+) -> Result<()> {
     if !set_aside.is_empty() {
         // A small chunk ends at once: give such a writer a moment.
         let min = std::time::Duration::from_millis(ASIDE_SETTLE_MS);
@@ -235,19 +320,7 @@ fn flush_chunk(
     for a in set_aside {
         settle_aside(root, &a.path, &a.rel, Some(&a.seen), report, None)?;
     }
-    if written > 0 {
-        crate::fsutil::sync_dir(&root.join(PAPERS_DIR));
-    }
-    report.written += written;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for g in &gone {
-        state::remove(&tx, g)?;
-    }
-    for s in &recorded {
-        state::put(&tx, s)?;
-    }
-    tx.commit()?;
-    Ok(failed)
+    Ok(())
 }
 
 /// Puts the new file `tmp` in place of `w.path` without losing an edit

@@ -293,11 +293,99 @@ fn apply_found(
         state::put(&tx, s)?;
     }
     state::owe(&tx, &rewrite)?;
+    let mut run = Applying {
+        tx: &tx,
+        root,
+        now,
+        report,
+        owed_before,
+        claimed: HashSet::new(),
+        relations: Vec::new(),
+    };
     // Paper files, parsed; the relations wait for the second pass.
-    // (paper id, its outgoing relations, the file that names them)
-    let mut relations: Vec<(String, Relations, String)> = Vec::new();
-    let mut claimed: HashSet<String> = HashSet::new();
     for c in &changed_papers {
+        run.paper_file(c)?;
+    }
+    run.link_relations()?;
+    run.trash_gone_papers(&gone)?;
+    let touched_notes = run.note_files(&changed_notes)?;
+    run.delete_gone_notes(&gone)?;
+    run.refresh_mentions(&touched_notes)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A scan's findings being applied inside its transaction.
+struct Applying<'a> {
+    tx: &'a Connection,
+    root: &'a Path,
+    now: String,
+    report: &'a mut SyncReport,
+    /// Papers owed a write-out before the scan: changed in the library too.
+    owed_before: HashSet<String>,
+    /// Papers a file of this scan stands for.
+    claimed: HashSet<String>,
+    /// (paper id, its outgoing relations, the file that names them)
+    relations: Vec<(String, Relations, String)>,
+}
+
+impl Applying<'_> {
+    /// A changed paper file: updates its paper, or creates one, and records
+    /// the file; a file that cannot be read, or that claims a paper another
+    /// file stands for, is left as it is.
+    fn paper_file(&mut self, c: &Changed) -> Result<()> {
+        let Some(f) = self.read_paper_file(c) else {
+            return Ok(());
+        };
+        let known = match &f.id {
+            Some(id) if store::papers::exists(self.tx, id)? => Some(id.clone()),
+            _ => None,
+        };
+        let id = match known {
+            Some(id) => {
+                if !self.update_known(c, &f, &id)? {
+                    return Ok(());
+                }
+                id
+            }
+            None => {
+                if let Some(id) = &f.id {
+                    state::trash_remove(self.tx, id)?;
+                }
+                let id = apply::create(
+                    self.tx,
+                    self.root,
+                    &f,
+                    &self.now,
+                    &c.rel,
+                    &mut self.report.problems,
+                )?;
+                self.report.created += 1;
+                id
+            }
+        };
+        self.claimed.insert(id.clone());
+        state::put(
+            self.tx,
+            &FileState {
+                path: c.rel.clone(),
+                kind: "paper".into(),
+                item_id: id.clone(),
+                size: c.size,
+                mtime: c.mtime,
+                hash: hash(c.content.as_bytes()),
+            },
+        )?;
+        self.relations
+            .push((id, f.relations.clone(), c.rel.clone()));
+        Ok(())
+    }
+
+    /// The paper file parsed, with oversized fields cut and unsafe links
+    /// dropped (each reported); `None`, reported, when Lectern cannot read
+    /// it faithfully.
+    fn read_paper_file(&mut self, c: &Changed) -> Option<file::PaperFile> {
+        let report = &mut *self.report;
         // Files Lectern cannot read faithfully are left as they are.
         if let Some(at) = c.not_utf8 {
             let line = c.content.as_bytes()[..at.min(c.content.len())]
@@ -309,14 +397,14 @@ fn apply_found(
                 "{}:{line}: not UTF-8 text (byte {at}); not read — save it as UTF-8",
                 c.rel
             ));
-            continue;
+            return None;
         }
         if c.content.trim_start_matches('\u{feff}').trim().is_empty() {
             report.problems.push(format!(
                 "{}:1: the file is empty; not read (write a title in it, or delete it)",
                 c.rel
             ));
-            continue;
+            return None;
         }
         let mut f = match file::parse(&c.content, &c.rel) {
             Ok(f) => f,
@@ -325,7 +413,7 @@ fn apply_found(
                     report.conflicts.push(c.rel.clone());
                 }
                 report.problem(&p);
-                continue;
+                return None;
             }
         };
         for p in crate::import::cap_sizes(&mut f.paper) {
@@ -343,141 +431,143 @@ fn apply_found(
                 .problems
                 .push(format!("{}:{line}: {}", c.rel, p.message));
         }
-        let known = match &f.id {
-            Some(id) if store::papers::exists(&tx, id)? => Some(id.clone()),
-            _ => None,
-        };
-        let record = |tx: &Connection, id: &str| {
+        Some(f)
+    }
+
+    /// Applies a file to the paper `id` it names, which exists. Returns
+    /// whether the file stands for the paper; it does not when another
+    /// file does, or when the paper changed in the library too (then the
+    /// file is kept as a conflict copy, and the write-out replaces it).
+    fn update_known(&mut self, c: &Changed, f: &file::PaperFile, id: &str) -> Result<bool> {
+        let tx = self.tx;
+        let report = &mut *self.report;
+        if self.claimed.contains(id) {
+            report.conflicts.push(c.rel.clone());
+            report.problems.push(format!(
+                "{}:1: another file in this folder has the same `id: {id}`; give this one a new id or delete it",
+                c.rel
+            ));
+            return Ok(false);
+        }
+        if let Some(old) = state::for_item(tx, id)?
+            && old.path != c.rel
+        {
+            if self.root.join(&old.path).exists() {
+                report.conflicts.push(c.rel.clone());
+                report.problems.push(format!(
+                    "{}:1: has the same `id: {id}` as {}; give it a new id or delete it",
+                    c.rel, old.path
+                ));
+                return Ok(false);
+            }
+            state::remove(tx, &old.path)?;
+            report.renamed += 1;
+        }
+        if self.owed_before.contains(id) {
+            let ours = file::render(&store::papers::load(tx, id)?);
+            if ours != c.content {
+                // Changed on both sides: the library keeps its
+                // version, the file's is kept beside it.
+                let copy = conflict_path(self.root, &c.rel);
+                crate::fsutil::write_atomic(&copy, c.content.as_bytes())?;
+                report.conflicts.push(relative(self.root, &copy));
+                self.claimed.insert(id.to_string());
+                // The write-out replaces the file with ours.
+                return Ok(false);
+            }
+        }
+        apply::update(tx, id, f, &self.now, &c.rel, &mut report.problems)?;
+        report.applied += 1;
+        Ok(true)
+    }
+
+    /// The second pass: relations, now that every paper of the scan exists.
+    fn link_relations(&mut self) -> Result<()> {
+        for (id, rels, rel) in &self.relations {
+            let missing = apply::apply_relations(self.tx, id, rels, &self.now)?;
+            for key in missing {
+                self.report.problems.push(format!(
+                    "{rel}:1: links to `[[{key}]]`, which is not in the library; the link is dropped"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Paper files that went away: their papers go to the trash, unless
+    /// another file of this scan stands for them.
+    fn trash_gone_papers(&mut self, gone: &[FileState]) -> Result<()> {
+        for st in gone.iter().filter(|st| st.kind == "paper") {
+            if self.claimed.contains(&st.item_id) {
+                continue;
+            }
+            state::remove(self.tx, &st.path)?;
+            if store::papers::exists(self.tx, &st.item_id)? {
+                trash(self.tx, &st.item_id, &self.now)?;
+                self.report.trashed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Free-standing note files: each updates its note or creates one.
+    /// Returns the notes touched.
+    fn note_files(&mut self, changed_notes: &[Changed]) -> Result<Vec<String>> {
+        let tx = self.tx;
+        let mut touched_notes: Vec<String> = Vec::new();
+        for c in changed_notes {
+            let body = c.content.trim_start_matches('\u{feff}');
+            let id = match state::get(tx, &c.rel)? {
+                Some(st) if store::notes::exists(tx, &st.item_id)? => {
+                    store::notes::update(tx, &st.item_id, body, &self.now)?;
+                    st.item_id.clone()
+                }
+                _ => {
+                    let id = store::new_id();
+                    store::notes::insert_free(tx, &id, body, &self.now)?;
+                    id
+                }
+            };
+            self.report.notes += 1;
+            touched_notes.push(id.clone());
             state::put(
                 tx,
                 &FileState {
                     path: c.rel.clone(),
-                    kind: "paper".into(),
-                    item_id: id.to_string(),
+                    kind: "note".into(),
+                    item_id: id,
                     size: c.size,
                     mtime: c.mtime,
                     hash: hash(c.content.as_bytes()),
                 },
-            )
-        };
-        let id = match known {
-            Some(id) => {
-                if claimed.contains(&id) {
-                    report.conflicts.push(c.rel.clone());
-                    report.problems.push(format!(
-                        "{}:1: another file in this folder has the same `id: {id}`; give this one a new id or delete it",
-                        c.rel
-                    ));
-                    continue;
-                }
-                if let Some(old) = state::for_item(&tx, &id)?
-                    && old.path != c.rel
-                {
-                    if root.join(&old.path).exists() {
-                        report.conflicts.push(c.rel.clone());
-                        report.problems.push(format!(
-                            "{}:1: has the same `id: {id}` as {}; give it a new id or delete it",
-                            c.rel, old.path
-                        ));
-                        continue;
-                    }
-                    state::remove(&tx, &old.path)?;
-                    report.renamed += 1;
-                }
-                if owed_before.contains(&id) {
-                    let ours = file::render(&store::papers::load(&tx, &id)?);
-                    if ours != c.content {
-                        // Changed on both sides: the library keeps its
-                        // version, the file's is kept beside it.
-                        let copy = conflict_path(root, &c.rel);
-                        crate::fsutil::write_atomic(&copy, c.content.as_bytes())?;
-                        report.conflicts.push(relative(root, &copy));
-                        claimed.insert(id.clone());
-                        // The write-out replaces the file with ours.
-                        continue;
-                    }
-                }
-                apply::update(&tx, &id, &f, &now, &c.rel, &mut report.problems)?;
-                report.applied += 1;
-                id
+            )?;
+        }
+        Ok(touched_notes)
+    }
+
+    /// Note files that went away: their notes are deleted, and the papers
+    /// they mentioned marked.
+    fn delete_gone_notes(&mut self, gone: &[FileState]) -> Result<()> {
+        for st in gone.iter().filter(|st| st.kind == "note") {
+            state::remove(self.tx, &st.path)?;
+            for paper in store::mentions::papers_of(self.tx, &st.item_id)? {
+                store::pending::mark(self.tx, &paper)?;
             }
-            None => {
-                if let Some(id) = &f.id {
-                    state::trash_remove(&tx, id)?;
-                }
-                let id = apply::create(&tx, root, &f, &now, &c.rel, &mut report.problems)?;
-                report.created += 1;
-                id
+            store::notes::delete(self.tx, &st.item_id)?;
+            self.report.notes += 1;
+        }
+        Ok(())
+    }
+
+    /// Mentions follow the notes' text and the papers that now exist.
+    fn refresh_mentions(&mut self, touched_notes: &[String]) -> Result<()> {
+        if store::mentions::any_free_notes(self.tx)? {
+            for paper in store::mentions::refresh(self.tx, touched_notes)? {
+                store::pending::mark(self.tx, &paper)?;
             }
-        };
-        claimed.insert(id.clone());
-        record(&tx, &id)?;
-        relations.push((id, f.relations.clone(), c.rel.clone()));
-    }
-    for (id, rels, rel) in &relations {
-        let missing = apply::apply_relations(&tx, id, rels, &now)?;
-        for key in missing {
-            report.problems.push(format!(
-                "{rel}:1: links to `[[{key}]]`, which is not in the library; the link is dropped"
-            ));
         }
+        Ok(())
     }
-    // Files that went away: their papers go to the trash.
-    for st in gone.iter().filter(|st| st.kind == "paper") {
-        if claimed.contains(&st.item_id) {
-            continue;
-        }
-        state::remove(&tx, &st.path)?;
-        if store::papers::exists(&tx, &st.item_id)? {
-            trash(&tx, &st.item_id, &now)?;
-            report.trashed += 1;
-        }
-    }
-    // Free-standing notes.
-    let mut touched_notes: Vec<String> = Vec::new();
-    for c in &changed_notes {
-        let body = c.content.trim_start_matches('\u{feff}');
-        let id = match state::get(&tx, &c.rel)? {
-            Some(st) if store::notes::exists(&tx, &st.item_id)? => {
-                store::notes::update(&tx, &st.item_id, body, &now)?;
-                st.item_id.clone()
-            }
-            _ => {
-                let id = store::new_id();
-                store::notes::insert_free(&tx, &id, body, &now)?;
-                id
-            }
-        };
-        report.notes += 1;
-        touched_notes.push(id.clone());
-        state::put(
-            &tx,
-            &FileState {
-                path: c.rel.clone(),
-                kind: "note".into(),
-                item_id: id,
-                size: c.size,
-                mtime: c.mtime,
-                hash: hash(c.content.as_bytes()),
-            },
-        )?;
-    }
-    for st in gone.iter().filter(|st| st.kind == "note") {
-        state::remove(&tx, &st.path)?;
-        for paper in store::mentions::papers_of(&tx, &st.item_id)? {
-            store::pending::mark(&tx, &paper)?;
-        }
-        store::notes::delete(&tx, &st.item_id)?;
-        report.notes += 1;
-    }
-    // Mentions follow the notes' text and the papers that now exist.
-    if store::mentions::any_free_notes(&tx)? {
-        for paper in store::mentions::refresh(&tx, &touched_notes)? {
-            store::pending::mark(&tx, &paper)?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 /// Compares a file against its recorded state; a file that changed is
