@@ -162,7 +162,6 @@ impl Library {
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<ImportReport> {
         self.ensure_writable()?;
-        let total = papers.len();
         let mut report = ImportReport {
             problems,
             ..Default::default()
@@ -172,172 +171,18 @@ impl Library {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let root = self.root.clone();
-        // Attachments copied into the library folder by this import, removed
-        // again if it does not commit.
-        let mut copied: Vec<PathBuf> = Vec::new();
-        // The queue's end before this import: what is queued up to there
-        // (another process's batch) is not this import's to clear.
-        let mut queued_before = 0;
-        let result = (|| -> Result<Vec<String>> {
-            let mut alloc = Allocator::new(store::papers::citekeys(&tx)?);
-            let last_seq = store::pending::last_paper_seq(&tx)?;
-            queued_before = store::pending::max_seq(&tx)?;
-            let mut merged_ids = Vec::new();
-            // Large imports match duplicates in memory; small ones ask SQLite.
-            let mut dedup = if papers.len() >= BULK_IMPORT {
-                Some(store::duplicates::DedupIndex::load(&tx)?)
-            } else {
-                None
-            };
-            // `[[wikilinks]]` an importer found, made relations at the end
-            // so papers later in the same import can be their targets.
-            let mut wikilinks: Vec<(String, String)> = Vec::new();
-            for (done, mut p) in papers.into_iter().enumerate() {
-                if done % PROGRESS_EVERY == 0 && !progress(done, total) {
-                    return Err(Error::Cancelled);
-                }
-                let links_to = take_wikilinks(&mut p.extra);
-                let other_keys = take_ids(&mut p.extra);
-                if p.entry_type
-                    .as_deref()
-                    .is_some_and(|t| NOT_WORKS.contains(&t.to_ascii_lowercase().as_str()))
-                {
-                    report.rejected += 1;
-                    report.problems.push(Problem {
-                        location: p.source.clone(),
-                        message: format!(
-                            "`@{}` controls a bibliography style; it is not a work, so it is left out",
-                            p.entry_type.as_deref().unwrap_or_default()
-                        ),
-                    });
-                    continue;
-                }
-                if p.title.trim().is_empty() {
-                    // Physics and other styles cite without titles; the
-                    // entry is kept under a title made of what it has.
-                    p.title = untitled_title(&p);
-                    report.problems.push(Problem {
-                        location: p.source.clone(),
-                        message: format!("entry has no title; imported as “{}”", p.title),
-                    });
-                }
-                report
-                    .problems
-                    .extend(crate::paths::drop_unsafe_links(&mut p));
-                report.problems.extend(crate::import::cap_sizes(&mut p));
-                let existing = match &dedup {
-                    Some(d) => d.find(&p),
-                    None => store::duplicates::find_duplicate(&tx, &p)?,
-                };
-                let paper_id = match existing {
-                    Some(found) => {
-                        let existing = found.id;
-                        let source = p.source.clone();
-                        let mut changed = store::papers::merge_missing(&tx, &existing, &p, &now)?;
-                        changed |= merge_pdf(&tx, &root, &existing, &p, &mut copied)?;
-                        let row = store::papers::row(&tx, &existing)?;
-                        // The record's own key keeps working: it becomes
-                        // an alias of the paper it merged into.
-                        let alias = match p.citekey.as_deref().map(str::trim) {
-                            Some(key)
-                                if !key.is_empty()
-                                    && key != row.citekey
-                                    && !store::aliases::for_paper(&tx, &existing)?
-                                        .iter()
-                                        .any(|a| a == key) =>
-                            {
-                                if store::aliases::add(&tx, &existing, key)? {
-                                    alloc.take(key);
-                                    changed = true;
-                                    Some(key.to_string())
-                                } else {
-                                    None
-                                }
-                            }
-                            _ => None,
-                        };
-                        if changed {
-                            // The paper's file shows what merged (a PDF link
-                            // from `merge_pdf` touches no column of papers).
-                            store::papers::touch(&tx, &existing, &now)?;
-                            report.merges.push(crate::model::Merge {
-                                source,
-                                citekey: row.citekey,
-                                reason: found.reason.to_string(),
-                                alias,
-                            });
-                            store::pending::mark(&tx, &existing)?;
-                            report.merged += 1;
-                            merged_ids.push(existing.clone());
-                        } else {
-                            report.skipped += 1;
-                        }
-                        existing
-                    }
-                    None => {
-                        let id = store::new_id();
-                        // The source's own key when it is free, else ours.
-                        let citekey = match p.citekey.as_deref() {
-                            Some(key) if alloc.try_take(key) => key.to_string(),
-                            _ => alloc.allocate(&p.authors, &p.title, p.year),
-                        };
-                        store::papers::insert(&tx, &id, &citekey, &p, &now)?;
-                        merge_pdf(&tx, &root, &id, &p, &mut copied)?;
-                        if report.added == 0 {
-                            // One row covers every paper this import adds.
-                            store::pending::mark_added_after(&tx, last_seq)?;
-                        }
-                        if let Some(d) = dedup.as_mut() {
-                            d.add(&id, &p);
-                        }
-                        if self.lock.is_some() {
-                            self.index.add_new(&IndexDoc {
-                                id: id.clone(),
-                                title: p.title,
-                                authors: p.authors,
-                                abstract_text: p.abstract_text,
-                                notes: p.note.into_iter().collect(),
-                                fulltext: p.fulltext,
-                                annotations: Vec::new(),
-                                tags: p.tags,
-                                status: Status::Unread.as_str().to_string(),
-                                year: p.year,
-                            })?;
-                        }
-                        report.added += 1;
-                        report.added_ids.push(id.clone());
-                        id
-                    }
-                };
-                for key in other_keys {
-                    if store::aliases::add(&tx, &paper_id, &key)? {
-                        alloc.take(&key);
-                    }
-                }
-                wikilinks.extend(links_to.into_iter().map(|key| (paper_id.clone(), key)));
-            }
-            for (from, key) in wikilinks {
-                // A link to a paper the library does not have is left out.
-                if let Ok(to) = store::papers::resolve(&tx, &key)
-                    && to != from
-                {
-                    store::relations::insert(&tx, &from, &to, "related", &now)?;
-                }
-            }
-            // Free-standing notes may mention papers this import added.
-            if store::mentions::any_free_notes(&tx)? {
-                for id in store::mentions::refresh(&tx, &[])? {
-                    store::pending::mark(&tx, &id)?;
-                    if !merged_ids.contains(&id) {
-                        merged_ids.push(id);
-                    }
-                }
-            }
-            if !progress(total, total) {
-                return Err(Error::Cancelled);
-            }
-            Ok(merged_ids)
-        })();
+        let index = self.lock.is_some().then_some(&mut self.index);
+        let mut batch = Batch::new(&tx, &root, &now, report);
+        let result = batch.write_all(papers, index, progress);
+        let Batch {
+            copied,
+            merged_ids,
+            queued_before,
+            report: written,
+            ..
+        } = batch;
+        let result = result.map(|()| merged_ids);
+        report = written;
         // The index flushes its new segment on the other core while SQLite
         // commits. Both must succeed; if SQLite fails, the index forgets
         // the papers again.
@@ -399,5 +244,242 @@ impl Library {
         self.index_lag = finish.err().map(|e| e.to_string());
         self.write_out();
         Ok(report)
+    }
+}
+
+/// One import's papers being written inside its transaction: what it has
+/// done so far and what it needs to finish.
+struct Batch<'t> {
+    tx: &'t Transaction<'t>,
+    root: &'t Path,
+    now: &'t str,
+    report: ImportReport,
+    /// Attachments copied into the library folder, removed again if the
+    /// import does not commit.
+    copied: Vec<PathBuf>,
+    /// Papers that took in something of a record: re-indexed afterwards.
+    merged_ids: Vec<String>,
+    /// The queue's end before this import: what is queued up to there
+    /// (another process's batch) is not this import's to clear.
+    queued_before: i64,
+    /// The last paper sequence number before this import.
+    last_seq: i64,
+    alloc: Allocator,
+    /// Large imports match duplicates in memory; small ones ask SQLite.
+    dedup: Option<store::duplicates::DedupIndex>,
+    /// `[[wikilinks]]` an importer found, made relations at the end so
+    /// papers later in the same import can be their targets.
+    wikilinks: Vec<(String, String)>,
+}
+
+impl<'t> Batch<'t> {
+    fn new(tx: &'t Transaction<'t>, root: &'t Path, now: &'t str, report: ImportReport) -> Self {
+        Batch {
+            tx,
+            root,
+            now,
+            report,
+            copied: Vec::new(),
+            merged_ids: Vec::new(),
+            queued_before: 0,
+            last_seq: 0,
+            alloc: Allocator::new(Vec::new()),
+            dedup: None,
+            wikilinks: Vec::new(),
+        }
+    }
+
+    /// Writes every paper (the index, when given, takes the new ones as
+    /// they come), then the links and mentions among them.
+    fn write_all(
+        &mut self,
+        papers: Vec<NewPaper>,
+        mut index: Option<&mut SearchIndex>,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<()> {
+        let total = papers.len();
+        self.alloc = Allocator::new(store::papers::citekeys(self.tx)?);
+        self.last_seq = store::pending::last_paper_seq(self.tx)?;
+        self.queued_before = store::pending::max_seq(self.tx)?;
+        if total >= BULK_IMPORT {
+            self.dedup = Some(store::duplicates::DedupIndex::load(self.tx)?);
+        }
+        for (done, p) in papers.into_iter().enumerate() {
+            if done % PROGRESS_EVERY == 0 && !progress(done, total) {
+                return Err(Error::Cancelled);
+            }
+            self.write_one(p, index.as_deref_mut())?;
+        }
+        self.link_and_mention()?;
+        if !progress(total, total) {
+            return Err(Error::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// One record: left out, merged into the paper it is, or added.
+    fn write_one(&mut self, mut p: NewPaper, index: Option<&mut SearchIndex>) -> Result<()> {
+        let links_to = take_wikilinks(&mut p.extra);
+        let other_keys = take_ids(&mut p.extra);
+        if !self.screen(&mut p) {
+            return Ok(());
+        }
+        let existing = match &self.dedup {
+            Some(d) => d.find(&p),
+            None => store::duplicates::find_duplicate(self.tx, &p)?,
+        };
+        let paper_id = match existing {
+            Some(found) => self.merge_into(found, &p)?,
+            None => self.add(p, index)?,
+        };
+        for key in other_keys {
+            if store::aliases::add(self.tx, &paper_id, &key)? {
+                self.alloc.take(&key);
+            }
+        }
+        self.wikilinks
+            .extend(links_to.into_iter().map(|key| (paper_id.clone(), key)));
+        Ok(())
+    }
+
+    /// Leaves out what is not a work (returns `false`), gives an untitled
+    /// entry a title made of what it has, and cuts unsafe links and
+    /// oversized text, saying so.
+    fn screen(&mut self, p: &mut NewPaper) -> bool {
+        if p.entry_type
+            .as_deref()
+            .is_some_and(|t| NOT_WORKS.contains(&t.to_ascii_lowercase().as_str()))
+        {
+            self.report.rejected += 1;
+            self.report.problems.push(Problem {
+                location: p.source.clone(),
+                message: format!(
+                    "`@{}` controls a bibliography style; it is not a work, so it is left out",
+                    p.entry_type.as_deref().unwrap_or_default()
+                ),
+            });
+            return false;
+        }
+        if p.title.trim().is_empty() {
+            // Physics and other styles cite without titles; the entry is
+            // kept under a title made of what it has.
+            p.title = untitled_title(p);
+            self.report.problems.push(Problem {
+                location: p.source.clone(),
+                message: format!("entry has no title; imported as “{}”", p.title),
+            });
+        }
+        self.report
+            .problems
+            .extend(crate::paths::drop_unsafe_links(p));
+        self.report.problems.extend(crate::import::cap_sizes(p));
+        true
+    }
+
+    /// Merges a record into the stored paper it is; returns that paper's id.
+    fn merge_into(&mut self, found: store::duplicates::Duplicate, p: &NewPaper) -> Result<String> {
+        let tx = self.tx;
+        let existing = found.id;
+        let mut changed = store::papers::merge_missing(tx, &existing, p, self.now)?;
+        changed |= merge_pdf(tx, self.root, &existing, p, &mut self.copied)?;
+        let row = store::papers::row(tx, &existing)?;
+        // The record's own key keeps working: it becomes an alias of the
+        // paper it merged into.
+        let alias = match p.citekey.as_deref().map(str::trim) {
+            Some(key)
+                if !key.is_empty()
+                    && key != row.citekey
+                    && !store::aliases::for_paper(tx, &existing)?
+                        .iter()
+                        .any(|a| a == key) =>
+            {
+                if store::aliases::add(tx, &existing, key)? {
+                    self.alloc.take(key);
+                    changed = true;
+                    Some(key.to_string())
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        if changed {
+            // The paper's file shows what merged (a PDF link from
+            // `merge_pdf` touches no column of papers).
+            store::papers::touch(tx, &existing, self.now)?;
+            self.report.merges.push(crate::model::Merge {
+                source: p.source.clone(),
+                citekey: row.citekey,
+                reason: found.reason.to_string(),
+                alias,
+            });
+            store::pending::mark(tx, &existing)?;
+            self.report.merged += 1;
+            self.merged_ids.push(existing.clone());
+        } else {
+            self.report.skipped += 1;
+        }
+        Ok(existing)
+    }
+
+    /// Adds a record as a new paper; returns its id.
+    fn add(&mut self, p: NewPaper, index: Option<&mut SearchIndex>) -> Result<String> {
+        let tx = self.tx;
+        let id = store::new_id();
+        // The source's own key when it is free, else ours.
+        let citekey = match p.citekey.as_deref() {
+            Some(key) if self.alloc.try_take(key) => key.to_string(),
+            _ => self.alloc.allocate(&p.authors, &p.title, p.year),
+        };
+        store::papers::insert(tx, &id, &citekey, &p, self.now)?;
+        merge_pdf(tx, self.root, &id, &p, &mut self.copied)?;
+        if self.report.added == 0 {
+            // One row covers every paper this import adds.
+            store::pending::mark_added_after(tx, self.last_seq)?;
+        }
+        if let Some(d) = self.dedup.as_mut() {
+            d.add(&id, &p);
+        }
+        if let Some(index) = index {
+            index.add_new(&IndexDoc {
+                id: id.clone(),
+                title: p.title,
+                authors: p.authors,
+                abstract_text: p.abstract_text,
+                notes: p.note.into_iter().collect(),
+                fulltext: p.fulltext,
+                annotations: Vec::new(),
+                tags: p.tags,
+                status: Status::Unread.as_str().to_string(),
+                year: p.year,
+            })?;
+        }
+        self.report.added += 1;
+        self.report.added_ids.push(id.clone());
+        Ok(id)
+    }
+
+    /// The `[[wikilinks]]` among the imported papers become relations, and
+    /// free-standing notes that mention papers this import added are
+    /// indexed with them.
+    fn link_and_mention(&mut self) -> Result<()> {
+        let tx = self.tx;
+        for (from, key) in std::mem::take(&mut self.wikilinks) {
+            // A link to a paper the library does not have is left out.
+            if let Ok(to) = store::papers::resolve(tx, &key)
+                && to != from
+            {
+                store::relations::insert(tx, &from, &to, "related", self.now)?;
+            }
+        }
+        if store::mentions::any_free_notes(tx)? {
+            for id in store::mentions::refresh(tx, &[])? {
+                store::pending::mark(tx, &id)?;
+                if !self.merged_ids.contains(&id) {
+                    self.merged_ids.push(id);
+                }
+            }
+        }
+        Ok(())
     }
 }
