@@ -369,6 +369,25 @@ fn the_library_comes_back_from_the_folder_alone() {
 }
 
 #[test]
+fn a_one_shot_sync_imports_a_file_dropped_just_before() {
+    let lib = Lib::new();
+    lib.ok(&["sync"]);
+    let inbox = lib.root().join("inbox");
+    std::fs::create_dir_all(&inbox).expect("inbox");
+    std::fs::copy(
+        common::fixture("formats/bibtex-zotero.bib"),
+        inbox.join("refs.bib"),
+    )
+    .expect("copy bib");
+    // No pause: the file is younger than the inbox's settle time.
+    let report = lib.json(&["sync"]);
+    assert_eq!(report["inbox_imported"], 1, "{report}");
+    assert_eq!(report["inbox_waiting"], false, "{report}");
+    assert!(inbox.join("done/refs.bib").exists());
+    assert!(!lib.json(&["list"]).as_array().unwrap().is_empty());
+}
+
+#[test]
 fn the_inbox_imports_what_is_dropped_into_it() {
     let lib = Lib::new();
     lib.ok(&["sync"]);

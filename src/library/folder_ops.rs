@@ -146,6 +146,32 @@ impl Library {
         Ok(())
     }
 
+    /// [`Library::sync`], then, while files in `inbox/` are still being
+    /// written (changed in the last 0.5 s), waits for them to settle and
+    /// imports them, for at most `patience`. A file still changing after
+    /// that is named in the report's problems, to be imported by a later
+    /// sync. For a one-shot sync: a file dropped just before is imported.
+    pub fn sync_settled(&mut self, patience: std::time::Duration) -> Result<SyncReport> {
+        let mut report = self.sync()?;
+        let deadline = std::time::Instant::now() + patience;
+        let inbox = [self.root.join(folder::INBOX_DIR)];
+        while report.inbox_waiting && std::time::Instant::now() < deadline {
+            std::thread::sleep(folder::inbox::SETTLE / 4);
+            let more = self.sync_paths(&inbox)?;
+            let waiting = more.inbox_waiting;
+            report.absorb(more);
+            report.inbox_waiting = waiting;
+        }
+        if report.inbox_waiting {
+            report.problems.push(format!(
+                "{}/: a file is still being written; the next sync imports it once it has been left alone for {} ms",
+                folder::INBOX_DIR,
+                folder::inbox::SETTLE.as_millis()
+            ));
+        }
+        Ok(report)
+    }
+
     /// Writes what the library folder is owed now (also when this library
     /// was opened without the folder).
     pub fn write_folder(&mut self) -> Result<SyncReport> {

@@ -10,6 +10,10 @@ use crate::SyncReport;
 use crate::cli::output::Output;
 use crate::{FolderSession, Library};
 
+/// How long a one-shot `lectern sync` waits for files still being written
+/// into the inbox.
+const INBOX_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// `lectern sync`: reports the differences (`--check`, exit 1 if any), or
 /// syncs once and, with `--watch`, on every change after.
 pub(in crate::cli) fn sync(
@@ -24,7 +28,12 @@ pub(in crate::cli) fn sync(
     if check {
         return sync_check(&mut lib, out);
     }
-    let report = lib.sync()?;
+    // A file dropped into the inbox just before is waited for.
+    let report = if watch {
+        lib.sync()?
+    } else {
+        lib.sync_settled(INBOX_PATIENCE)?
+    };
     out.done(&report, &describe_sync(&report))?;
     if watch {
         watch_folder(&mut lib, out, report)?;
