@@ -9,7 +9,7 @@ use rusqlite::{Connection, params};
 
 use super::papers::{Attached, PaperRow, ROW_COLUMNS, map_row};
 use crate::error::Result;
-use crate::model::{Direction, Link, LinkKind, Paper, Relation};
+use crate::model::{Link, LinkKind, Paper};
 
 /// Fills `temp.bulk_ids` with `ids` (in order).
 fn stage(conn: &Connection, ids: &[String]) -> Result<()> {
@@ -91,15 +91,7 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
         conn,
         "SELECT n.paper_id, n.id, n.paper_id, n.body, n.created, n.updated
          FROM temp.bulk_ids b JOIN notes n ON n.paper_id = b.id ORDER BY n.paper_id, n.seq",
-        |r| {
-            Ok(crate::model::Note {
-                id: r.get(1)?,
-                paper_id: r.get(2)?,
-                body: r.get(3)?,
-                created: r.get(4)?,
-                updated: r.get(5)?,
-            })
-        },
+        |r| super::notes::map_from(r, 1),
     )?;
     let mut annotations = grouped(
         conn,
@@ -123,21 +115,7 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
            SELECT b.id, r.kind, 'incoming', p.id, p.citekey, p.title, r.created
              FROM temp.bulk_ids b JOIN relations r ON r.dst = b.id JOIN papers p ON p.id = r.src)
          ORDER BY me, dir DESC, created, key",
-        |r| {
-            let dir: String = r.get(2)?;
-            Ok(Relation {
-                kind: r.get(1)?,
-                direction: if dir == "outgoing" {
-                    Direction::Outgoing
-                } else {
-                    Direction::Incoming
-                },
-                other_id: r.get(3)?,
-                other_citekey: r.get(4)?,
-                other_title: r.get(5)?,
-                created: r.get(6)?,
-            })
-        },
+        |r| super::relations::map_from(r, 1),
     )?;
     let mut fields = grouped(
         conn,

@@ -6,12 +6,18 @@ use crate::error::{Error, Result};
 use crate::model::Note;
 
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
+    map_from(r, 0)
+}
+
+/// A note from the columns `id, paper_id, body, created, updated` starting
+/// at column `at` (batch queries put the paper id first).
+pub(crate) fn map_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Note> {
     Ok(Note {
-        id: r.get(0)?,
-        paper_id: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-        body: r.get(2)?,
-        created: r.get(3)?,
-        updated: r.get(4)?,
+        id: r.get(at)?,
+        paper_id: r.get::<_, Option<String>>(at + 1)?.unwrap_or_default(),
+        body: r.get(at + 2)?,
+        created: r.get(at + 3)?,
+        updated: r.get(at + 4)?,
     })
 }
 

@@ -39,23 +39,27 @@ pub fn for_paper(conn: &Connection, id: &str) -> Result<Vec<Relation>> {
          ORDER BY 2 DESC, 6, 4",
     )?;
     let v = stmt
-        .query_map([id], |r| {
-            let dir: String = r.get(1)?;
-            Ok(Relation {
-                kind: r.get(0)?,
-                direction: if dir == "outgoing" {
-                    Direction::Outgoing
-                } else {
-                    Direction::Incoming
-                },
-                other_id: r.get(2)?,
-                other_citekey: r.get(3)?,
-                other_title: r.get(4)?,
-                created: r.get(5)?,
-            })
-        })?
+        .query_map([id], |r| map_from(r, 0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(v)
+}
+
+/// A relation from the columns `kind, 'outgoing'|'incoming', other id,
+/// other citekey, other title, created` starting at column `at`.
+pub(crate) fn map_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Relation> {
+    let dir: String = r.get(at + 1)?;
+    Ok(Relation {
+        kind: r.get(at)?,
+        direction: if dir == "outgoing" {
+            Direction::Outgoing
+        } else {
+            Direction::Incoming
+        },
+        other_id: r.get(at + 2)?,
+        other_citekey: r.get(at + 3)?,
+        other_title: r.get(at + 4)?,
+        created: r.get(at + 5)?,
+    })
 }
 
 /// A paper's outgoing relations as `(kind, dst id)`.
