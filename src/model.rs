@@ -400,6 +400,10 @@ pub struct SearchHit {
     /// A fragment of the abstract (or notes) with the words the query
     /// matched marked; the abstract's start when none matched there.
     pub snippet: MarkedText,
+    /// The query's words (as typed, stop words left out) this paper holds…
+    pub matched: Vec<String>,
+    /// …and those it does not: best match lists papers holding only some.
+    pub missing: Vec<String>,
 }
 
 /// One suggested related paper.

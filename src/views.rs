@@ -162,6 +162,8 @@ pub fn browse(conn: &Connection, filter: &Filter, limit: usize) -> Result<Vec<Se
                 title,
                 score: 0.0,
                 snippet: MarkedText::plain(&snippet),
+                matched: Vec::new(),
+                missing: Vec::new(),
             })
         },
     )?;

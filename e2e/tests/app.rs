@@ -40,6 +40,49 @@ async fn empty_library_welcomes_and_loads_the_sample_papers() -> Result<()> {
     Ok(())
 }
 
+#[tokio::test]
+async fn best_match_lists_papers_holding_some_words_and_strikes_the_missing_ones() -> Result<()> {
+    let app = App::with_sample().await?;
+    let run = async {
+        app.search("diffusion robot").await?;
+        app.wait_results("diffusion robot").await?;
+        let titles = app.texts("#result-list .hit-title").await?;
+        // What each hit says it lacks, by title.
+        let missing = app
+            .js(
+                "return [...document.querySelectorAll('#result-list .hit')].map(h => [
+                    h.querySelector('.hit-title').textContent,
+                    [...h.querySelectorAll('.hit-missing s')].map(s => s.textContent)])",
+                vec![],
+            )
+            .await?;
+        if let Ok(dir) = std::env::var("LECTERN_E2E_SHOTS") {
+            tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+            app.screenshot(&std::path::Path::new(&dir).join("best-match.png"))
+                .await?;
+        }
+        anyhow::Ok((titles, missing))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (titles, missing) = run?;
+    let find = |needle: &str| {
+        missing
+            .as_array()
+            .and_then(|hits| {
+                hits.iter()
+                    .find(|h| h[0].as_str().is_some_and(|t| t.contains(needle)))
+            })
+            .cloned()
+    };
+    let diffusion = find("Diffusion Models Beat GANs").expect("the diffusion paper is listed");
+    let robotic = find("Lift3D").expect("the robotics paper is listed");
+    assert_eq!(diffusion[1], json!(["robot"]), "{missing}");
+    assert_eq!(robotic[1], json!(["diffusion"]), "{missing}");
+    assert!(titles.len() >= 2, "{titles:?}");
+    Ok(())
+}
+
 /// Selects `phrase` inside the abstract and releases the mouse there, as a
 /// drag-selection would.
 async fn select_in_abstract(app: &App, phrase: &str) -> Result<Value> {

@@ -63,6 +63,8 @@ struct JsonHit<'a> {
     snippet: String,
     title_marked: &'a MarkedText,
     snippet_marked: &'a MarkedText,
+    matched: &'a [String],
+    missing: &'a [String],
 }
 
 impl<'a> JsonHit<'a> {
@@ -76,6 +78,8 @@ impl<'a> JsonHit<'a> {
             snippet: as_html(&h.snippet),
             title_marked: &h.title_marked,
             snippet_marked: &h.snippet,
+            matched: &h.matched,
+            missing: &h.missing,
         }
     }
 }
@@ -205,6 +209,16 @@ impl Output {
         for h in hits {
             writeln!(out, "{:<36} {:>6.2}  {}", h.citekey, h.score, h.title)?;
             writeln!(out, "    {}", for_terminal(&h.snippet, self.color))?;
+            if !h.missing.is_empty() {
+                // Best match lists papers holding only some of the words;
+                // say which ones this one lacks.
+                let (on, off) = if self.color {
+                    ("\x1b[2m", "\x1b[0m")
+                } else {
+                    ("", "")
+                };
+                writeln!(out, "    {on}missing: {}{off}", h.missing.join(", "))?;
+            }
         }
         Ok(())
     }

@@ -7,7 +7,10 @@
 //! queue, rebuilds) and builds result rows from the store. It can be
 //! deleted at any time: opening the library rebuilds it.
 
+pub mod best_match;
 pub mod query;
+#[cfg(test)]
+mod ranking_tests;
 pub mod related;
 pub mod schema;
 pub mod search;

@@ -1,5 +1,6 @@
-//! Running a search: the best matches by BM25, and the marking of the
-//! words a query matched in the texts shown with them (snippets, titles).
+//! Running a search: the best matches (see [`super::best_match`]), which
+//! of the query's words each holds, and the marking of the words a query
+//! matched in the texts shown with them (snippets, titles).
 //!
 //! The index gives scores and ids; the façade looks up the rows of the
 //! hits it shows, orders ties and asks a [`Marker`] for the marked text.
@@ -9,8 +10,12 @@ use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 
+use tantivy::DocSet;
+use tantivy::query::EnableScoring;
+
 use super::SearchIndex;
-use super::query::{Highlighter, QueryBuilder};
+use super::best_match;
+use super::query::{Highlighter, QueryBuilder, QueryWord};
 use crate::error::{Error, Result};
 use crate::model::MarkedText;
 
@@ -23,48 +28,122 @@ const SNIPPET_CHARS: usize = 220;
 pub struct Matches<'i> {
     index: &'i SearchIndex,
     searcher: tantivy::Searcher,
+    /// Ranking scores: a match holding every word of a best-match query
+    /// carries [`best_match::ALL_WORDS_BONUS`].
     top: Vec<(f32, DocAddress)>,
     highlighter: Highlighter,
+    words: Vec<QueryWord>,
+}
+
+/// Which of a query's words one match holds, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub matched: Vec<String>,
+    pub missing: Vec<String>,
 }
 
 impl Matches<'_> {
-    /// The scores of the matches, best first.
+    /// The ranking scores of the matches, best first.
     pub fn scores(&self) -> impl Iterator<Item = f32> + '_ {
         self.top.iter().map(|&(score, _)| score)
     }
 
     /// The paper id of the match at `rank` (0 is the best).
     pub fn id(&self, rank: usize) -> Result<String> {
-        match self.top.get(rank) {
-            Some(&(_, addr)) => self.index.doc_id(&self.searcher, addr),
-            None => Err(self.index.index_error(format!("no match at rank {rank}"))),
-        }
+        let (_, addr) = self.at(rank)?;
+        self.index.doc_id(&self.searcher, addr)
+    }
+
+    fn at(&self, rank: usize) -> Result<(f32, DocAddress)> {
+        self.top
+            .get(rank)
+            .copied()
+            .ok_or_else(|| self.index.index_error(format!("no match at rank {rank}")))
     }
 
     /// Marks the words this query matched, in the texts of its result list.
     pub fn marker(&self) -> Marker<'_> {
         Marker::new(&self.highlighter)
     }
+
+    /// The words of the query the match at `rank` holds and misses.
+    pub fn coverage(&self, rank: usize) -> Result<Coverage> {
+        let (score, addr) = self.at(rank)?;
+        let mut out = Coverage::default();
+        let every = best_match::holds_every_word(score);
+        let reader = self.searcher.segment_reader(addr.segment_ord);
+        for word in &self.words {
+            let held = match &word.test {
+                Some(test) if !every => {
+                    let weight = test
+                        .weight(EnableScoring::disabled_from_searcher(&self.searcher))
+                        .map_err(|e| self.index.index_error(e))?;
+                    let mut scorer = weight
+                        .scorer(reader, 1.0)
+                        .map_err(|e| self.index.index_error(e))?;
+                    // A scorer starts on its first document; seeking
+                    // backwards is not allowed.
+                    let doc = scorer.doc();
+                    doc == addr.doc_id
+                        || (doc < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id)
+                }
+                _ => true,
+            };
+            let list = if held {
+                &mut out.matched
+            } else {
+                &mut out.missing
+            };
+            list.push(word.typed.clone());
+        }
+        Ok(out)
+    }
+}
+
+/// The score a person sees: the ranking score without the all-words
+/// bonus.
+pub fn shown_score(ranking_score: f32) -> f32 {
+    best_match::shown_score(ranking_score)
 }
 
 impl SearchIndex {
     /// The best `limit` matches of `input` (see [`super::query`] for the
     /// syntax), best first.
+    ///
+    /// A query of several words first runs with every word required: when
+    /// that finds `limit` papers, they are best match's best too (papers
+    /// holding every word rank first), and the wider query, which visits
+    /// every paper holding any word, is not needed.
     pub fn matches(&self, input: &str, limit: usize) -> Result<Matches<'_>> {
         let searcher = self.searcher();
         let compiled =
             QueryBuilder::new(self.index(), searcher.clone(), self.fields)?.compile(input)?;
-        let top = searcher
-            .search(
-                &compiled.query,
-                &TopDocs::with_limit(limit.max(1)).order_by_score(),
-            )
-            .map_err(|e| self.index_error(e))?;
+        let collector = TopDocs::with_limit(limit.max(1)).order_by_score();
+        let run = |q: &dyn tantivy::query::Query| {
+            searcher
+                .search(q, &collector)
+                .map_err(|e| self.index_error(e))
+        };
+        let top = match &compiled.strict {
+            Some(strict) => {
+                let mut top = run(strict.as_ref())?;
+                if top.len() >= limit.max(1) {
+                    for hit in &mut top {
+                        hit.0 += best_match::ALL_WORDS_BONUS;
+                    }
+                    top
+                } else {
+                    run(compiled.query.as_ref())?
+                }
+            }
+            None => run(compiled.query.as_ref())?,
+        };
         Ok(Matches {
             index: self,
             searcher,
             top,
             highlighter: compiled.highlighter,
+            words: compiled.words,
         })
     }
 

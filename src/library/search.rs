@@ -25,7 +25,7 @@ pub(super) fn search(
     limit: usize,
 ) -> Result<Vec<SearchHit>> {
     let matches = index.matches(input, limit + TIE_MARGIN)?;
-    let mut rows: Vec<(f32, String, store::hits::SearchRow)> = Vec::with_capacity(limit + 1);
+    let mut rows: Vec<(f32, usize, String, store::hits::SearchRow)> = Vec::with_capacity(limit + 1);
     // Only hits that can make the list are looked up: the first `limit`
     // that still exist, and those tied with the last of them.
     let mut last_key = None;
@@ -38,7 +38,7 @@ pub(super) fn search(
         // A hit whose paper is gone means the index is behind; skip it
         // rather than show a ghost (the pending queue will catch up).
         if let Some(row) = store::hits::search_row(conn, &id)? {
-            rows.push((score, id, row));
+            rows.push((score, rank, id, row));
             last_key = Some(key);
         }
     }
@@ -47,12 +47,13 @@ pub(super) fn search(
     rows.sort_by(|a, b| {
         score_key(b.0)
             .cmp(&score_key(a.0))
-            .then(a.2.seq.cmp(&b.2.seq))
+            .then(a.3.seq.cmp(&b.3.seq))
     });
     rows.truncate(limit);
     let mut marker = matches.marker();
     let mut hits = Vec::with_capacity(rows.len());
-    for (score, id, row) in rows {
+    for (score, rank, id, row) in rows {
+        let coverage = matches.coverage(rank)?;
         let snippet = marker.snippet(&row.abstract_text, row.notes.as_deref());
         let title_marked = marker
             .highlight(&row.title, usize::MAX)
@@ -62,8 +63,10 @@ pub(super) fn search(
             citekey: row.citekey,
             title: row.title,
             title_marked,
-            score,
+            score: crate::index::search::shown_score(score),
             snippet,
+            matched: coverage.matched,
+            missing: coverage.missing,
         });
     }
     Ok(hits)

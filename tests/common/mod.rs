@@ -103,6 +103,18 @@ impl Lib {
             .map(|h| h["title"].as_str().unwrap_or_default().to_string())
             .collect()
     }
+
+    /// Titles of the hits that hold every word of `query` (best match also
+    /// lists papers holding only some).
+    pub fn titles_holding_every_word(&self, query: &str) -> Vec<String> {
+        self.json(&["search", query])
+            .as_array()
+            .expect("hits")
+            .iter()
+            .filter(|h| h["missing"].as_array().is_some_and(|m| m.is_empty()))
+            .map(|h| h["title"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
 }
 
 /// Titles and abstracts of the seed read the simple way: after the header,

@@ -525,6 +525,10 @@ export type SearchHit = {
 	 *  matched marked; the abstract's start when none matched there.
 	 */
 	snippet: MarkedText,
+	/**  The query's words (as typed, stop words left out) this paper holds… */
+	matched: string[],
+	/**  …and those it does not: best match lists papers holding only some. */
+	missing: string[],
 };
 
 /**  Reading status of a paper. */

@@ -159,6 +159,7 @@ function renderResults(query: string): void {
       h("div", { class: "hit-title" }, snippetFragment(hit.title_marked)),
       h("div", { class: "hit-key" }, hit.citekey),
       h("div", { class: "hit-snippet" }, snippetFragment(hit.snippet)),
+      missingWords(hit.missing),
     ),
   );
   list.replaceChildren(...items);
@@ -168,6 +169,14 @@ function renderResults(query: string): void {
   resultMeta.textContent = query.trim()
     ? `${hits.length === RESULT_LIMIT ? `${RESULT_LIMIT}+` : hits.length} result${hits.length === 1 ? "" : "s"}${scope ? ` in ${scope}` : ""}`
     : `${scope ? `${scope}: ` : ""}${hits.length === RESULT_LIMIT ? "newest " + RESULT_LIMIT : hits.length} paper${hits.length === 1 ? "" : "s"}`;
+}
+
+/** The query words a best-match hit lacks, struck through, as web search
+ *  engines show them; nothing when it holds them all. */
+function missingWords(missing: string[]): HTMLElement | null {
+  if (missing.length === 0) return null;
+  const words = missing.flatMap((w, i) => (i === 0 ? [h("s", {}, w)] : [" ", h("s", {}, w)]));
+  return h("div", { class: "hit-missing", title: "This paper lacks these words of your search" }, "Missing: ", ...words);
 }
 
 function select(i: number): void {

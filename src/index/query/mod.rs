@@ -1,21 +1,29 @@
 //! The search syntax and its translation to a tantivy query.
 //!
 //! ```text
-//! diffusion video          every word must match (title, authors, abstract,
-//!                          notes, highlights, tags); stemmed, so "models"
-//!                          finds "model"
-//! "masked autoencoders"    a phrase
-//! title:video author:chen  field queries: title, author, abstract, note,
-//! tag:to-read status:read  highlight, tag, status, year
+//! diffusion video          best match: papers holding every word first,
+//!                          then those holding some, by BM25 (rare words and
+//!                          title matches weigh most); searched in title,
+//!                          authors, abstract, notes, highlights, tags, full
+//!                          text; stemmed, so "models" finds "model"
+//! +robot diffusion         +word: the word is required
+//! gan OR diffusion         either word, counted as one
+//! "masked autoencoders"    a phrase (required)
+//! title:video author:chen  field queries (required): title, author,
+//! tag:to-read status:read  abstract, note, highlight, tag, status, year
 //! year:2021 year:2019-2022 a year or a range (also year:>=2020, year:<2020)
 //! -survey                  exclude
 //! transfo                  the last word also matches as a prefix (search as
 //!                          you type) unless the query ends with a space
 //! transfromer              words of 5+ letters tolerate a typo (9+: two)
+//! papers about pruning     stop words ("papers", "about") are left out
 //! ```
 //!
 //! Besides the query, [`Compiled`] carries the [`Highlighter`] that marks the
-//! matched words in snippets.
+//! matched words in snippets, and each word's own query, to tell which
+//! words a partial match holds.
+
+mod parse;
 
 use std::ops::Bound;
 
@@ -26,102 +34,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::best_match::BestMatch;
 use super::schema::Fields;
 use crate::error::{Error, Result};
-
-/// One parsed piece of a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Clause {
-    /// A word; `prefix` when it is the last word being typed.
-    Word {
-        field: Option<String>,
-        text: String,
-        prefix: bool,
-    },
-    Phrase {
-        field: Option<String>,
-        text: String,
-    },
-    Not(Box<Clause>),
-}
-
-/// Splits a query string into clauses.
-pub fn parse(input: &str) -> Vec<Clause> {
-    let mut clauses = Vec::new();
-    let chars: Vec<char> = input.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let negate = chars[i] == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace();
-        if negate {
-            i += 1;
-        }
-        // Optional `field:` prefix.
-        let mut field = None;
-        let start = i;
-        let mut j = i;
-        while j < chars.len() && (chars[j].is_ascii_alphabetic()) {
-            j += 1;
-        }
-        if j > start && j < chars.len() && chars[j] == ':' && j + 1 < chars.len() {
-            let name: String = chars[start..j].iter().collect::<String>().to_lowercase();
-            if FIELD_NAMES.contains(&name.as_str()) {
-                field = Some(name);
-                i = j + 1;
-            }
-        }
-        let clause = if i < chars.len() && chars[i] == '"' {
-            let end = chars[i + 1..]
-                .iter()
-                .position(|&c| c == '"')
-                .map(|p| i + 1 + p)
-                .unwrap_or(chars.len());
-            let text: String = chars[i + 1..end].iter().collect();
-            i = (end + 1).min(chars.len());
-            Clause::Phrase { field, text }
-        } else {
-            let end = chars[i..]
-                .iter()
-                .position(|c| c.is_whitespace())
-                .map(|p| i + p)
-                .unwrap_or(chars.len());
-            let text: String = chars[i..end].iter().collect();
-            let prefix = end == chars.len() && !negate;
-            i = end;
-            Clause::Word {
-                field,
-                text,
-                prefix,
-            }
-        };
-        clauses.push(if negate {
-            Clause::Not(Box::new(clause))
-        } else {
-            clause
-        });
-    }
-    clauses
-}
-
-const FIELD_NAMES: &[&str] = &[
-    "title",
-    "author",
-    "authors",
-    "abstract",
-    "note",
-    "notes",
-    "highlight",
-    "annotation",
-    "text",
-    "fulltext",
-    "tag",
-    "tags",
-    "status",
-    "year",
-];
+pub use parse::{Clause, parse};
 
 /// Words this long tolerate one typo; twice this long, two.
 const FUZZY_MIN_CHARS: usize = 5;
@@ -153,8 +69,23 @@ impl Highlighter {
 
 /// A query ready to run.
 pub struct Compiled {
+    /// The query: required clauses and exclusions filter, the other words
+    /// rank by best match.
     pub query: Box<dyn Query>,
+    /// The same query with every word required, when the query ranks
+    /// words by best match (two or more of them). Its best hits, when it
+    /// finds enough, are best match's best hits, found faster.
+    pub strict: Option<Box<dyn Query>>,
+    /// The query's words as typed, each with the query that tells whether
+    /// a paper holds it (none for required clauses: every hit holds them).
+    pub words: Vec<QueryWord>,
     pub highlighter: Highlighter,
+}
+
+/// One word (or phrase, or `a OR b` group) of a query.
+pub struct QueryWord {
+    pub typed: String,
+    pub test: Option<Box<dyn Query>>,
 }
 
 /// Tokenizes `text` with an analyzer into token texts.
@@ -201,35 +132,77 @@ impl QueryBuilder {
 
     /// Compiles a query string. An empty query is an error.
     pub fn compile(mut self, input: &str) -> Result<Compiled> {
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        let mut optional: Vec<Box<dyn Query>> = Vec::new();
+        let mut excluded: Vec<Box<dyn Query>> = Vec::new();
+        let mut words = Vec::new();
         let clauses = parse(input);
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut positive = 0;
+        // A lone word beside only field filters stays required, as the
+        // window's sidebar filters arrive as fields in front of it; beside
+        // a `+word` or a phrase it ranks.
+        let anchored = clauses
+            .iter()
+            .any(|c| matches!(c, Clause::Required(_) | Clause::Phrase { field: None, .. }));
         for clause in &clauses {
-            match clause {
-                Clause::Not(inner) => {
-                    if let Some(q) = self.clause(inner, false)? {
-                        parts.push((Occur::MustNot, q));
-                    }
-                }
-                c => {
-                    if let Some(q) = self.clause(c, true)? {
-                        parts.push((Occur::Must, q));
-                        positive += 1;
-                    }
-                }
+            if let Clause::Not(inner) = clause {
+                excluded.extend(self.clause(inner, false)?);
+                continue;
+            }
+            let Some(q) = self.clause(clause, true)? else {
+                continue;
+            };
+            let typed = clause.typed();
+            if parse::is_optional(clause) {
+                words.push(QueryWord {
+                    typed,
+                    test: Some(q.box_clone()),
+                });
+                optional.push(q);
+            } else {
+                words.push(QueryWord { typed, test: None });
+                required.push(q);
             }
         }
-        if parts.is_empty() {
+        if required.is_empty() && optional.is_empty() && excluded.is_empty() {
             return Err(Error::Invalid(format!(
                 "search query `{}` has no words to look for",
                 input.trim()
             )));
         }
-        if positive == 0 {
-            parts.push((Occur::Must, Box::new(AllQuery)));
+        let filters = |parts: &mut Vec<(Occur, Box<dyn Query>)>| {
+            parts.extend(required.iter().map(|q| (Occur::Must, q.box_clone())));
+            parts.extend(excluded.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        };
+        let mut strict = Vec::new();
+        filters(&mut strict);
+        strict.extend(optional.iter().map(|q| (Occur::Must, q.box_clone())));
+        if required.is_empty() && optional.is_empty() {
+            strict.push((Occur::Must, Box::new(AllQuery)));
         }
+        let strict: Box<dyn Query> = Box::new(BooleanQuery::new(strict));
+        if optional.len() < 2 && !(anchored && optional.len() == 1) {
+            for w in &mut words {
+                w.test = None;
+            }
+            return Ok(Compiled {
+                query: strict,
+                strict: None,
+                words,
+                highlighter: self.highlighter,
+            });
+        }
+        let mut best = Vec::new();
+        filters(&mut best);
+        let occur = if required.is_empty() {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        best.push((occur, Box::new(BestMatch::new(optional))));
         Ok(Compiled {
-            query: Box::new(BooleanQuery::new(parts)),
+            query: Box::new(BooleanQuery::new(best)),
+            strict: Some(strict),
+            words,
             highlighter: self.highlighter,
         })
     }
@@ -238,6 +211,16 @@ impl QueryBuilder {
         let f = self.fields;
         match clause {
             Clause::Not(inner) => self.clause(inner, false),
+            Clause::Required(inner) => self.clause(inner, highlight),
+            Clause::Any(members) => {
+                let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for member in members {
+                    if let Some(q) = self.clause(member, highlight)? {
+                        shoulds.push((Occur::Should, q));
+                    }
+                }
+                Ok(disjunction(shoulds))
+            }
             Clause::Word {
                 field: None,
                 text,
@@ -484,42 +467,6 @@ fn disjunction(mut shoulds: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Quer
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn word(field: Option<&str>, text: &str, prefix: bool) -> Clause {
-        Clause::Word {
-            field: field.map(str::to_string),
-            text: text.to_string(),
-            prefix,
-        }
-    }
-
-    #[test]
-    fn parses() {
-        assert_eq!(
-            parse("video diffusion"),
-            vec![word(None, "video", false), word(None, "diffusion", true)]
-        );
-        assert_eq!(parse("video "), vec![word(None, "video", false)]);
-        assert_eq!(
-            parse("title:\"masked auto\" -survey tag:to-read"),
-            vec![
-                Clause::Phrase {
-                    field: Some("title".into()),
-                    text: "masked auto".into()
-                },
-                Clause::Not(Box::new(word(None, "survey", false))),
-                word(Some("tag"), "to-read", true),
-            ]
-        );
-        assert_eq!(parse("foo:bar"), vec![word(None, "foo:bar", true)]);
-        assert_eq!(
-            parse("\"unterminated phrase"),
-            vec![Clause::Phrase {
-                field: None,
-                text: "unterminated phrase".into()
-            }]
-        );
-    }
 
     #[test]
     fn highlighter_matches() {
