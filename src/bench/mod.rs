@@ -3,8 +3,9 @@
 //! The corpus ([`corpus`]) is generated from the seed listing's vocabulary,
 //! deterministic for a given `--seed`, with latent topics so related-paper
 //! quality can be judged. Stages: import (end to end: SQLite + index), peak
-//! memory, open + first query, search latencies by query kind, related
-//! papers latency and precision@10 against the known topics.
+//! memory, open + first query, search latencies by query kind, how often a
+//! best-match query puts the paper it was made from first, related papers
+//! latency and precision@10 against the known topics.
 //!
 //! Peers ([`peers`]) run on the same corpus and queries: SQLite FTS5
 //! ([`fts5`]) and ripgrep over the Markdown export ([`ripgrep`]); the
@@ -15,6 +16,7 @@ pub mod corpus;
 pub mod folder;
 pub mod formats;
 pub mod fts5;
+pub mod paper_words;
 pub mod pdfgen;
 pub mod peers;
 pub mod report;
@@ -76,6 +78,10 @@ pub struct BenchArgs {
     #[arg(long, value_name = "ENTRIES")]
     pub formats: Option<u64>,
 }
+
+/// The label of the best-match kind (queries with words the target paper
+/// does not hold).
+pub const BEST_MATCH: &str = "best match (words missing)";
 
 /// Latency percentiles in milliseconds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -327,6 +333,7 @@ fn query_latencies(lib: &Library, q: &corpus::Queries) -> anyhow::Result<Vec<Lat
         latency("phrase", time_queries(lib, &q.phrases, 10)?),
         latency("typo", time_queries(lib, &q.typos, 10)?),
         latency("field", time_queries(lib, &q.fields, 10)?),
+        latency(BEST_MATCH, time_queries(lib, &q.best_match, 10)?),
     ])
 }
 

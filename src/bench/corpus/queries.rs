@@ -1,13 +1,18 @@
-//! Query workloads (terms, phrases, typed prefixes, typos, field queries) made
-//! of words that really occur in the first papers of the corpus.
+//! Query workloads (terms, phrases, typed prefixes, typos, field queries,
+//! best-match queries) made of words that really occur in the first papers
+//! of the corpus.
+
+use std::collections::HashMap;
 
 use super::random::Rng;
 use super::{Corpus, CorpusPaper, FIRST_YEAR, QUERY_POOL, Queries, SALT_QUERY};
+use crate::bench::paper_words::PaperWords;
 
 impl Corpus {
-    /// Query workloads: `count` entries each of terms, phrases, typos and
-    /// fields, and every typed prefix of `count` queries. Deterministic from
-    /// the seed; `queries(n)` is a prefix of `queries(m)` for `n < m`.
+    /// Query workloads: `count` entries each of terms, phrases, typos,
+    /// fields and best-match queries, and every typed prefix of `count`
+    /// queries. Deterministic from the seed; `queries(n)` is a prefix of
+    /// `queries(m)` for `n < m`.
     pub fn queries(&self, count: usize) -> Queries {
         let pool: Vec<PoolPaper> = (0..QUERY_POOL)
             .map(|j| PoolPaper::new(self, &self.paper(j)))
@@ -92,7 +97,69 @@ impl Corpus {
             };
             out.fields.push(query);
         }
+
+        best_match(&mut stream(5), &pool, count, &mut out);
         out
+    }
+}
+
+/// Words in fewer pool papers than this are too rare to be a plausible
+/// slip of memory; in more than the upper bound, too common to be
+/// remembered as what a paper is about (both for the words taken from the
+/// target and for the missing ones).
+const MISSING_DF: std::ops::RangeInclusive<u32> = 5..=150;
+
+/// Best-match queries: 3–5 words, 2–4 of them from one pool paper (the
+/// target, preferring words in at most 15 % of the pool) and 1 or 2 from
+/// other pool papers that the target does not hold (words of moderate
+/// document frequency among the pool), shuffled.
+fn best_match(rng: &mut Rng, pool: &[PoolPaper], count: usize, out: &mut Queries) {
+    let mut df: HashMap<&str, u32> = HashMap::new();
+    for paper in pool {
+        let mut seen: Vec<&str> = paper.words.iter().map(String::as_str).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for w in seen {
+            *df.entry(w).or_insert(0) += 1;
+        }
+    }
+    let common = |w: &str| df.get(w).is_some_and(|n| n > MISSING_DF.end());
+    while out.best_match.len() < count {
+        let target = rng.below(pool.len() as u64) as usize;
+        let paper = &pool[target];
+        let total = rng.range(3, 5);
+        let missing = if total > 3 && rng.chance(50) { 2 } else { 1 };
+        let mut words: Vec<&str> = Vec::with_capacity(total);
+        for attempt in 0..(total - missing) * 8 {
+            if words.len() == total - missing {
+                break;
+            }
+            let word = rng.pick(&paper.words).as_str();
+            // Common words only when the paper has too few others.
+            if !words.contains(&word) && (attempt >= (total - missing) * 6 || !common(word)) {
+                words.push(word);
+            }
+        }
+        if words.len() < total - missing {
+            continue;
+        }
+        for _ in 0..100 {
+            if words.len() == total {
+                break;
+            }
+            let other = rng.pick(pool);
+            let word = rng.pick(&other.words).as_str();
+            let plausible = df.get(word).is_some_and(|n| MISSING_DF.contains(n));
+            if plausible && !words.contains(&word) && !paper.text.holds(word) {
+                words.push(word);
+            }
+        }
+        if words.len() < total {
+            continue;
+        }
+        rng.shuffle(&mut words);
+        out.best_match.push(words.join(" "));
+        out.best_match_targets.push(target as u64);
     }
 }
 
@@ -127,6 +194,8 @@ struct PoolPaper {
     families: Vec<String>,
     year: i32,
     tags: Vec<String>,
+    /// Every word of the paper as an engine may match it.
+    text: PaperWords,
 }
 
 impl PoolPaper {
@@ -180,6 +249,7 @@ impl PoolPaper {
             families,
             year: p.year.unwrap_or(FIRST_YEAR),
             tags: p.tags.clone(),
+            text: PaperWords::new(p),
         }
     }
 }
