@@ -5,7 +5,8 @@
 //! quality can be judged. Stages: import (end to end: SQLite + index), peak
 //! memory, open + first query, search latencies by query kind, how often a
 //! best-match query puts the paper it was made from first, related papers
-//! latency and precision@10 against the known topics.
+//! latency and precision@10 against the known topics. `--eval PATH` instead
+//! measures known-item search quality on real papers ([`eval`]).
 //!
 //! Peers ([`peers`]) run on the same corpus and queries: SQLite FTS5
 //! ([`fts5`]) and ripgrep over the Markdown export ([`ripgrep`]); the
@@ -13,6 +14,7 @@
 //! every figure as JSON.
 
 pub mod corpus;
+pub mod eval;
 pub mod folder;
 pub mod formats;
 pub mod fts5;
@@ -77,6 +79,11 @@ pub struct BenchArgs {
     /// entries.
     #[arg(long, value_name = "ENTRIES")]
     pub formats: Option<u64>,
+    /// Instead, measure known-item search quality (mean reciprocal rank at
+    /// 10, Lectern beside FTS5) on the real papers of this bibliography or
+    /// folder of bibliographies.
+    #[arg(long, value_name = "PATH", conflicts_with = "formats")]
+    pub eval: Option<PathBuf>,
 }
 
 /// The label of the best-match kind (queries with words the target paper
@@ -161,6 +168,9 @@ fn time_queries(lib: &Library, queries: &[String], limit: usize) -> anyhow::Resu
 pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
     if let Some(peer) = args.peer_child {
         return peers::child(args, peer);
+    }
+    if let Some(path) = &args.eval {
+        return eval::run(path, args.seed, json, args.json_out.as_deref());
     }
     let selection = peers::Selection::from_args(args);
     let mut runs = Vec::new();

@@ -209,7 +209,7 @@ impl Document {
 }
 
 /// The checked-out commit, when run inside a git work tree.
-fn git_commit() -> Option<String> {
+pub(super) fn git_commit() -> Option<String> {
     let out = std::process::Command::new("git")
         .args(["rev-parse", "HEAD"])
         .stderr(std::process::Stdio::null())

@@ -60,6 +60,8 @@ mod tables;
 mod vocab;
 mod words;
 
+pub(in crate::bench) use words::STOPWORDS;
+
 use std::collections::HashMap;
 
 use crate::model::NewPaper;
