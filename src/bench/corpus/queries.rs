@@ -103,56 +103,58 @@ impl Corpus {
     }
 }
 
-/// Words in fewer pool papers than this are too rare to be a plausible
-/// slip of memory; in more than the upper bound, too common to be
-/// remembered as what a paper is about (both for the words taken from the
-/// target and for the missing ones).
-const MISSING_DF: std::ops::RangeInclusive<u32> = 5..=150;
-
-/// Best-match queries: 3–5 words, 2–4 of them from one pool paper (the
-/// target, preferring words in at most 15 % of the pool) and 1 or 2 from
-/// other pool papers that the target does not hold (words of moderate
-/// document frequency among the pool), shuffled.
+/// Best-match queries, imitating a reader who half remembers a paper: 2–4
+/// words from one pool paper (the target), drawn from the rarer half of its
+/// words by document frequency among the pool (what sets a paper apart is
+/// what one remembers), and 1 or 2 words of other pool papers that the
+/// target does not hold, of about the same document frequency (within a
+/// factor of two of the target words' geometric mean); shuffled.
 fn best_match(rng: &mut Rng, pool: &[PoolPaper], count: usize, out: &mut Queries) {
     let mut df: HashMap<&str, u32> = HashMap::new();
     for paper in pool {
-        let mut seen: Vec<&str> = paper.words.iter().map(String::as_str).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for w in seen {
+        for w in distinct(&paper.words) {
             *df.entry(w).or_insert(0) += 1;
         }
     }
-    let common = |w: &str| df.get(w).is_some_and(|n| n > MISSING_DF.end());
+    let df_of = |w: &str| f64::from(df.get(w).copied().unwrap_or(1).max(1));
     while out.best_match.len() < count {
         let target = rng.below(pool.len() as u64) as usize;
         let paper = &pool[target];
         let total = rng.range(3, 5);
         let missing = if total > 3 && rng.chance(50) { 2 } else { 1 };
-        let mut words: Vec<&str> = Vec::with_capacity(total);
-        for attempt in 0..(total - missing) * 8 {
-            if words.len() == total - missing {
-                break;
-            }
-            let word = rng.pick(&paper.words).as_str();
-            // Common words only when the paper has too few others.
-            if !words.contains(&word) && (attempt >= (total - missing) * 6 || !common(word)) {
-                words.push(word);
-            }
-        }
-        if words.len() < total - missing {
+        let present = total - missing;
+        let mut rarer = distinct(&paper.words);
+        rarer.sort_by(|a, b| df_of(a).total_cmp(&df_of(b)));
+        rarer.truncate(rarer.len().div_ceil(2).max(present));
+        if rarer.len() < present {
             continue;
         }
-        for _ in 0..100 {
+        rng.shuffle(&mut rarer);
+        let mut words: Vec<&str> = rarer[..present].to_vec();
+        let typical = (words.iter().map(|w| df_of(w).ln()).sum::<f64>() / present as f64).exp();
+        let mut closest: Option<(f64, &str)> = None;
+        for _ in 0..200 {
             if words.len() == total {
                 break;
             }
             let other = rng.pick(pool);
             let word = rng.pick(&other.words).as_str();
-            let plausible = df.get(word).is_some_and(|n| MISSING_DF.contains(n));
-            if plausible && !words.contains(&word) && !paper.text.holds(word) {
-                words.push(word);
+            if words.contains(&word) || paper.text.holds(word) {
+                continue;
             }
+            let distance = (df_of(word) / typical).ln().abs();
+            if distance <= std::f64::consts::LN_2 {
+                words.push(word);
+                closest = None;
+            } else if closest.is_none_or(|(d, _)| distance < d) {
+                closest = Some((distance, word));
+            }
+        }
+        // Rarely no word is close enough: the closest one tried.
+        if words.len() < total
+            && let Some((_, word)) = closest
+        {
+            words.push(word);
         }
         if words.len() < total {
             continue;
@@ -161,6 +163,16 @@ fn best_match(rng: &mut Rng, pool: &[PoolPaper], count: usize, out: &mut Queries
         out.best_match.push(words.join(" "));
         out.best_match_targets.push(target as u64);
     }
+}
+
+/// The distinct words of a list, in first-seen order.
+fn distinct(words: &[String]) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| seen.insert(*w))
+        .collect()
 }
 
 /// One edit of `word` (ASCII lowercase): substitution, transposition or
