@@ -18,7 +18,9 @@
 //!   `year : "2021"`, `tags : "cs-cl"`;
 //! * prefix (as you type): earlier words as terms, the last one as a prefix,
 //!   `"deep" "lea"*`;
-//! * typo: FTS5 has no fuzzy matching, so the query runs as typed.
+//! * typo: FTS5 has no fuzzy matching, so the query runs as typed;
+//! * best match: any word may match, `"w1" OR "w2" OR "w3"`, ranked by
+//!   `bm25()` (which ranks papers holding more of the rarer words first).
 //!
 //! Related papers have no FTS5 counterpart; the baseline is the usual "more
 //! like this": the paper's [`RELATED_TERMS`] strongest words by `tf × idf`
@@ -34,7 +36,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::corpus::Queries;
-use super::report::{HitStats, TypoStats};
+use super::report::{HitStats, TargetStats, TypoStats};
 use super::{Latency, latency, ms};
 use crate::model::NewPaper;
 
@@ -55,6 +57,7 @@ pub enum Kind {
     Phrase,
     Typo,
     Field,
+    BestMatch,
 }
 
 /// Everything measured for FTS5 at one corpus size.
@@ -73,6 +76,9 @@ pub struct Fts5Report {
     pub latencies: Vec<Latency>,
     pub hits: Vec<HitStats>,
     pub typo: TypoStats,
+    /// Best-match queries whose target paper came first.
+    #[serde(default)]
+    pub best_match: TargetStats,
     pub related_precision_at_10: f64,
 }
 
@@ -112,6 +118,11 @@ pub fn translate(kind: Kind, query: &str) -> Option<String> {
     }
     Some(match kind {
         Kind::Term | Kind::Typo => words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" "),
+        Kind::BestMatch => words
+            .iter()
+            .map(|w| quote(w))
+            .collect::<Vec<_>>()
+            .join(" OR "),
         Kind::Phrase => {
             let inner = query.trim().trim_matches('"').trim();
             if inner.is_empty() {
@@ -336,16 +347,18 @@ pub fn measure(input: &Inputs) -> anyhow::Result<Fts5Report> {
     std::hint::black_box(&first);
 
     let q = input.queries;
-    let kinds: [(&str, Kind, &[String]); 5] = [
+    let kinds: [(&str, Kind, &[String]); 6] = [
         ("term (1–3 words)", Kind::Term, &q.terms),
         ("prefix (as you type)", Kind::Prefix, &q.prefixes),
         ("phrase", Kind::Phrase, &q.phrases),
         ("typo", Kind::Typo, &q.typos),
         ("field", Kind::Field, &q.fields),
+        (super::BEST_MATCH, Kind::BestMatch, &q.best_match),
     ];
     let mut latencies = Vec::new();
     let mut hits = Vec::new();
     let mut typo = TypoStats::default();
+    let mut best_match = TargetStats::default();
     for (label, kind, queries) in kinds {
         let (times, found) = time_kind(&fts, kind, queries)?;
         latencies.push(latency(label, times));
@@ -356,6 +369,10 @@ pub fn measure(input: &Inputs) -> anyhow::Result<Fts5Report> {
                     .ok()
                     .and_then(|i| input.papers.get(i).cloned())
             });
+        }
+        if kind == Kind::BestMatch {
+            let rows: Vec<i64> = q.best_match_targets.iter().map(|&i| i as i64 + 1).collect();
+            best_match = TargetStats::score(&found, &rows);
         }
     }
 
@@ -399,6 +416,7 @@ pub fn measure(input: &Inputs) -> anyhow::Result<Fts5Report> {
         latencies,
         hits,
         typo,
+        best_match,
         related_precision_at_10: if scored == 0 {
             0.0
         } else {
@@ -455,6 +473,10 @@ mod tests {
         assert_eq!(
             translate(Kind::Field, "foo:bar").as_deref(),
             Some(r#""foo:bar""#)
+        );
+        assert_eq!(
+            translate(Kind::BestMatch, "glyph kerning metafont").as_deref(),
+            Some(r#""glyph" OR "kerning" OR "metafont""#)
         );
         assert_eq!(translate(Kind::Term, "   "), None);
         assert_eq!(translate(Kind::Phrase, r#""""#), None);
@@ -543,9 +565,12 @@ mod tests {
         .expect("measure");
         assert_eq!(report.papers, 1_000);
         assert!(report.build_s > 0.0 && report.build_papers_per_s > 0.0);
-        assert_eq!(report.latencies.len(), 6);
-        assert_eq!(report.latencies[5].kind, "related");
-        assert_eq!(report.latencies[5].queries, 20);
+        assert_eq!(report.latencies.len(), 7);
+        assert_eq!(report.latencies[6].kind, "related");
+        assert_eq!(report.latencies[6].queries, 20);
+        // OR + bm25 finds most half-remembered papers, often first.
+        assert_eq!(report.best_match.queries, 20);
+        assert!(report.best_match.in_top_10 >= 10, "{:?}", report.best_match);
         // Four topics: a topic-blind baseline would score about 0.25.
         assert!(
             report.related_precision_at_10 > 0.6,

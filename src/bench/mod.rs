@@ -3,8 +3,10 @@
 //! The corpus ([`corpus`]) is generated from the seed listing's vocabulary,
 //! deterministic for a given `--seed`, with latent topics so related-paper
 //! quality can be judged. Stages: import (end to end: SQLite + index), peak
-//! memory, open + first query, search latencies by query kind, related
-//! papers latency and precision@10 against the known topics.
+//! memory, open + first query, search latencies by query kind, how often a
+//! best-match query puts the paper it was made from first, related papers
+//! latency and precision@10 against the known topics. `--eval PATH` instead
+//! measures known-item search quality on real papers ([`eval`]).
 //!
 //! Peers ([`peers`]) run on the same corpus and queries: SQLite FTS5
 //! ([`fts5`]) and ripgrep over the Markdown export ([`ripgrep`]); the
@@ -12,9 +14,11 @@
 //! every figure as JSON.
 
 pub mod corpus;
+pub mod eval;
 pub mod folder;
 pub mod formats;
 pub mod fts5;
+pub mod paper_words;
 pub mod pdfgen;
 pub mod peers;
 pub mod report;
@@ -75,7 +79,16 @@ pub struct BenchArgs {
     /// entries.
     #[arg(long, value_name = "ENTRIES")]
     pub formats: Option<u64>,
+    /// Instead, measure known-item search quality (mean reciprocal rank at
+    /// 10, Lectern beside FTS5) on the real papers of this bibliography or
+    /// folder of bibliographies.
+    #[arg(long, value_name = "PATH", conflicts_with = "formats")]
+    pub eval: Option<PathBuf>,
 }
+
+/// The label of the best-match kind (queries with words the target paper
+/// does not hold).
+pub const BEST_MATCH: &str = "best match (words missing)";
 
 /// Latency percentiles in milliseconds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,6 +168,9 @@ fn time_queries(lib: &Library, queries: &[String], limit: usize) -> anyhow::Resu
 pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
     if let Some(peer) = args.peer_child {
         return peers::child(args, peer);
+    }
+    if let Some(path) = &args.eval {
+        return eval::run(path, args.seed, json, args.json_out.as_deref());
     }
     let selection = peers::Selection::from_args(args);
     let mut runs = Vec::new();
@@ -327,6 +343,7 @@ fn query_latencies(lib: &Library, q: &corpus::Queries) -> anyhow::Result<Vec<Lat
         latency("phrase", time_queries(lib, &q.phrases, 10)?),
         latency("typo", time_queries(lib, &q.typos, 10)?),
         latency("field", time_queries(lib, &q.fields, 10)?),
+        latency(BEST_MATCH, time_queries(lib, &q.best_match, 10)?),
     ])
 }
 

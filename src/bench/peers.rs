@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::BenchArgs;
 use super::corpus::{Corpus, Queries};
 use super::fts5::{self, Fts5Report};
-use super::report::{HitStats, LecternQuality, TypoStats};
+use super::report::{HitStats, LecternQuality, TargetStats, TypoStats};
 use super::ripgrep::{self, RgReport};
 use crate::Library;
 use crate::model::NewPaper;
@@ -148,6 +148,7 @@ fn lectern_quality(cx: &Context) -> anyhow::Result<LecternQuality> {
         ("phrase", &q.phrases),
         ("typo", &q.typos),
         ("field", &q.fields),
+        (super::BEST_MATCH, &q.best_match),
     ] {
         let mut found: Vec<Vec<u64>> = Vec::with_capacity(list.len());
         for query in list {
@@ -163,6 +164,9 @@ fn lectern_quality(cx: &Context) -> anyhow::Result<LecternQuality> {
             out.typo = TypoStats::score(&found, &q.typo_words, |i| {
                 (i < cx.papers).then(|| cx.corpus.paper(i).paper)
             });
+        }
+        if label == super::BEST_MATCH {
+            out.best_match = TargetStats::score(&found, &q.best_match_targets);
         }
     }
     Ok(out)

@@ -79,11 +79,49 @@ impl TypoStats {
     }
 }
 
+/// How often the paper a query was made from (its target) came back
+/// first, and within the first 10.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetStats {
+    pub queries: usize,
+    pub first: usize,
+    pub in_top_10: usize,
+}
+
+impl TargetStats {
+    /// Scores the hits of each query (best first) against its target.
+    pub fn score<T: PartialEq>(found: &[Vec<T>], targets: &[T]) -> TargetStats {
+        let mut stats = TargetStats {
+            queries: found.len(),
+            ..TargetStats::default()
+        };
+        for (hits, target) in found.iter().zip(targets) {
+            match hits.iter().take(10).position(|h| h == target) {
+                Some(0) => {
+                    stats.first += 1;
+                    stats.in_top_10 += 1;
+                }
+                Some(_) => stats.in_top_10 += 1,
+                None => {}
+            }
+        }
+        stats
+    }
+
+    /// The share of queries whose target came first, in percent.
+    pub fn first_percent(&self) -> f64 {
+        100.0 * self.first as f64 / self.queries.max(1) as f64
+    }
+}
+
 /// Lectern's answers judged like the peers'.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct LecternQuality {
     pub hits: Vec<HitStats>,
     pub typo: TypoStats,
+    /// Best-match queries whose target paper came first.
+    #[serde(default)]
+    pub best_match: TargetStats,
 }
 
 /// Everything measured at one corpus size.
@@ -171,7 +209,7 @@ impl Document {
 }
 
 /// The checked-out commit, when run inside a git work tree.
-fn git_commit() -> Option<String> {
+pub(super) fn git_commit() -> Option<String> {
     let out = std::process::Command::new("git")
         .args(["rev-parse", "HEAD"])
         .stderr(std::process::Stdio::null())
@@ -268,6 +306,19 @@ fn typo_cell(t: &TypoStats) -> String {
     format!(
         "{}/{} hits, {}/{} meant",
         t.with_hits, t.queries, t.found_intended, t.queries
+    )
+}
+
+fn target_cell(t: &TargetStats) -> String {
+    if t.queries == 0 {
+        return NA.to_string();
+    }
+    format!(
+        "{:.0}% ({}/{}; top 10: {})",
+        t.first_percent(),
+        t.first,
+        t.queries,
+        t.in_top_10
     )
 }
 
@@ -371,6 +422,7 @@ fn speed_rows(run: &SizeRun) -> Vec<Row> {
         Row::ms("phrase p99", lat("phrase", p99)),
         Row::ms("field p99", lat("field", p99)),
         Row::ms("typo p99", lat("typo", p99)),
+        Row::ms("best match (words missing) p99", lat("best match", p99)),
         Row::ms("related p99", lat("related", p99)),
     ]
 }
@@ -392,6 +444,22 @@ fn quality_rows(run: &SizeRun) -> Vec<Row> {
             values: [
                 Some(l.related_precision_at_10),
                 f.map(|f| f.related_precision_at_10),
+                None,
+            ],
+        },
+        Row {
+            label: "best match: target first".into(),
+            cells: [
+                target_cell(&run.lectern_quality.best_match),
+                f.map(|f| target_cell(&f.best_match))
+                    .unwrap_or_else(|| NA.into()),
+                NA.into(),
+            ],
+            values: [
+                (run.lectern_quality.best_match.queries > 0)
+                    .then(|| run.lectern_quality.best_match.first_percent()),
+                f.filter(|f| f.best_match.queries > 0)
+                    .map(|f| f.best_match.first_percent()),
                 None,
             ],
         },
@@ -455,7 +523,7 @@ fn table_notes(run: &SizeRun) -> String {
     let _ = writeln!(
         out,
         "\nRatios are Lectern's figure over the peer's: below 1 Lectern is faster \
-         (times, memory); for precision above 1 is better."
+         (times, memory); for precision and target-first rates above 1 is better."
     );
     if let Some(f) = &run.fts5 {
         let _ = writeln!(
@@ -555,6 +623,17 @@ mod tests {
         );
         let hits = HitStats::count("k", &found);
         assert_eq!((hits.queries, hits.with_hits), (3, 2));
+        let found: Vec<Vec<u64>> = vec![vec![4, 2], vec![1, 2, 3], vec![], vec![9]];
+        let targets = TargetStats::score(&found, &[4, 3, 1, 7]);
+        assert_eq!(
+            targets,
+            TargetStats {
+                queries: 4,
+                first: 1,
+                in_top_10: 2
+            }
+        );
+        assert_eq!(targets.first_percent(), 25.0);
     }
 
     #[test]
@@ -583,11 +662,19 @@ mod tests {
                     lat("phrase", 1.5),
                     lat("typo", 1.6),
                     lat("field", 0.8),
+                    lat(crate::bench::BEST_MATCH, 1.1),
                     lat("related", 1.2),
                 ],
                 related_precision_at_10: 0.99,
             },
-            lectern_quality: LecternQuality::default(),
+            lectern_quality: LecternQuality {
+                best_match: TargetStats {
+                    queries: 20,
+                    first: 15,
+                    in_top_10: 19,
+                },
+                ..LecternQuality::default()
+            },
             fts5: None,
             ripgrep: None,
             notes: vec!["rg not installed: ripgrep skipped".into()],
@@ -603,6 +690,8 @@ mod tests {
             "phrase p99",
             "field p99",
             "typo p99",
+            "best match (words missing) p99",
+            "best match: target first",
             "related p99",
             "related precision@10",
             "markdown export",
@@ -611,6 +700,10 @@ mod tests {
             assert!(t.contains(&format!("| {stage}")), "{stage} missing:\n{t}");
         }
         assert!(t.contains("| term p99 | 1.00 ms | — | — | — | — |"), "{t}");
+        assert!(
+            t.contains("| best match: target first | 75% (15/20; top 10: 19) | — |"),
+            "{t}"
+        );
         assert!(t.contains("rg not installed"));
         assert!(t.contains("10,000 papers"));
     }

@@ -55,10 +55,12 @@
 
 mod paper;
 mod queries;
-mod random;
+pub(in crate::bench) mod random;
 mod tables;
 mod vocab;
 mod words;
+
+pub(in crate::bench) use words::STOPWORDS;
 
 use std::collections::HashMap;
 
@@ -119,6 +121,12 @@ pub struct Queries {
     pub typo_words: Vec<String>,
     /// Field queries: `title:…`, `author:…`, `year:…`, `tag:…` in turn.
     pub fields: Vec<String>,
+    /// Best-match queries, lowercase: 3–5 words, of which 1 or 2 do not
+    /// occur in the paper the others come from (a half-remembered paper).
+    pub best_match: Vec<String>,
+    /// The corpus index of the paper each best-match query was made from,
+    /// in the same order.
+    pub best_match_targets: Vec<u64>,
 }
 
 /// The generator: vocabulary, topics and sampling tables built from the seed.

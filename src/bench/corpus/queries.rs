@@ -1,13 +1,18 @@
-//! Query workloads (terms, phrases, typed prefixes, typos, field queries) made
-//! of words that really occur in the first papers of the corpus.
+//! Query workloads (terms, phrases, typed prefixes, typos, field queries,
+//! best-match queries) made of words that really occur in the first papers
+//! of the corpus.
+
+use std::collections::HashMap;
 
 use super::random::Rng;
 use super::{Corpus, CorpusPaper, FIRST_YEAR, QUERY_POOL, Queries, SALT_QUERY};
+use crate::bench::paper_words::PaperWords;
 
 impl Corpus {
-    /// Query workloads: `count` entries each of terms, phrases, typos and
-    /// fields, and every typed prefix of `count` queries. Deterministic from
-    /// the seed; `queries(n)` is a prefix of `queries(m)` for `n < m`.
+    /// Query workloads: `count` entries each of terms, phrases, typos,
+    /// fields and best-match queries, and every typed prefix of `count`
+    /// queries. Deterministic from the seed; `queries(n)` is a prefix of
+    /// `queries(m)` for `n < m`.
     pub fn queries(&self, count: usize) -> Queries {
         let pool: Vec<PoolPaper> = (0..QUERY_POOL)
             .map(|j| PoolPaper::new(self, &self.paper(j)))
@@ -92,8 +97,82 @@ impl Corpus {
             };
             out.fields.push(query);
         }
+
+        best_match(&mut stream(5), &pool, count, &mut out);
         out
     }
+}
+
+/// Best-match queries, imitating a reader who half remembers a paper: 2–4
+/// words from one pool paper (the target), drawn from the rarer half of its
+/// words by document frequency among the pool (what sets a paper apart is
+/// what one remembers), and 1 or 2 words of other pool papers that the
+/// target does not hold, of about the same document frequency (within a
+/// factor of two of the target words' geometric mean); shuffled.
+fn best_match(rng: &mut Rng, pool: &[PoolPaper], count: usize, out: &mut Queries) {
+    let mut df: HashMap<&str, u32> = HashMap::new();
+    for paper in pool {
+        for w in distinct(&paper.words) {
+            *df.entry(w).or_insert(0) += 1;
+        }
+    }
+    let df_of = |w: &str| f64::from(df.get(w).copied().unwrap_or(1).max(1));
+    while out.best_match.len() < count {
+        let target = rng.below(pool.len() as u64) as usize;
+        let paper = &pool[target];
+        let total = rng.range(3, 5);
+        let missing = if total > 3 && rng.chance(50) { 2 } else { 1 };
+        let present = total - missing;
+        let mut rarer = distinct(&paper.words);
+        rarer.sort_by(|a, b| df_of(a).total_cmp(&df_of(b)));
+        rarer.truncate(rarer.len().div_ceil(2).max(present));
+        if rarer.len() < present {
+            continue;
+        }
+        rng.shuffle(&mut rarer);
+        let mut words: Vec<&str> = rarer[..present].to_vec();
+        let typical = (words.iter().map(|w| df_of(w).ln()).sum::<f64>() / present as f64).exp();
+        let mut closest: Option<(f64, &str)> = None;
+        for _ in 0..200 {
+            if words.len() == total {
+                break;
+            }
+            let other = rng.pick(pool);
+            let word = rng.pick(&other.words).as_str();
+            if words.contains(&word) || paper.text.holds(word) {
+                continue;
+            }
+            let distance = (df_of(word) / typical).ln().abs();
+            if distance <= std::f64::consts::LN_2 {
+                words.push(word);
+                closest = None;
+            } else if closest.is_none_or(|(d, _)| distance < d) {
+                closest = Some((distance, word));
+            }
+        }
+        // Rarely no word is close enough: the closest one tried.
+        if words.len() < total
+            && let Some((_, word)) = closest
+        {
+            words.push(word);
+        }
+        if words.len() < total {
+            continue;
+        }
+        rng.shuffle(&mut words);
+        out.best_match.push(words.join(" "));
+        out.best_match_targets.push(target as u64);
+    }
+}
+
+/// The distinct words of a list, in first-seen order.
+fn distinct(words: &[String]) -> Vec<&str> {
+    let mut seen = std::collections::HashSet::new();
+    words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| seen.insert(*w))
+        .collect()
 }
 
 /// One edit of `word` (ASCII lowercase): substitution, transposition or
@@ -127,6 +206,8 @@ struct PoolPaper {
     families: Vec<String>,
     year: i32,
     tags: Vec<String>,
+    /// Every word of the paper as an engine may match it.
+    text: PaperWords,
 }
 
 impl PoolPaper {
@@ -180,6 +261,7 @@ impl PoolPaper {
             families,
             year: p.year.unwrap_or(FIRST_YEAR),
             tags: p.tags.clone(),
+            text: PaperWords::new(p),
         }
     }
 }

@@ -19,7 +19,7 @@ fn mix(x: u64) -> u64 {
 
 /// xoshiro256** seeded through SplitMix64.
 #[derive(Debug, Clone)]
-pub(super) struct Rng([u64; 4]);
+pub(in crate::bench) struct Rng([u64; 4]);
 
 impl Rng {
     fn from_u64(seed: u64) -> Rng {
@@ -33,7 +33,7 @@ impl Rng {
     }
 
     /// An independent stream for item `index` of kind `salt`.
-    pub(super) fn stream(seed: u64, salt: u64, index: u64) -> Rng {
+    pub(in crate::bench) fn stream(seed: u64, salt: u64, index: u64) -> Rng {
         Rng::from_u64(mix(mix(seed ^ salt).wrapping_add(index)))
     }
 
@@ -51,16 +51,16 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (`n > 0`), by multiply-high.
-    pub(super) fn below(&mut self, n: u64) -> u64 {
+    pub(in crate::bench) fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
     /// Uniform in `lo..=hi`.
-    pub(super) fn range(&mut self, lo: usize, hi: usize) -> usize {
+    pub(in crate::bench) fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.below((hi - lo + 1) as u64) as usize
     }
 
-    pub(super) fn chance(&mut self, percent: u64) -> bool {
+    pub(in crate::bench) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 
@@ -71,7 +71,7 @@ impl Rng {
     }
 
     /// A uniform element of a non-empty slice.
-    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(in crate::bench) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 
@@ -80,7 +80,7 @@ impl Rng {
         *self.pick(items)
     }
 
-    pub(super) fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(in crate::bench) fn shuffle<T>(&mut self, items: &mut [T]) {
         for k in (1..items.len()).rev() {
             let j = self.below(k as u64 + 1) as usize;
             items.swap(k, j);

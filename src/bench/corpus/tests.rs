@@ -369,3 +369,38 @@ fn vocabulary_follows_the_seed() {
     assert_eq!(family.len(), FAMILY_NAMES.len());
     assert!(FAMILY_NAMES.iter().all(|f| !ascii_slug(f).is_empty()));
 }
+
+#[test]
+fn best_match_queries_miss_words_of_their_target() {
+    use crate::bench::paper_words::PaperWords;
+    let corpus = Corpus::new(3, DEFAULT_TOPICS);
+    let q = corpus.queries(40);
+    assert_eq!(q.best_match.len(), 40);
+    assert_eq!(q.best_match_targets.len(), 40);
+    let again = corpus.queries(15);
+    assert_eq!(again.best_match, q.best_match[..15]);
+    assert_eq!(again.best_match_targets, q.best_match_targets[..15]);
+    assert_ne!(
+        Corpus::new(4, DEFAULT_TOPICS).queries(40).best_match,
+        q.best_match
+    );
+
+    let mut with_two_missing = 0;
+    for (query, &target) in q.best_match.iter().zip(&q.best_match_targets) {
+        assert!(target < QUERY_POOL, "{target}");
+        let words: Vec<&str> = query.split(' ').collect();
+        assert!((3..=5).contains(&words.len()), "{query}");
+        let paper = PaperWords::new(&corpus.paper(target).paper);
+        let missing = words.iter().filter(|w| !paper.holds(w)).count();
+        assert!((1..=2).contains(&missing), "{query}: {missing} missing");
+        assert!(words.len() - missing >= 2, "{query}");
+        if missing == 2 {
+            with_two_missing += 1;
+        }
+        // Every word is a corpus word, missing ones included.
+        for w in &words {
+            assert!(corpus.index.contains_key(*w), "{w}");
+        }
+    }
+    assert!(with_two_missing > 0 && with_two_missing < 40);
+}

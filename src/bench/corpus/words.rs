@@ -61,7 +61,7 @@ pub(super) const VENUES: [&str; 12] = [
     "aaai",
 ];
 
-pub(super) const STOPWORDS: [&str; 158] = [
+pub(in crate::bench) const STOPWORDS: [&str; 158] = [
     "a", "about", "above", "across", "after", "again", "against", "all", "almost", "along", "also",
     "although", "always", "among", "an", "and", "another", "any", "are", "as", "at", "be",
     "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
