@@ -236,6 +236,59 @@ fn search_finds_the_right_papers() {
 }
 
 #[test]
+fn best_match_finds_papers_holding_some_of_the_words_and_says_which_they_miss() {
+    let lib = Lib::new();
+    lib.import_seed();
+    // No sample paper holds both words; each of these holds one.
+    let hits = lib.json(&["search", "diffusion", "robot"]);
+    let hits = hits.as_array().expect("hits");
+    let by_title = |start: &str| {
+        hits.iter()
+            .find(|h| h["title"].as_str().is_some_and(|t| t.starts_with(start)))
+            .unwrap_or_else(|| panic!("{start} is not among {hits:?}"))
+    };
+    let gans = by_title("Diffusion Models Beat GANs");
+    assert_eq!(gans["missing"], serde_json::json!(["robot"]));
+    assert_eq!(gans["matched"], serde_json::json!(["diffusion"]));
+    assert_eq!(
+        by_title("Lift3D")["missing"],
+        serde_json::json!(["diffusion"])
+    );
+    let shown = lib.ok(&["search", "diffusion", "robot"]);
+    assert!(shown.contains("missing: robot"), "{shown}");
+    assert!(!shown.contains("No papers match"), "{shown}");
+    // A sentence: stop words neither count against a paper nor show.
+    let hits = lib.json(&[
+        "search",
+        "papers about pruning transformers without retraining",
+    ]);
+    assert!(
+        hits[0]["title"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("The Need for Speed")),
+        "{hits}"
+    );
+    // The paper writes "re-training", two words to the index.
+    assert_eq!(
+        hits[0]["matched"],
+        serde_json::json!(["pruning", "transformers"])
+    );
+    assert_eq!(hits[0]["missing"], serde_json::json!(["retraining"]));
+    // +word requires; "No papers match" only when no word matches at all.
+    let hits = lib.json(&["search", "+robot", "diffusion"]);
+    assert!(
+        hits.as_array().expect("hits").iter().all(|h| h["matched"]
+            .as_array()
+            .is_some_and(|m| m.contains(&serde_json::json!("robot")))),
+        "{hits}"
+    );
+    let none = lib.ok(&["search", "qwxzvbn", "zzkqpt"]);
+    assert!(none.contains("No papers match"), "{none}");
+    let one = lib.json(&["search", "qwxzvbn", "robot"]);
+    assert!(!one.as_array().expect("hits").is_empty(), "{one}");
+}
+
+#[test]
 fn related_papers_of_a_video_paper_are_video_papers() {
     let lib = Lib::new();
     lib.import_seed();
