@@ -27,11 +27,12 @@ fn index_of(papers: &[IndexDoc]) -> (tempfile::TempDir, SearchIndex) {
 /// Ids of the hits, best first, each with the words it lacks.
 fn ranked(index: &SearchIndex, query: &str) -> Vec<(String, Vec<String>)> {
     let matches = index.matches(query, 20).expect("search");
-    (0..matches.scores().count())
-        .map(|rank| {
-            let id = matches.id(rank).expect("id");
-            (id, matches.coverage(rank).expect("coverage").missing)
-        })
+    let ranks: Vec<usize> = (0..matches.scores().count()).collect();
+    let coverage = matches.coverage(&ranks).expect("coverage");
+    ranks
+        .iter()
+        .zip(coverage)
+        .map(|(&rank, c)| (matches.id(rank).expect("id"), c.missing))
         .collect()
 }
 
@@ -152,7 +153,7 @@ fn a_sentence_finds_its_paper_without_counting_stop_words() {
     let matches = index
         .matches("papers about pruning transformers", 5)
         .expect("search");
-    let coverage = matches.coverage(0).expect("coverage");
+    let coverage = matches.coverage(&[0]).expect("coverage").remove(0);
     assert_eq!(coverage.matched, ["pruning", "transformers"]);
     assert!(coverage.missing.is_empty());
 }

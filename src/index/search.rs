@@ -5,13 +5,15 @@
 //! The index gives scores and ids; the façade looks up the rows of the
 //! hits it shows, orders ties and asks a [`Marker`] for the marked text.
 
+use std::collections::BTreeMap;
+
 use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 
-use tantivy::DocSet;
 use tantivy::query::EnableScoring;
+use tantivy::{DocId, DocSet};
 
 use super::SearchIndex;
 use super::best_match;
@@ -66,37 +68,57 @@ impl Matches<'_> {
         Marker::new(&self.highlighter)
     }
 
-    /// The words of the query the match at `rank` holds and misses.
-    pub fn coverage(&self, rank: usize) -> Result<Coverage> {
-        let (score, addr) = self.at(rank)?;
-        let mut out = Coverage::default();
-        let every = best_match::holds_every_word(score);
-        let reader = self.searcher.segment_reader(addr.segment_ord);
-        for word in &self.words {
-            let held = match &word.test {
-                Some(test) if !every => {
-                    let weight = test
-                        .weight(EnableScoring::disabled_from_searcher(&self.searcher))
-                        .map_err(|e| self.index.index_error(e))?;
-                    let mut scorer = weight
-                        .scorer(reader, 1.0)
-                        .map_err(|e| self.index.index_error(e))?;
-                    // A scorer starts on its first document; seeking
-                    // backwards is not allowed.
-                    let doc = scorer.doc();
-                    doc == addr.doc_id
-                        || (doc < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id)
-                }
-                _ => true,
-            };
-            let list = if held {
-                &mut out.matched
-            } else {
-                &mut out.missing
-            };
-            list.push(word.typed.clone());
+    /// The words of the query each match of `ranks` holds and misses.
+    ///
+    /// A match holding every word needs no look; for the others each
+    /// word's query runs once per segment, seeking the matches in document
+    /// order (a word's prefix or typo expansion is built once, not once per
+    /// match).
+    pub fn coverage(&self, ranks: &[usize]) -> Result<Vec<Coverage>> {
+        let err = |e: tantivy::TantivyError| self.index.index_error(e);
+        let mut held = vec![vec![true; self.words.len()]; ranks.len()];
+        let mut by_segment: BTreeMap<u32, Vec<(DocId, usize)>> = BTreeMap::new();
+        for (i, &rank) in ranks.iter().enumerate() {
+            let (score, addr) = self.at(rank)?;
+            if !best_match::holds_every_word(score) {
+                by_segment
+                    .entry(addr.segment_ord)
+                    .or_default()
+                    .push((addr.doc_id, i));
+            }
         }
-        Ok(out)
+        if !by_segment.is_empty() {
+            let scoring = EnableScoring::disabled_from_searcher(&self.searcher);
+            for (w, word) in self.words.iter().enumerate() {
+                let Some(test) = &word.test else { continue };
+                let weight = test.weight(scoring).map_err(err)?;
+                for (&segment, docs) in &mut by_segment {
+                    docs.sort_unstable();
+                    let reader = self.searcher.segment_reader(segment);
+                    let mut scorer = weight.scorer(reader, 1.0).map_err(err)?;
+                    for &(doc, i) in docs.iter() {
+                        // A scorer never seeks backwards.
+                        let at = scorer.doc();
+                        held[i][w] = at == doc || (at < doc && scorer.seek(doc) == doc);
+                    }
+                }
+            }
+        }
+        Ok(held
+            .into_iter()
+            .map(|flags| {
+                let mut out = Coverage::default();
+                for (word, holds) in self.words.iter().zip(flags) {
+                    let list = if holds {
+                        &mut out.matched
+                    } else {
+                        &mut out.missing
+                    };
+                    list.push(word.typed.clone());
+                }
+                out
+            })
+            .collect())
     }
 }
 

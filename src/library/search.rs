@@ -50,10 +50,11 @@ pub(super) fn search(
             .then(a.3.seq.cmp(&b.3.seq))
     });
     rows.truncate(limit);
+    let ranks: Vec<usize> = rows.iter().map(|r| r.1).collect();
+    let coverage = matches.coverage(&ranks)?;
     let mut marker = matches.marker();
     let mut hits = Vec::with_capacity(rows.len());
-    for (score, rank, id, row) in rows {
-        let coverage = matches.coverage(rank)?;
+    for ((score, _, id, row), coverage) in rows.into_iter().zip(coverage) {
         let snippet = marker.snippet(&row.abstract_text, row.notes.as_deref());
         let title_marked = marker
             .highlight(&row.title, usize::MAX)
