@@ -179,7 +179,17 @@ impl QueryBuilder {
         if required.is_empty() && optional.is_empty() {
             strict.push((Occur::Must, Box::new(AllQuery)));
         }
-        let strict: Box<dyn Query> = Box::new(BooleanQuery::new(strict));
+        // A query of one clause runs as that clause: a word's disjunction
+        // of plain term queries then gets tantivy's block-max pruning,
+        // which a wrapping boolean query would hide.
+        let strict: Box<dyn Query> = if strict.len() == 1 && strict[0].0 == Occur::Must {
+            strict
+                .pop()
+                .map(|(_, q)| q)
+                .unwrap_or_else(|| Box::new(AllQuery))
+        } else {
+            Box::new(BooleanQuery::new(strict))
+        };
         if optional.len() < 2 && !(anchored && optional.len() == 1) {
             for w in &mut words {
                 w.test = None;
