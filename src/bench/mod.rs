@@ -11,6 +11,7 @@
 //! report ([`report`]) prints one comparison table per size and can write
 //! every figure as JSON.
 
+pub mod cli_stage;
 pub mod corpus;
 pub mod folder;
 pub mod formats;
@@ -75,6 +76,10 @@ pub struct BenchArgs {
     /// entries.
     #[arg(long, value_name = "ENTRIES")]
     pub formats: Option<u64>,
+    /// Also time the `lectern` command itself: an import of the corpus as
+    /// a listing and cold read commands, each a new process.
+    #[arg(long)]
+    pub cli: bool,
 }
 
 /// Latency percentiles in milliseconds.
@@ -167,6 +172,9 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
             if let Some(f) = &run.folder {
                 print!("{}", folder::table(f));
             }
+            if let Some(c) = &run.cli {
+                print!("{}", cli_stage::table(c));
+            }
             println!();
         }
         runs.push(run);
@@ -219,6 +227,10 @@ fn run_size(
     } else {
         Some(folder::measure(&root)?)
     };
+    let cli = match args.cli {
+        true => Some(cli_stage::run(args.out.as_deref(), &corpus, n)?),
+        false => None,
+    };
     let lib = Library::open_with(&root, crate::library::Opening::BULK)?;
     let peers = peers::compare(
         &peers::Context {
@@ -251,6 +263,7 @@ fn run_size(
         ripgrep: peers.ripgrep,
         notes: peers.notes,
         folder,
+        cli,
     })
 }
 
