@@ -78,19 +78,23 @@ pub const ASIDE_PREFIX: &str = ".lectern-aside-";
 
 /// Writes each file's bytes to a temporary file beside it and makes them
 /// durable (one `syncfs` for many, an fsync each for a few). The caller
-/// moves them into place.
-pub fn prepare_many(files: &[(&Path, &[u8])]) -> Result<Vec<tempfile::TempPath>> {
+/// moves them into place. Each comes with its metadata as written (a
+/// rename keeps a file's size and modification time).
+pub fn prepare_many(
+    files: &[(&Path, &[u8])],
+) -> Result<Vec<(tempfile::TempPath, std::fs::Metadata)>> {
     let mut temps = Vec::with_capacity(files.len());
-    if files.len() < BATCH_DURABLE {
-        for (path, bytes) in files {
-            let tmp = temp_beside(path, bytes)?;
-            tmp.as_file().sync_all().map_err(|e| Error::io(*path, e))?;
-            temps.push(tmp.into_temp_path());
-        }
-        return Ok(temps);
-    }
+    let few = files.len() < BATCH_DURABLE;
     for (path, bytes) in files {
-        temps.push(temp_beside(path, bytes)?.into_temp_path());
+        let tmp = temp_beside(path, bytes)?;
+        if few {
+            tmp.as_file().sync_all().map_err(|e| Error::io(*path, e))?;
+        }
+        let meta = tmp.as_file().metadata().map_err(|e| Error::io(*path, e))?;
+        temps.push((tmp.into_temp_path(), meta));
+    }
+    if few {
+        return Ok(temps);
     }
     if let Some((first, _)) = files.first() {
         let dir = first.parent().unwrap_or(Path::new("."));

@@ -56,6 +56,36 @@ pub struct PaperRef {
     pub title: String,
 }
 
+/// One line of a list of papers: what `lectern list` prints for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listed {
+    pub id: String,
+    pub citekey: String,
+    pub status: Status,
+    pub title: String,
+}
+
+/// Papers in import order, optionally by tag or status, as [`Listed`]
+/// lines: one query, however large the library.
+pub fn listed(conn: &Connection, tag: Option<&str>, status: Option<Status>) -> Result<Vec<Listed>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.citekey, p.status, p.title FROM papers p
+         WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.paper_id = p.id AND t.tag = ?1))
+           AND (?2 IS NULL OR p.status = ?2)
+         ORDER BY p.seq",
+    )?;
+    let rows = stmt.query_map(params![tag, status.map(Status::as_str)], |r| {
+        let status: String = r.get(2)?;
+        Ok(Listed {
+            id: r.get(0)?,
+            citekey: r.get(1)?,
+            status: status.parse().unwrap_or(Status::Unread),
+            title: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// A note that links to this paper: a note on another paper, or a
 /// free-standing note of the library folder (`notes/…`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

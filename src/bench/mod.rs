@@ -13,6 +13,7 @@
 //! report ([`report`]) prints one comparison table per size and can write
 //! every figure as JSON.
 
+pub mod cli_stage;
 pub mod corpus;
 pub mod eval;
 pub mod folder;
@@ -84,6 +85,10 @@ pub struct BenchArgs {
     /// folder of bibliographies.
     #[arg(long, value_name = "PATH", conflicts_with = "formats")]
     pub eval: Option<PathBuf>,
+    /// Also time the `lectern` command itself: an import of the corpus as
+    /// a listing and cold read commands, each a new process.
+    #[arg(long)]
+    pub cli: bool,
 }
 
 /// The label of the best-match kind (queries with words the target paper
@@ -183,6 +188,9 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
             if let Some(f) = &run.folder {
                 print!("{}", folder::table(f));
             }
+            if let Some(c) = &run.cli {
+                print!("{}", cli_stage::table(c));
+            }
             println!();
         }
         runs.push(run);
@@ -235,6 +243,10 @@ fn run_size(
     } else {
         Some(folder::measure(&root)?)
     };
+    let cli = match args.cli {
+        true => Some(cli_stage::run(args.out.as_deref(), &corpus, n)?),
+        false => None,
+    };
     let lib = Library::open_with(&root, crate::library::Opening::BULK)?;
     let peers = peers::compare(
         &peers::Context {
@@ -267,6 +279,7 @@ fn run_size(
         ripgrep: peers.ripgrep,
         notes: peers.notes,
         folder,
+        cli,
     })
 }
 

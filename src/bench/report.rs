@@ -137,6 +137,8 @@ pub struct SizeRun {
     pub notes: Vec<String>,
     /// The library-folder stages (`None` with `--no-folder`).
     pub folder: Option<super::folder::FolderFigures>,
+    /// The `lectern` command timed from outside (`None` without `--cli`).
+    pub cli: Option<super::cli_stage::CliFigures>,
 }
 
 /// Where and when the benchmark ran.
@@ -679,6 +681,7 @@ mod tests {
             ripgrep: None,
             notes: vec!["rg not installed: ripgrep skipped".into()],
             folder: None,
+            cli: None,
         };
         let t = table(&run);
         for stage in [

@@ -8,6 +8,7 @@
 mod args;
 mod commands;
 mod output;
+mod progress;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

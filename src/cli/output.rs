@@ -146,6 +146,21 @@ impl Output {
         Ok(())
     }
 
+    /// Papers one line each, for people (`--json` prints [`Output::list`]).
+    pub fn listed(&self, papers: &[crate::views::Listed]) -> anyhow::Result<()> {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for p in papers {
+            writeln!(out, "{:<36} {:<7} {}", p.citekey, p.status, p.title)?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Whether output is JSON.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     pub fn paper(&self, p: &Paper) -> anyhow::Result<()> {
         if self.json {
             return print_json(p);

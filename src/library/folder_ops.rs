@@ -3,8 +3,63 @@
 
 use super::*;
 
+/// What opening a library saw of its folder before the store was open.
+pub(super) enum Look {
+    /// Nothing: the folder is left to the caller.
+    Nothing,
+    /// The quick look ([`folder::glance::glance`]), under way.
+    Walking(std::thread::JoinHandle<Result<folder::glance::Glance>>),
+    /// The folders' times ([`folder::glance::folder_times`]).
+    Times(Result<Option<String>>),
+}
+
 impl Library {
     // ----- the library folder ---------------------------------------------
+
+    /// Reconciles what changed in the folder while nothing watched it (see
+    /// [`Reconcile`]): a full sync when a look at the folder saw a change,
+    /// else only what a sync does besides reading files (the owed
+    /// write-out, the trash's expiry).
+    pub(super) fn reconcile(&mut self, look: Look) {
+        let glance = match look {
+            Look::Nothing => return,
+            Look::Walking(walk) => walk.join().ok().and_then(|g| g.ok()),
+            Look::Times(Ok(Some(times)))
+                if folder::state::folder_times(&self.conn)
+                    .ok()
+                    .flatten()
+                    .as_deref()
+                    == Some(times.as_str()) =>
+            {
+                let synced = self.sync_paths(&[]);
+                return self.reconciled(synced);
+            }
+            Look::Times(_) => {
+                let root = self.root.clone();
+                folder::glance::glance(&root).ok()
+            }
+        };
+        let synced = match glance {
+            Some(g) if g.agrees(&self.conn) => {
+                self.sync_paths(&[]).map(|mut report| {
+                    // Every comparison reports these.
+                    report.conflicts.extend(g.conflicts);
+                    report.problems.extend(g.problems);
+                    let _ = folder::state::set_folder_times(&self.conn, g.times.as_deref());
+                    report
+                })
+            }
+            _ => self.sync(),
+        };
+        self.reconciled(synced);
+    }
+
+    fn reconciled(&mut self, synced: Result<SyncReport>) {
+        match synced {
+            Ok(report) => self.folder_report = report,
+            Err(e) => self.folder_lag = Some(e.to_string()),
+        }
+    }
 
     /// Reconciles the library with its folder: applies files changed
     /// outside Lectern, imports the inbox, writes what the folder is owed
@@ -33,8 +88,17 @@ impl Library {
     fn sync_scoped(&mut self, scope: Scope<'_>) -> Result<SyncReport> {
         self.ensure_writable()?;
         let mut report = SyncReport::default();
+        // A full comparison records the folders' times it started from,
+        // for read commands to tell whether the folder moved since.
+        let times = match &scope {
+            Scope::Listed(listing) => Some(listing.times.clone()),
+            Scope::Paths(_) => None,
+        };
         match self.sync_steps(scope, &mut report) {
             Ok(()) => {
+                if let Some(times) = times {
+                    let _ = folder::state::set_folder_times(&self.conn, times.as_deref());
+                }
                 let written = std::mem::take(&mut self.folder_report);
                 report.absorb(written);
                 Ok(report)
@@ -69,7 +133,7 @@ impl Library {
             self.mirror = was;
             inbox?;
         }
-        self.owes_files = folder::flush(&mut self.conn, &self.root, report, self.step)?;
+        self.owes_files = folder::flush(&mut self.conn, &self.root, report, self.step, None)?;
         let cutoff = (chrono::Utc::now() - chrono::Duration::days(folder::TRASH_DAYS))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         folder::state::trash_purge(&self.conn, &cutoff)?;
@@ -177,7 +241,7 @@ impl Library {
     pub fn write_folder(&mut self) -> Result<SyncReport> {
         self.ensure_writable()?;
         let mut report = SyncReport::default();
-        self.owes_files = folder::flush(&mut self.conn, &self.root, &mut report, None)?;
+        self.owes_files = folder::flush(&mut self.conn, &self.root, &mut report, None, None)?;
         Ok(report)
     }
 

@@ -66,6 +66,9 @@ pub use crate::sync::ATTACHMENTS_DIR;
 /// cancellation.
 const PROGRESS_EVERY: usize = 250;
 
+/// How many papers [`Library::list`] loads at a time.
+const LIST_CHUNK: usize = 2000;
+
 /// How much context an annotation keeps on each side of its quote.
 const QUOTE_CONTEXT_CHARS: usize = 32;
 
@@ -111,6 +114,8 @@ pub struct Library {
     step: Option<usize>,
     /// Whether the last write-out left paper files owed (a bounded step).
     owes_files: bool,
+    /// Told `(done, total)` as a write-out writes paper files.
+    write_progress: Option<Box<dyn FnMut(usize, usize) + Send>>,
 }
 
 /// What a process does when another Lectern process holds the library.
@@ -125,12 +130,27 @@ pub enum WhenHeld {
     Refuse,
 }
 
+/// When opening a library compares its folder with the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reconcile {
+    /// Not now: the caller's first sync or
+    /// [`FolderSession`](watch::FolderSession) does.
+    Later,
+    /// Now: every file's size and modification time against the records
+    /// (a quick look first, see [`crate::sync::glance`]), and a full sync
+    /// when anything differs.
+    Now,
+    /// Only when the times of the folders moved since the last comparison
+    /// (files added, removed or renamed), then as [`Reconcile::Now`]. A
+    /// file written in place is seen by the next comparison.
+    WhenFoldersMoved,
+}
+
 /// How a front end opens a library ([`Library::open_with`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Opening {
-    /// Compare the folder with the library now (else the caller's first
-    /// sync or [`FolderSession`](watch::FolderSession) does).
-    pub reconcile: bool,
+    /// When to compare the folder with the library.
+    pub reconcile: Reconcile,
     /// Write paper files as writes happen (else writes only record what the
     /// folder is owed, and the next sync writes it).
     pub write_files: bool,
@@ -143,7 +163,15 @@ pub struct Opening {
 impl Opening {
     /// The CLI: reconcile now, write files, write beside a holder.
     pub const CLI: Opening = Opening {
-        reconcile: true,
+        reconcile: Reconcile::Now,
+        write_files: true,
+        when_held: WhenHeld::WriteBeside,
+        work_step: None,
+    };
+    /// The CLI's read commands: like [`Opening::CLI`], but the folder is
+    /// compared only when its folders' times moved.
+    pub const READ: Opening = Opening {
+        reconcile: Reconcile::WhenFoldersMoved,
         write_files: true,
         when_held: WhenHeld::WriteBeside,
         work_step: None,
@@ -151,7 +179,7 @@ impl Opening {
     /// `lectern sync`: like the CLI, but the caller syncs (or checks)
     /// itself, and only the holder may.
     pub const SYNC: Opening = Opening {
-        reconcile: false,
+        reconcile: Reconcile::Later,
         write_files: true,
         when_held: WhenHeld::Refuse,
         work_step: None,
@@ -160,14 +188,14 @@ impl Opening {
     /// `FolderSession`; work from before in steps of 500 papers between
     /// the window's commands; read-only when another process holds it.
     pub const WINDOW: Opening = Opening {
-        reconcile: false,
+        reconcile: Reconcile::Later,
         write_files: true,
         when_held: WhenHeld::ReadOnly,
         work_step: Some(500),
     };
     /// Benchmarks and bulk loads: no paper files until a sync.
     pub const BULK: Opening = Opening {
-        reconcile: false,
+        reconcile: Reconcile::Later,
         write_files: false,
         when_held: WhenHeld::Refuse,
         work_step: None,
@@ -195,6 +223,21 @@ impl Library {
     pub fn open_with(root: impl AsRef<Path>, how: Opening) -> Result<Library> {
         let root = root.as_ref().to_path_buf();
         let private = root.join(PRIVATE_DIR);
+        // Looking at the folder needs neither the store nor the lock: it
+        // happens while they open, on another thread for the walk.
+        let look = match how.reconcile {
+            Reconcile::Later => folder_ops::Look::Nothing,
+            Reconcile::Now => {
+                let root = root.clone();
+                folder_ops::Look::Walking(std::thread::spawn(move || {
+                    let root = root.canonicalize().unwrap_or(root);
+                    folder::glance::glance(&root)
+                }))
+            }
+            Reconcile::WhenFoldersMoved => {
+                folder_ops::Look::Times(folder::glance::folder_times(&root))
+            }
+        };
         let mut lib = match (Library::open_unsynced(&root, &private), how.when_held) {
             // Another process (the window) holds the library: write beside
             // it; it watches the folder and applies the index work.
@@ -208,13 +251,7 @@ impl Library {
         };
         lib.mirror = how.write_files;
         lib.step = how.work_step;
-        if how.reconcile {
-            // Reconcile what changed in the folder while nothing watched it.
-            match lib.sync() {
-                Ok(report) => lib.folder_report = report,
-                Err(e) => lib.folder_lag = Some(e.to_string()),
-            }
-        }
+        lib.reconcile(look);
         Ok(lib)
     }
 
@@ -263,6 +300,7 @@ impl Library {
             folder_lag: None,
             step: None,
             owes_files: false,
+            write_progress: None,
         })
     }
 
@@ -357,6 +395,12 @@ impl Library {
         self.step = papers;
     }
 
+    /// Tells `progress` `(done, total)` while paper files are written out
+    /// (after an import of many papers, say); `None` stops telling.
+    pub fn on_write_out(&mut self, progress: Option<Box<dyn FnMut(usize, usize) + Send>>) {
+        self.write_progress = progress;
+    }
+
     /// Whether work is left from a bounded step: papers to index or paper
     /// files to write. [`Library::work_off_backlog`] does the next step.
     pub fn has_backlog(&self) -> bool {
@@ -411,6 +455,7 @@ impl Library {
             folder_lag: None,
             step: None,
             owes_files: false,
+            write_progress: None,
         })
     }
 
@@ -466,7 +511,8 @@ impl Library {
             return;
         }
         let mut report = SyncReport::default();
-        match folder::flush(&mut self.conn, &self.root, &mut report, self.step) {
+        let progress = self.write_progress.as_deref_mut().map(|p| p as _);
+        match folder::flush(&mut self.conn, &self.root, &mut report, self.step, progress) {
             Ok(more) => {
                 self.folder_lag = None;
                 self.owes_files = more;
@@ -510,12 +556,24 @@ impl Library {
         store::papers::load(&self.conn, &id)
     }
 
-    /// Papers in import order, optionally filtered.
+    /// Papers in import order, optionally filtered (loaded a few thousand
+    /// at a time, one query per table each).
     pub fn list(&self, tag: Option<&str>, status: Option<Status>) -> Result<Vec<Paper>> {
-        store::papers::list_ids(&self.conn, tag, status)?
-            .iter()
-            .map(|id| store::papers::load(&self.conn, id))
-            .collect()
+        let ids = store::papers::list_ids(&self.conn, tag, status)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(LIST_CHUNK) {
+            out.extend(store::bulk::load_many(&self.conn, chunk)?);
+        }
+        Ok(out)
+    }
+
+    /// [`Library::list`] as one line per paper (citekey, status, title).
+    pub fn list_brief(
+        &self,
+        tag: Option<&str>,
+        status: Option<Status>,
+    ) -> Result<Vec<crate::views::Listed>> {
+        crate::views::listed(&self.conn, tag, status)
     }
 
     pub fn count(&self) -> Result<u64> {

@@ -53,7 +53,7 @@ pub fn load_many(conn: &Connection, ids: &[String]) -> Result<Vec<Paper>> {
 fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
     let rows: Vec<PaperRow> = {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {} FROM temp.bulk_ids b JOIN papers p ON p.id = b.id ORDER BY b.pos",
+            "SELECT {} FROM temp.bulk_ids b CROSS JOIN papers p ON p.id = b.id ORDER BY b.pos",
             ROW_COLUMNS
                 .split(", ")
                 .map(|c| format!("p.{c}"))
@@ -65,13 +65,13 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
     };
     let mut authors = grouped(
         conn,
-        "SELECT a.paper_id, a.name FROM temp.bulk_ids b JOIN authors a ON a.paper_id = b.id
+        "SELECT a.paper_id, a.name FROM temp.bulk_ids b CROSS JOIN authors a ON a.paper_id = b.id
          ORDER BY a.paper_id, a.position",
         |r| r.get::<_, String>(1),
     )?;
     let mut links = grouped(
         conn,
-        "SELECT l.paper_id, l.url, l.kind FROM temp.bulk_ids b JOIN links l ON l.paper_id = b.id
+        "SELECT l.paper_id, l.url, l.kind FROM temp.bulk_ids b CROSS JOIN links l ON l.paper_id = b.id
          ORDER BY l.paper_id, l.position",
         |r| {
             let kind: String = r.get(2)?;
@@ -83,20 +83,20 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
     )?;
     let mut tags = grouped(
         conn,
-        "SELECT t.paper_id, t.tag FROM temp.bulk_ids b JOIN tags t ON t.paper_id = b.id
+        "SELECT t.paper_id, t.tag FROM temp.bulk_ids b CROSS JOIN tags t ON t.paper_id = b.id
          ORDER BY t.paper_id, t.tag",
         |r| r.get::<_, String>(1),
     )?;
     let mut notes = grouped(
         conn,
         "SELECT n.paper_id, n.id, n.paper_id, n.body, n.created, n.updated
-         FROM temp.bulk_ids b JOIN notes n ON n.paper_id = b.id ORDER BY n.paper_id, n.seq",
+         FROM temp.bulk_ids b CROSS JOIN notes n ON n.paper_id = b.id ORDER BY n.paper_id, n.seq",
         |r| super::notes::map_from(r, 1),
     )?;
     let mut annotations = grouped(
         conn,
         &format!(
-            "SELECT a.paper_id, {} FROM temp.bulk_ids b JOIN annotations a ON a.paper_id = b.id
+            "SELECT a.paper_id, {} FROM temp.bulk_ids b CROSS JOIN annotations a ON a.paper_id = b.id
              ORDER BY a.paper_id, a.start, a.seq",
             super::annotations::COLUMNS
                 .split(", ")
@@ -110,22 +110,22 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
         conn,
         "SELECT * FROM (
            SELECT b.id AS me, r.kind, 'outgoing' AS dir, p.id, p.citekey AS key, p.title, r.created AS created
-             FROM temp.bulk_ids b JOIN relations r ON r.src = b.id JOIN papers p ON p.id = r.dst
+             FROM temp.bulk_ids b CROSS JOIN relations r ON r.src = b.id JOIN papers p ON p.id = r.dst
            UNION ALL
            SELECT b.id, r.kind, 'incoming', p.id, p.citekey, p.title, r.created
-             FROM temp.bulk_ids b JOIN relations r ON r.dst = b.id JOIN papers p ON p.id = r.src)
+             FROM temp.bulk_ids b CROSS JOIN relations r ON r.dst = b.id JOIN papers p ON p.id = r.src)
          ORDER BY me, dir DESC, created, key",
         |r| super::relations::map_from(r, 1),
     )?;
     let mut fields = grouped(
         conn,
-        "SELECT f.paper_id, f.name, f.value FROM temp.bulk_ids b JOIN fields f ON f.paper_id = b.id
+        "SELECT f.paper_id, f.name, f.value FROM temp.bulk_ids b CROSS JOIN fields f ON f.paper_id = b.id
          ORDER BY f.paper_id, f.position",
         |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
     )?;
     let mut aliases = grouped(
         conn,
-        "SELECT a.paper_id, a.alias FROM temp.bulk_ids b JOIN aliases a ON a.paper_id = b.id
+        "SELECT a.paper_id, a.alias FROM temp.bulk_ids b CROSS JOIN aliases a ON a.paper_id = b.id
          ORDER BY a.paper_id, a.alias",
         |r| r.get::<_, String>(1),
     )?;

@@ -176,6 +176,12 @@ const MIGRATIONS: &[&str] = &[
         INSERT OR IGNORE INTO folder_pending (paper_id) VALUES (OLD.paper_id);
     END;
     CREATE INDEX folder_files_path_nocase ON folder_files(path COLLATE NOCASE);",
+    // 7: each recorded file's stamp (its path, size and mtime as one
+    // number, `sync::glance::stamp`), so a quick look at the folder can
+    // tell whether anything changed by comparing one sum. Files recorded
+    // before get their stamp on the next full sync; until then the sums
+    // differ and the folder is compared in full, as before.
+    "ALTER TABLE folder_files ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0",
 ];
 
 /// The schema version this build writes.

@@ -77,14 +77,16 @@ struct Write {
 }
 
 /// Writes the owed paper files, at most `limit` of them (the rest stay
-/// owed; returns whether any do). The library's version of a paper wins;
-/// a file edited outside since the last sync is kept as a conflict copy
+/// owed; returns whether any do), telling `progress` how many of how many
+/// are done after each chunk. The library's version of a paper wins; a
+/// file edited outside since the last sync is kept as a conflict copy
 /// first.
 pub fn flush(
     conn: &mut Connection,
     root: &Path,
     report: &mut SyncReport,
     limit: Option<usize>,
+    progress: Option<&mut dyn FnMut(usize, usize)>,
 ) -> Result<bool> {
     let (mut ids, max_seq) = state::owed(conn)?;
     if ids.is_empty() {
@@ -97,11 +99,7 @@ pub fn flush(
     };
     let papers_dir = root.join(PAPERS_DIR);
     std::fs::create_dir_all(&papers_dir).map_err(|e| Error::io(&papers_dir, e))?;
-    // In chunks, so memory and open files stay bounded at any size.
-    let mut failed = Vec::new();
-    for chunk in ids.chunks(FLUSH_CHUNK) {
-        failed.extend(flush_chunk(conn, root, chunk, report)?);
-    }
+    let failed = write_chunks(conn, root, &ids, report, progress)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     state::paid(&tx, &ids, max_seq)?;
     state::owe(&tx, &rest)?;
@@ -110,22 +108,102 @@ pub fn flush(
     Ok(!rest.is_empty())
 }
 
-fn flush_chunk(
+/// A chunk's files as written by the writing thread: what to record, and
+/// the papers whose file could not be written (still owed).
+struct Written {
+    plan: ChunkPlan,
+    failed: Vec<String>,
+    report: SyncReport,
+}
+
+/// Writes the files of `ids` in chunks, so memory and open files stay
+/// bounded at any size. Two threads share the work: this one plans each
+/// chunk (loads the papers, renders their files, looks at what is on
+/// disk) and records the chunk before, while the other writes the files
+/// of the chunk planned last. Returns the papers whose file could not be
+/// written.
+fn write_chunks(
     conn: &mut Connection,
     root: &Path,
     ids: &[String],
     report: &mut SyncReport,
+    mut progress: Option<&mut dyn FnMut(usize, usize)>,
 ) -> Result<Vec<String>> {
-    let mut plan = plan_chunk(conn, root, ids, report)?;
-    // Papers whose file could not be written: still owed.
+    let (to_writer, plans) = std::sync::mpsc::sync_channel::<ChunkPlan>(1);
+    let (to_recorder, written) = std::sync::mpsc::sync_channel::<Result<Written>>(1);
+    std::thread::scope(|scope| {
+        // Owned here: returning early drops both ends, so the writer stops.
+        let (to_writer, written) = (to_writer, written);
+        scope.spawn(move || {
+            for plan in plans {
+                if to_recorder.send(write_chunk(root, plan)).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut failed = Vec::new();
+        let mut named = HashSet::new();
+        let (mut sent, mut recorded, mut done) = (0, 0, 0);
+        let mut record = |conn: &mut Connection, report: &mut SyncReport| -> Result<()> {
+            let w = written
+                .recv()
+                .map_err(|_| Error::Invalid("the paper-file writer stopped".into()))??;
+            report.absorb(w.report);
+            record_chunk(conn, &w.plan)?;
+            done += w.plan.papers;
+            failed.extend(w.failed);
+            if let Some(p) = progress.as_mut() {
+                p(done, ids.len());
+            }
+            Ok(())
+        };
+        for chunk in ids.chunks(FLUSH_CHUNK) {
+            let mut plan = plan_chunk(conn, root, chunk, report, named)?;
+            named = std::mem::take(&mut plan.named);
+            if to_writer.send(plan).is_err() {
+                break;
+            }
+            sent += 1;
+            // One chunk is written while the next is planned.
+            if sent - recorded > 1 {
+                recorded += 1;
+                record(conn, report)?;
+            }
+        }
+        drop(to_writer);
+        while recorded < sent {
+            recorded += 1;
+            record(conn, report)?;
+        }
+        Ok(failed)
+    })
+}
+
+/// Writes a planned chunk's files (on the writing thread).
+fn write_chunk(root: &Path, mut plan: ChunkPlan) -> Result<Written> {
+    let mut report = SyncReport::default();
     let mut failed: Vec<String> = Vec::new();
-    let (written, set_aside, started) =
-        swap_all(root, &plan.writes, report, &mut plan.recorded, &mut failed)?;
-    settle_all(root, set_aside, started, report)?;
+    let (written, set_aside, started) = swap_all(
+        root,
+        &plan.writes,
+        &mut report,
+        &mut plan.recorded,
+        &mut failed,
+    )?;
+    settle_all(root, set_aside, started, &mut report)?;
     if written > 0 {
         crate::fsutil::sync_dir(&root.join(PAPERS_DIR));
     }
     report.written += written;
+    Ok(Written {
+        plan,
+        failed,
+        report,
+    })
+}
+
+/// Records what a chunk's write-out did, in one transaction.
+fn record_chunk(conn: &mut Connection, plan: &ChunkPlan) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for g in &plan.gone {
         state::remove(&tx, g)?;
@@ -134,7 +212,7 @@ fn flush_chunk(
         state::put(&tx, s)?;
     }
     tx.commit()?;
-    Ok(failed)
+    Ok(())
 }
 
 /// What a chunk's write-out found to do, before any new file goes in.
@@ -145,8 +223,10 @@ struct ChunkPlan {
     gone: Vec<String>,
     /// Files to record as they are now.
     recorded: Vec<FileState>,
-    /// Names given to new files in this chunk, in lowercase.
+    /// Names given to new files in this write-out so far, in lowercase.
     named: HashSet<String>,
+    /// How many papers the chunk has.
+    papers: usize,
 }
 
 /// Looks at each paper of the chunk and its file: removes the files of
@@ -157,8 +237,13 @@ fn plan_chunk(
     root: &Path,
     ids: &[String],
     report: &mut SyncReport,
+    named: HashSet<String>,
 ) -> Result<ChunkPlan> {
-    let mut plan = ChunkPlan::default();
+    let mut plan = ChunkPlan {
+        named,
+        papers: ids.len(),
+        ..ChunkPlan::default()
+    };
     // One query per table for the whole chunk.
     let mut loaded: std::collections::HashMap<String, crate::model::Paper> =
         store::bulk::load_many(conn, ids)?
@@ -278,17 +363,25 @@ fn swap_all(
     // Old files set aside as unchanged, looked at once more at the end.
     let mut set_aside: Vec<SetAside> = Vec::new();
     let started = std::time::Instant::now();
-    for (tmp, w) in temps.into_iter().zip(writes) {
+    for ((tmp, meta), w) in temps.into_iter().zip(writes) {
         // One file that cannot be written never stops the others; it stays
         // owed for the next sync.
-        if let Err(e) = swap_in(root, &tmp, w, report, &mut set_aside) {
-            report.problems.push(format!("{}: not written: {e}", w.rel));
-            failed.push(w.paper_id.clone());
-            continue;
-        }
+        let theirs = match swap_in(root, &tmp, w, report, &mut set_aside) {
+            Ok(theirs) => theirs,
+            Err(e) => {
+                report.problems.push(format!("{}: not written: {e}", w.rel));
+                failed.push(w.paper_id.clone());
+                continue;
+            }
+        };
         let _ = tmp.keep();
         written += 1;
-        let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
+        // Ours went in as written (a rename keeps size and time), or an
+        // identical file was there already.
+        let (size, mtime) = match theirs {
+            Some(stat) => stat,
+            None => stat_of(&meta),
+        };
         recorded.push(FileState {
             path: w.rel.clone(),
             kind: "paper".into(),
@@ -328,14 +421,15 @@ fn settle_all(
 /// (an editor saving from then on creates a new file), the new one goes in
 /// only if no file appeared meanwhile (a no-replace rename), and whatever
 /// was set aside or appeared and is not what the write-out saw is kept as
-/// a conflict copy.
+/// a conflict copy. Returns `None` when the new file went in, or the
+/// size and time of a file found there holding the same text.
 fn swap_in(
     root: &Path,
     tmp: &Path,
     w: &Write,
     report: &mut SyncReport,
     set_aside: &mut Vec<SetAside>,
-) -> Result<()> {
+) -> Result<Option<(u64, i64)>> {
     let ours = hash(w.content.as_bytes());
     let dir = w.path.parent().unwrap_or(root);
     let mut seen = w.seen.clone();
@@ -356,7 +450,7 @@ fn swap_in(
             settle_aside(root, &aside, &w.rel, seen.as_ref(), report, Some(set_aside))?;
         }
         match placed {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(None),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 // Saved by someone else after the old file was set aside.
                 let bytes = match std::fs::read(&w.path) {
@@ -368,11 +462,11 @@ fn swap_in(
                     Err(e) => return Err(Error::io(&w.path, e)),
                 };
                 let theirs = hash(&bytes);
+                let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
                 if theirs == ours {
                     let _ = std::fs::remove_file(tmp);
-                    return Ok(());
+                    return Ok(Some((size, mtime)));
                 }
-                let (size, mtime) = stat(&w.path).map_err(|e| Error::io(&w.path, e))?;
                 seen = Some(((size, mtime), theirs));
             }
             Err(e) => return Err(Error::io(&w.path, e)),

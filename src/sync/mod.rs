@@ -31,6 +31,7 @@
 pub mod apply;
 pub mod file;
 mod flush;
+pub mod glance;
 pub mod inbox;
 mod scan;
 pub mod state;
@@ -63,7 +64,7 @@ pub const INBOX_DIR: &str = "inbox";
 /// How long a trashed paper can be restored.
 pub const TRASH_DAYS: i64 = 30;
 /// Owed files are rendered, written and recorded this many at a time.
-const FLUSH_CHUNK: usize = 2000;
+const FLUSH_CHUNK: usize = 5000;
 
 /// What a sync (or a write's write-out) did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -133,6 +133,8 @@ pub struct Listing {
     /// Files a write-out set aside and did not settle (it was killed):
     /// put back or kept as conflict copies under the lock.
     aside: Vec<PathBuf>,
+    /// The folders' times before the walk ([`super::glance::folder_times`]).
+    pub(crate) times: Option<String>,
 }
 
 pub(super) struct Listed {
@@ -151,6 +153,7 @@ pub fn list(root: &Path) -> Result<Listing> {
         report: SyncReport::default(),
         temporary: Vec::new(),
         aside: Vec::new(),
+        times: super::glance::folder_times(root)?,
     };
     for (name, recursive) in [(PAPERS_DIR, false), (NOTES_DIR, true)] {
         let dir = root.join(name);
@@ -203,6 +206,7 @@ fn collect_listed(
         report: walked,
         temporary,
         aside,
+        times: _,
     } = listing;
     report.conflicts.extend(walked.conflicts);
     report.problems.extend(walked.problems);
@@ -220,7 +224,17 @@ fn collect_listed(
     let mut found = Found::default();
     for f in files {
         let recorded = stamps.remove(&f.rel);
-        if recorded == Some((f.size, f.mtime)) {
+        if let Some((size, mtime, stamp)) = recorded
+            && (size, mtime) == (f.size, f.mtime)
+        {
+            // Unchanged. A record whose stamp is not the one its path,
+            // size and time give (stored before stamps existed) is
+            // recorded again, so quick looks can trust the sum.
+            if stamp != super::glance::stamp(&f.rel, size, mtime)
+                && let Some(st) = state::get(conn, &f.rel)?
+            {
+                found.restat.push(st);
+            }
             continue;
         }
         let st = match recorded {

@@ -49,12 +49,15 @@ pub fn all(conn: &Connection) -> Result<HashMap<String, FileState>> {
     Ok(out)
 }
 
-/// The recorded size and mtime of every file, by path: all a sync needs
-/// to tell that a file did not change.
-pub fn stamps(conn: &Connection) -> Result<HashMap<String, (u64, i64)>> {
-    let mut stmt = conn.prepare("SELECT path, size, mtime FROM folder_files")?;
+/// The recorded size, mtime and stamp ([`super::glance::stamp`]) of every
+/// file, by path: all a sync needs to tell that a file did not change.
+pub fn stamps(conn: &Connection) -> Result<HashMap<String, (u64, i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT path, size, mtime, stamp FROM folder_files")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get(0)?, (r.get::<_, i64>(1)? as u64, r.get(2)?)))
+        Ok((
+            r.get(0)?,
+            (r.get::<_, i64>(1)? as u64, r.get(2)?, r.get(3)?),
+        ))
     })?;
     let mut out = HashMap::new();
     for r in rows {
@@ -90,7 +93,7 @@ pub fn for_items(conn: &Connection, ids: &[String]) -> Result<HashMap<String, Fi
     }
     let cols: Vec<String> = COLUMNS.split(", ").map(|c| format!("f.{c}")).collect();
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM temp.state_ids s JOIN folder_files f ON f.item_id = s.id",
+        "SELECT {} FROM temp.state_ids s CROSS JOIN folder_files f ON f.item_id = s.id",
         cols.join(", ")
     ))?;
     let rows = stmt.query_map([], map)?;
@@ -123,12 +126,14 @@ pub fn for_item(conn: &Connection, id: &str) -> Result<Option<FileState>> {
         .optional()?)
 }
 
+/// Records a file's state, with its stamp ([`super::glance::stamp`]).
 pub fn put(conn: &Connection, s: &FileState) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO folder_files (path, kind, item_id, size, mtime, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO folder_files (path, kind, item_id, size, mtime, hash, stamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (path) DO UPDATE SET kind = excluded.kind, item_id = excluded.item_id,
-           size = excluded.size, mtime = excluded.mtime, hash = excluded.hash",
+           size = excluded.size, mtime = excluded.mtime, hash = excluded.hash,
+           stamp = excluded.stamp",
     )?
     .execute(params![
         s.path,
@@ -136,9 +141,45 @@ pub fn put(conn: &Connection, s: &FileState) -> Result<()> {
         s.item_id,
         s.size as i64,
         s.mtime,
-        s.hash
+        s.hash,
+        super::glance::stamp(&s.path, s.size, s.mtime)
     ])?;
     Ok(())
+}
+
+/// The folders' times recorded at the end of the last comparison of the
+/// folder with the store (see [`super::glance::folder_times`]).
+pub fn folder_times(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM folder_meta WHERE key = 'folder_times'")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
+/// Records the folders' times after a comparison that found the folder
+/// and the store in step (`None`: forgets them).
+pub fn set_folder_times(conn: &Connection, times: Option<&str>) -> Result<()> {
+    match times {
+        Some(t) => conn
+            .prepare_cached(
+                "INSERT INTO folder_meta (key, value) VALUES ('folder_times', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([t])?,
+        None => conn
+            .prepare_cached("DELETE FROM folder_meta WHERE key = 'folder_times'")?
+            .execute([])?,
+    };
+    Ok(())
+}
+
+/// The sum of every recorded file's stamp (see [`super::glance`]).
+pub fn stamp_sum(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(stamp), 0) FROM folder_files",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn remove(conn: &Connection, path: &str) -> Result<()> {

@@ -24,6 +24,16 @@ fn open_library(root: &Path) -> anyhow::Result<Library> {
     Ok(lib)
 }
 
+/// [`open_library`] for a command that only reads: the folder is compared
+/// with the library only when its folders' times moved since the last
+/// comparison ([`crate::Opening::READ`]), so reading a large library does
+/// not wait for a look at every file.
+fn open_for_reading(root: &Path) -> anyhow::Result<Library> {
+    let mut lib = Library::open_with(root, crate::Opening::READ)?;
+    warn_folder(&mut lib);
+    Ok(lib)
+}
+
 /// Says on stderr what the library found wrong with its folder: conflicts,
 /// problems, and how far the folder is behind.
 fn warn_folder(lib: &mut Library) {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::open_library;
+use super::open_for_reading;
 use crate::cli::output::Output;
 use crate::model::Status;
 
@@ -14,13 +14,17 @@ pub(in crate::cli) fn list(
     tag: Option<&str>,
     status: Option<Status>,
 ) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
-    out.list(&lib.list(tag, status)?)
+    let lib = open_for_reading(root)?;
+    if out.is_json() {
+        out.list(&lib.list(tag, status)?)
+    } else {
+        out.listed(&lib.list_brief(tag, status)?)
+    }
 }
 
 /// `lectern show`: one paper with its notes, highlights and links.
 pub(in crate::cli) fn show(root: &Path, out: &Output, paper: &str) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     out.paper(&lib.paper(paper)?)
 }
 
@@ -31,7 +35,7 @@ pub(in crate::cli) fn search(
     query: &[String],
     limit: usize,
 ) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     out.search(&lib.search(&query.join(" "), limit)?)
 }
 
@@ -42,12 +46,12 @@ pub(in crate::cli) fn related(
     paper: &str,
     limit: usize,
 ) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     out.related(&lib.related(paper, limit)?)
 }
 
 /// `lectern note list`: a paper's notes.
 pub(in crate::cli) fn note_list(root: &Path, out: &Output, paper: &str) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     out.notes(&lib.notes(paper)?)
 }

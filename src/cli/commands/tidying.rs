@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::open_library;
+use super::{open_for_reading, open_library};
 use crate::cli::output::Output;
 
 /// `lectern delete`: moves a paper to the trash.
@@ -21,7 +21,7 @@ pub(in crate::cli) fn delete(root: &Path, out: &Output, paper: &str) -> anyhow::
 
 /// `lectern trash list`: the trash, newest first.
 pub(in crate::cli) fn trash_list(root: &Path, out: &Output) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     let entries = lib.trash()?;
     let text = if entries.is_empty() {
         "The trash is empty.".to_string()
@@ -48,7 +48,7 @@ pub(in crate::cli) fn trash_restore(root: &Path, out: &Output, paper: &str) -> a
 /// `lectern duplicates`: pairs of papers with one title that the library
 /// keeps apart, and why.
 pub(in crate::cli) fn duplicates(root: &Path, out: &Output, limit: usize) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     let pairs = lib.possible_duplicates(limit)?;
     let text = if pairs.is_empty() {
         "No two papers share a title.".to_string()

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::{open_library, warn_folder};
+use super::{open_for_reading, open_library, warn_folder};
 use crate::Library;
 use crate::cli::output::Output;
+use crate::cli::progress::Progress;
 use crate::import::{Format, Parsed};
 
 /// `lectern import`: files (or `-` for stdin) and `--id` identifiers. All
@@ -35,7 +36,21 @@ pub(in crate::cli) fn import(
         ));
     }
     let mut lib = open_library(root)?;
-    let report = lib.import_papers(papers, problems)?;
+    // Bars on a terminal: one while papers go into the store and index,
+    // one while their files are written.
+    let mut storing = Progress::new("Importing  ");
+    let mut writing = Progress::new("Paper files");
+    lib.on_write_out(Some(Box::new(move |done, total| writing.show(done, total))));
+    let report = lib.import_papers_with_progress(papers, problems, &mut |done, total| {
+        storing.show(done, total);
+        if done == total {
+            storing.clear();
+        }
+        true
+    });
+    // Dropping the write-out's bar clears its line.
+    lib.on_write_out(None);
+    let report = report?;
     out.import(&report)?;
     // What the write-out of the paper files could not do is said now, not
     // on the next command.
@@ -82,7 +97,7 @@ fn export_references(
     out: Option<&Path>,
     render: impl FnOnce(&Library) -> crate::Result<String>,
 ) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     let text = render(&lib)?;
     write_export(out, &text)
 }
@@ -110,7 +125,7 @@ pub(in crate::cli) fn export_markdown(
     dir: &Path,
     query: Option<&str>,
 ) -> anyhow::Result<()> {
-    let lib = open_library(root)?;
+    let lib = open_for_reading(root)?;
     let report = match query {
         Some(q) => {
             let ids = lib.search_ids(q)?;
