@@ -286,6 +286,26 @@ fn best_match_finds_papers_holding_some_of_the_words_and_says_which_they_miss() 
     assert!(none.contains("No papers match"), "{none}");
     let one = lib.json(&["search", "qwxzvbn", "robot"]);
     assert!(!one.as_array().expect("hits").is_empty(), "{one}");
+    // An export by query takes the papers holding every word only.
+    let holding = lib.titles_holding_every_word("masked video");
+    let listed = lib.search_titles("masked video");
+    assert!(
+        !holding.is_empty() && listed.len() > holding.len(),
+        "{listed:?}"
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&lib.ok(&["export", "csl-json", "--query", "masked video"]))
+            .expect("CSL-JSON");
+    let mut titles: Vec<&str> = exported
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["title"].as_str())
+        .collect();
+    let mut expected: Vec<&str> = holding.iter().map(String::as_str).collect();
+    titles.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(titles, expected);
 }
 
 #[test]

@@ -199,7 +199,7 @@ pub(super) enum ExportCommand {
     Markdown {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Only the papers this search finds.
+        /// Only the papers this search finds holding every word.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
     },
@@ -208,7 +208,7 @@ pub(super) enum ExportCommand {
         /// Write to this file (default: standard output).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Only the papers this search finds.
+        /// Only the papers this search finds holding every word.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
     },
@@ -217,7 +217,7 @@ pub(super) enum ExportCommand {
         /// Write to this file (default: standard output).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// Only the papers this search finds.
+        /// Only the papers this search finds holding every word.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
     },

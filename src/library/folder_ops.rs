@@ -378,12 +378,15 @@ impl Library {
         crate::export::markdown::export(&self.conn, dir, Some(&ids))
     }
 
-    /// Ids of every paper a search finds, best first.
+    /// Ids of every paper a search finds that holds every word of the
+    /// query, best first. An export takes a set, not a ranking: the papers
+    /// best match adds below them, holding only some words, are left out.
     pub fn search_ids(&self, query: &str) -> Result<Vec<String>> {
         let limit = usize::try_from(self.count()?).unwrap_or(usize::MAX).max(1);
         Ok(self
             .search(query, limit)?
             .into_iter()
+            .filter(|h| h.missing.is_empty())
             .map(|h| h.id)
             .collect())
     }
