@@ -304,8 +304,10 @@ export class Reader {
     }
     try {
       const entry = await busy(api.deletePaper(p.id));
-      this.empty(`Moved “${entry.title}” to the trash. Restore it with: lectern trash restore ${entry.citekey}`);
+      // Lists first, message last: with the reader still on this paper the
+      // refresh opens no other paper over the message.
       await this.hooks.changed();
+      this.empty(`Moved “${entry.title}” to the trash. Restore it with: lectern trash restore ${entry.citekey}`);
     } catch (e) {
       showError(e);
     }
