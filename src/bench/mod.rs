@@ -117,6 +117,9 @@ pub struct BenchReport {
     pub open_first_query_ms: f64,
     pub latencies: Vec<Latency>,
     pub related_precision_at_10: f64,
+    /// As you type: the share of the top 10 shown before a keystroke that
+    /// the top 10 after it still shows, averaged over keystrokes.
+    pub typing_top10_kept: f64,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -234,6 +237,7 @@ fn run_size(
     let mut latencies = query_latencies(&lib, &q)?;
     let (related, precision) = related_figures(&lib, &imported.ids, &topics, args)?;
     latencies.push(related);
+    let typing_top10_kept = typing_stability(&lib, &q.prefixes)?;
 
     // The folder stages run before the peers, whose exports and temporary
     // databases would otherwise weigh on the file system under them.
@@ -270,6 +274,7 @@ fn run_size(
         open_first_query_ms: ms(open_first),
         latencies,
         related_precision_at_10: precision,
+        typing_top10_kept,
     };
     Ok(report::SizeRun {
         papers: n,
@@ -360,6 +365,35 @@ fn query_latencies(lib: &Library, q: &corpus::Queries) -> anyhow::Result<Vec<Lat
     ])
 }
 
+/// How steady the list stays as a query is typed: for each keystroke of
+/// the typed-prefix workload (a prefix followed by the same text one
+/// character longer), the share of the top 10 before it that is still in
+/// the top 10 after it, averaged over keystrokes with results before.
+fn typing_stability(lib: &Library, prefixes: &[String]) -> anyhow::Result<f64> {
+    let top = |q: &str| -> anyhow::Result<Vec<String>> {
+        Ok(lib.search(q, 10)?.into_iter().map(|h| h.id).collect())
+    };
+    let (mut sum, mut keystrokes) = (0.0, 0usize);
+    let mut before: Option<(&str, Vec<String>)> = None;
+    for q in prefixes {
+        let after = top(q)?;
+        if let Some((prev, shown)) = &before {
+            let one_more = q.starts_with(prev.trim_end()) && q.len() > prev.len();
+            if one_more && !shown.is_empty() {
+                let kept = shown.iter().filter(|id| after.contains(id)).count();
+                sum += kept as f64 / shown.len() as f64;
+                keystrokes += 1;
+            }
+        }
+        before = Some((q.as_str(), after));
+    }
+    Ok(if keystrokes == 0 {
+        0.0
+    } else {
+        sum / keystrokes as f64
+    })
+}
+
 /// Related papers of evenly spaced samples: their latency, and precision@10
 /// against the latent topics (the share of suggestions from the same topic).
 fn related_figures(
@@ -421,6 +455,10 @@ fn print_table(r: &BenchReport) {
     println!(
         "| related precision@10 (same topic) | {:.3} |",
         r.related_precision_at_10
+    );
+    println!(
+        "| as you type: top 10 kept per keystroke | {:.0} % |",
+        r.typing_top10_kept * 100.0
     );
     println!("\n| query kind | n | p50 ms | p90 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|---|");

@@ -668,6 +668,7 @@ mod tests {
                     lat("related", 1.2),
                 ],
                 related_precision_at_10: 0.99,
+                typing_top10_kept: 0.8,
             },
             lectern_quality: LecternQuality {
                 best_match: TargetStats {
