@@ -42,6 +42,10 @@ pub use parse::{Clause, parse};
 /// Words this long tolerate one typo; twice this long, two.
 const FUZZY_MIN_CHARS: usize = 5;
 const FUZZY_TWO_EDITS_CHARS: usize = 9;
+/// A typed word held by at least one paper in this many (and by at least
+/// `COMMON_MIN_PAPERS`) in a field is not expanded as a prefix there.
+const COMMON_SHARE: u64 = 200;
+const COMMON_MIN_PAPERS: u64 = 50;
 /// Prefixes shorter than this expand over titles, authors and tags only; the
 /// abstract's vocabulary is too large for one- and two-letter expansions to
 /// be both fast and useful.
@@ -363,7 +367,7 @@ impl QueryBuilder {
         if highlight && stemmed_field {
             self.highlighter.exact.push(token.clone());
         }
-        if prefix {
+        if prefix && !self.is_common(field, &token)? {
             // Expand what was typed, not its stem: "transfo" must find
             // "transform…" even though the stemmer would cut it differently.
             let typed = deunicode::deunicode(text).to_lowercase();
@@ -393,6 +397,22 @@ impl QueryBuilder {
             }
         }
         Ok(disjunction(shoulds))
+    }
+
+    /// Is `token` a word many papers hold in `field`? Then the person has
+    /// typed a whole word that already finds plenty, and expanding it as a
+    /// prefix would only add a few longer words at the cost of visiting
+    /// every paper holding any of them.
+    fn is_common(&self, field: Field, token: &str) -> Result<bool> {
+        let df = self
+            .searcher
+            .doc_freq(&Term::from_field_text(field, token))
+            .map_err(|e| Error::Index {
+                path: Default::default(),
+                message: e.to_string(),
+            })?;
+        let papers = self.searcher.num_docs();
+        Ok(df >= COMMON_MIN_PAPERS && df.saturating_mul(COMMON_SHARE) >= papers)
     }
 
     /// A word no title or abstract contains is probably misspelled: only
