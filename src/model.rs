@@ -387,6 +387,36 @@ impl MarkedText {
     }
 }
 
+#[cfg(test)]
+impl Paper {
+    /// A paper with only these fields set, for tests.
+    pub fn bare(id: &str, citekey: &str, title: &str, abstract_text: &str) -> Paper {
+        Paper {
+            id: id.into(),
+            citekey: citekey.into(),
+            title: title.into(),
+            abstract_text: abstract_text.into(),
+            authors: Vec::new(),
+            year: None,
+            doi: None,
+            arxiv: None,
+            links: Vec::new(),
+            tags: Vec::new(),
+            status: Status::Unread,
+            starred: false,
+            notes: Vec::new(),
+            annotations: Vec::new(),
+            relations: Vec::new(),
+            venue: None,
+            entry_type: None,
+            extra: Vec::new(),
+            aliases: Vec::new(),
+            added: String::new(),
+            updated: String::new(),
+        }
+    }
+}
+
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

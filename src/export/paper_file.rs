@@ -235,30 +235,7 @@ fn write_notes_section(out: &mut String, p: &Paper) {
 /// A minimal file for a new paper (tests and examples).
 #[cfg(test)]
 pub fn render_new(id: &str, citekey: &str, title: &str, abstract_text: &str) -> String {
-    use crate::model::Status;
-    render(&Paper {
-        id: id.into(),
-        citekey: citekey.into(),
-        title: title.into(),
-        abstract_text: abstract_text.into(),
-        authors: Vec::new(),
-        year: None,
-        doi: None,
-        arxiv: None,
-        links: Vec::new(),
-        tags: Vec::new(),
-        status: Status::Unread,
-        starred: false,
-        notes: Vec::new(),
-        annotations: Vec::new(),
-        relations: Vec::new(),
-        venue: None,
-        entry_type: None,
-        extra: Vec::new(),
-        aliases: Vec::new(),
-        added: String::new(),
-        updated: String::new(),
-    })
+    render(&Paper::bare(id, citekey, title, abstract_text))
 }
 
 /// The line under the title that names the authors.

@@ -88,12 +88,14 @@ impl Matches<'_> {
             }
         }
         if !by_segment.is_empty() {
+            for docs in by_segment.values_mut() {
+                docs.sort_unstable();
+            }
             let scoring = EnableScoring::disabled_from_searcher(&self.searcher);
             for (w, word) in self.words.iter().enumerate() {
                 let Some(test) = &word.test else { continue };
                 let weight = test.weight(scoring).map_err(err)?;
-                for (&segment, docs) in &mut by_segment {
-                    docs.sort_unstable();
+                for (&segment, docs) in &by_segment {
                     let reader = self.searcher.segment_reader(segment);
                     let mut scorer = weight.scorer(reader, 1.0).map_err(err)?;
                     for &(doc, i) in docs.iter() {
@@ -120,12 +122,6 @@ impl Matches<'_> {
             })
             .collect())
     }
-}
-
-/// The score a person sees: the ranking score without the all-words
-/// bonus.
-pub fn shown_score(ranking_score: f32) -> f32 {
-    best_match::shown_score(ranking_score)
 }
 
 impl SearchIndex {

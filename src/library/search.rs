@@ -64,7 +64,7 @@ pub(super) fn search(
             citekey: row.citekey,
             title: row.title,
             title_marked,
-            score: crate::index::search::shown_score(score),
+            score: crate::index::best_match::shown_score(score),
             snippet,
             matched: coverage.matched,
             missing: coverage.missing,

@@ -360,29 +360,8 @@ mod tests {
     use super::*;
 
     fn paper(title: &str, abstract_text: &str) -> Paper {
-        Paper {
-            id: title.to_lowercase().replace(' ', "-"),
-            citekey: String::new(),
-            title: title.into(),
-            abstract_text: abstract_text.into(),
-            authors: Vec::new(),
-            year: None,
-            doi: None,
-            arxiv: None,
-            links: Vec::new(),
-            tags: Vec::new(),
-            status: crate::model::Status::Unread,
-            starred: false,
-            notes: Vec::new(),
-            annotations: Vec::new(),
-            relations: Vec::new(),
-            venue: None,
-            entry_type: None,
-            extra: Vec::new(),
-            aliases: Vec::new(),
-            added: String::new(),
-            updated: String::new(),
-        }
+        let id = title.to_lowercase().replace(' ', "-");
+        Paper::bare(&id, "", title, abstract_text)
     }
 
     #[test]

@@ -404,13 +404,7 @@ impl QueryBuilder {
     /// prefix would only add a few longer words at the cost of visiting
     /// every paper holding any of them.
     fn is_common(&self, field: Field, token: &str) -> Result<bool> {
-        let df = self
-            .searcher
-            .doc_freq(&Term::from_field_text(field, token))
-            .map_err(|e| Error::Index {
-                path: Default::default(),
-                message: e.to_string(),
-            })?;
+        let df = self.doc_freq(field, token)?;
         let papers = self.searcher.num_docs();
         Ok(df >= COMMON_MIN_PAPERS && df.saturating_mul(COMMON_SHARE) >= papers)
     }
@@ -419,18 +413,21 @@ impl QueryBuilder {
     /// then is it worth the cost of a fuzzy expansion.
     fn is_unknown(&self, token: &str) -> Result<bool> {
         for field in [self.fields.title, self.fields.abstract_text] {
-            let df = self
-                .searcher
-                .doc_freq(&Term::from_field_text(field, token))
-                .map_err(|e| Error::Index {
-                    path: Default::default(),
-                    message: e.to_string(),
-                })?;
-            if df > 0 {
+            if self.doc_freq(field, token)? > 0 {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// How many papers hold `token` in `field`.
+    fn doc_freq(&self, field: Field, token: &str) -> Result<u64> {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, token))
+            .map_err(|e| Error::Index {
+                path: Default::default(),
+                message: e.to_string(),
+            })
     }
 
     fn phrase(&mut self, field: Field, text: &str, highlight: bool) -> Option<Box<dyn Query>> {
