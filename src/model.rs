@@ -277,18 +277,171 @@ pub struct TextPosition {
     pub end: usize,
 }
 
-/// A highlight of a span of a paper's text.
+/// What a highlight marks: a span of text, or an area of a PDF page (a
+/// figure or an equation, which may have no text under it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "lowercase")]
+pub enum AnnotationKind {
+    #[default]
+    Text,
+    Area,
+}
+
+impl AnnotationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnnotationKind::Text => "text",
+            AnnotationKind::Area => "area",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AnnotationKind> {
+        match s {
+            "text" => Some(AnnotationKind::Text),
+            "area" => Some(AnnotationKind::Area),
+            _ => None,
+        }
+    }
+}
+
+/// A rectangle on a PDF page in PDF user space: points from the page's
+/// lower left corner, `y` growing upwards, `x0 < x1` and `y0 < y1`. Drawing
+/// from these does not depend on the zoom the highlight was made at.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PdfRect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+// Coordinates are checked to be finite wherever they enter (see
+// `PdfRect::checked`), so equality is an equivalence.
+impl Eq for PdfRect {}
+
+impl PdfRect {
+    /// The rectangle with its corners ordered, or `None` when a coordinate
+    /// is not a finite number or the rectangle is absurdly large (beyond
+    /// the 14,400 pt a PDF page can measure).
+    pub fn checked(x0: f64, y0: f64, x1: f64, y1: f64) -> Option<PdfRect> {
+        let ok = |v: f64| v.is_finite() && v.abs() <= 100_000.0;
+        if !(ok(x0) && ok(y0) && ok(x1) && ok(y1)) {
+            return None;
+        }
+        Some(PdfRect {
+            x0: x0.min(x1),
+            y0: y0.min(y1),
+            x1: x0.max(x1),
+            y1: y0.max(y1),
+        })
+    }
+}
+
+/// Rectangles as the store and the paper files keep them:
+/// `x0,y0,x1,y1;x0,y0,x1,y1`, each number to a hundredth of a point.
+pub fn rects_to_string(rects: &[PdfRect]) -> String {
+    let n = |v: f64| {
+        let s = format!("{:.2}", v);
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    rects
+        .iter()
+        .map(|r| format!("{},{},{},{}", n(r.x0), n(r.y0), n(r.x1), n(r.y1)))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Reads [`rects_to_string`]'s form; `None` when any rectangle is not four
+/// finite numbers. At most 1,000 rectangles are read.
+pub fn rects_from_str(s: &str) -> Option<Vec<PdfRect>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(Vec::new());
+    }
+    s.split(';')
+        .take(1000)
+        .map(|r| {
+            let v: Vec<f64> = r
+                .split(',')
+                .map(|n| n.trim().parse::<f64>().ok())
+                .collect::<Option<Vec<f64>>>()?;
+            match v[..] {
+                [x0, y0, x1, y1] => PdfRect::checked(x0, y0, x1, y1),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// A highlight of a span of a paper's text: of its abstract (`page` is
+/// `None`), or of a page of one of its PDF attachments.
+///
+/// For a PDF highlight, `quote` and `position` are W3C selectors over the
+/// engine's extracted text of that page (`position` counts characters from
+/// the start of the page), `rects` are where it is drawn, and
+/// `file`/`file_hash` name the attachment and the exact version of it the
+/// highlight was placed on. An area highlight has only `page` and `rects`
+/// (its quote is empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Annotation {
     pub id: String,
     pub paper_id: String,
+    pub kind: AnnotationKind,
     pub quote: TextQuote,
     pub position: TextPosition,
+    /// The page of the PDF (1-based); `None` for the abstract.
+    pub page: Option<u32>,
+    /// The attachment's link (`attachments/<citekey>/<file>.pdf`).
+    pub file: Option<String>,
+    /// The BLAKE3 hash (hex) of the attachment the highlight was placed on.
+    pub file_hash: Option<String>,
+    pub rects: Vec<PdfRect>,
+    /// `false` when a new version of the PDF replaced the one the highlight
+    /// was made on and its quote could not be found in it: it is kept,
+    /// listed and marked, never deleted.
+    pub placed: bool,
     pub color: String,
     pub comment: Option<String>,
     pub created: String,
     pub updated: String,
+}
+
+impl Annotation {
+    /// A highlight of the abstract with no PDF target.
+    pub fn on_abstract(
+        id: String,
+        paper_id: String,
+        quote: TextQuote,
+        position: TextPosition,
+        color: String,
+        comment: Option<String>,
+        now: &str,
+    ) -> Annotation {
+        Annotation {
+            id,
+            paper_id,
+            kind: AnnotationKind::Text,
+            quote,
+            position,
+            page: None,
+            file: None,
+            file_hash: None,
+            rects: Vec::new(),
+            placed: true,
+            color,
+            comment,
+            created: now.to_string(),
+            updated: now.to_string(),
+        }
+    }
 }
 
 /// Which end of a relation the paper being shown is.
@@ -566,5 +719,22 @@ mod tests {
         assert_eq!(palette_color("#2ea8e5"), Some("blue"));
         assert_eq!(palette_color("grey"), Some("gray"));
         assert_eq!(palette_color("chartreuse"), None);
+    }
+
+    #[test]
+    fn rects_round_trip_through_their_text_form() {
+        let rects = vec![
+            PdfRect::checked(72.0, 700.123, 300.5, 712.0).unwrap(),
+            PdfRect::checked(10.0, 5.0, 0.0, -0.001).unwrap(),
+        ];
+        let text = rects_to_string(&rects);
+        assert_eq!(text, "72,700.12,300.5,712;0,0,10,5");
+        let back = rects_from_str(&text).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].x1, 300.5);
+        assert_eq!(rects_from_str(""), Some(Vec::new()));
+        assert_eq!(rects_from_str("1,2,3"), None);
+        assert_eq!(rects_from_str("1,2,3,NaN"), None);
+        assert_eq!(rects_from_str("1,2,3,inf"), None);
     }
 }

@@ -4,7 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::{Annotation, ImportReport, MarkedText, Note, Paper, Related, SearchHit};
+use crate::model::{
+    Annotation, AnnotationKind, ImportReport, MarkedText, Note, Paper, Related, SearchHit,
+};
 
 pub struct Output {
     json: bool,
@@ -191,7 +193,22 @@ impl Output {
         if !p.annotations.is_empty() {
             println!("Highlights:");
             for a in &p.annotations {
-                println!("  [{}] \"{}\" ({})", a.color, a.quote.exact, a.id);
+                let place = match (a.page, a.kind) {
+                    (Some(page), AnnotationKind::Area) => format!("area on p. {page}"),
+                    (Some(page), AnnotationKind::Text) => format!("p. {page}"),
+                    (None, _) => "abstract".to_string(),
+                };
+                let unplaced = if a.placed {
+                    ""
+                } else {
+                    ", not placed in this version"
+                };
+                println!(
+                    "  [{}] \"{}\" ({place}{unplaced}, {})",
+                    a.color,
+                    crate::text::fold_whitespace(&a.quote.exact),
+                    a.id
+                );
                 if let Some(c) = &a.comment {
                     println!("      {c}");
                 }
@@ -274,8 +291,12 @@ impl Output {
         self.done(
             a,
             &format!(
-                "Highlighted {}..{} in {} ({})",
-                a.position.start, a.position.end, a.color, a.id
+                "Highlighted {}..{}{} in {} ({})",
+                a.position.start,
+                a.position.end,
+                a.page.map(|p| format!(" on p. {p}")).unwrap_or_default(),
+                a.color,
+                a.id
             ),
         )
     }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Direction, Paper};
+use crate::model::{AnnotationKind, Direction, Paper, rects_to_string};
 use crate::text::trim_blank_lines;
 
 /// The line before each highlight.
@@ -174,17 +174,38 @@ fn write_links_section(out: &mut String, p: &Paper) {
 }
 
 /// `## Highlights`: each behind its marker line, quoted, then its comment.
+/// A PDF highlight's marker also holds its page, target and rectangles,
+/// and its quote ends with a `> — p. N` line.
 fn write_highlights_section(out: &mut String, p: &Paper) {
     if !p.annotations.is_empty() {
         out.push_str("## Highlights\n\n");
         for a in &p.annotations {
-            let _ = writeln!(
-                out,
-                "{HIGHLIGHT_MARKER}id={} color={} start={} end={} -->",
-                a.id, a.color, a.position.start, a.position.end
-            );
+            let _ = write!(out, "{HIGHLIGHT_MARKER}id={} color={}", a.id, a.color);
+            if let Some(page) = a.page {
+                let _ = write!(out, " page={page}");
+            }
+            let _ = write!(out, " start={} end={}", a.position.start, a.position.end);
+            if a.kind != AnnotationKind::Text {
+                let _ = write!(out, " kind={}", a.kind.as_str());
+            }
+            if !a.rects.is_empty() {
+                let _ = write!(out, " rects={}", rects_to_string(&a.rects));
+            }
+            if let Some(file) = &a.file {
+                let _ = write!(out, " file={}", escape_attr(file));
+            }
+            if let Some(hash) = &a.file_hash {
+                let _ = write!(out, " hash={}", escape_attr(hash));
+            }
+            if !a.placed {
+                out.push_str(" placed=no");
+            }
+            out.push_str(" -->\n");
             for line in a.quote.exact.lines() {
                 let _ = writeln!(out, "> {line}");
+            }
+            if let Some(page) = a.page {
+                let _ = writeln!(out, "> {PAGE_LINE}{page}");
             }
             out.push('\n');
             if let Some(c) = a
@@ -197,6 +218,28 @@ fn write_highlights_section(out: &mut String, p: &Paper) {
             }
         }
     }
+}
+
+/// How a PDF highlight's quote names its page, after the quote:
+/// `> — p. 4`.
+pub const PAGE_LINE: &str = "— p. ";
+
+/// A marker attribute's value with `%`, `>`, whitespace and control
+/// characters percent-encoded, so a file name with spaces stays one
+/// attribute and cannot end the comment. `sync::file` decodes it.
+pub fn escape_attr(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c == '%' || c == '>' || c.is_whitespace() || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `## Related`: both directions, for reading (the front matter is what

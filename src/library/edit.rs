@@ -93,16 +93,15 @@ impl Library {
             suffix: text[b(end)..b((end + QUOTE_CONTEXT_CHARS).min(len))].to_string(),
         };
         let now = now();
-        let annotation = Annotation {
-            id: store::new_id(),
-            paper_id: paper.id.clone(),
+        let annotation = Annotation::on_abstract(
+            store::new_id(),
+            paper.id.clone(),
             quote,
-            position: TextPosition { start, end },
-            color: color.to_string(),
-            comment: comment.map(str::to_string).filter(|c| !c.trim().is_empty()),
-            created: now.clone(),
-            updated: now.clone(),
-        };
+            TextPosition { start, end },
+            color.to_string(),
+            comment.map(str::to_string).filter(|c| !c.trim().is_empty()),
+            &now,
+        );
         self.write(|tx| {
             store::annotations::insert(tx, &annotation)?;
             store::papers::touch(tx, &annotation.paper_id, &now)?;

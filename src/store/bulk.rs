@@ -97,7 +97,7 @@ fn load_staged(conn: &Connection) -> Result<Vec<Paper>> {
         conn,
         &format!(
             "SELECT a.paper_id, {} FROM temp.bulk_ids b CROSS JOIN annotations a ON a.paper_id = b.id
-             ORDER BY a.paper_id, a.start, a.seq",
+             ORDER BY a.paper_id, a.page IS NOT NULL, a.page, a.start, a.seq",
             super::annotations::COLUMNS
                 .split(", ")
                 .map(|c| format!("a.{c}"))

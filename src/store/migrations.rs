@@ -182,6 +182,18 @@ const MIGRATIONS: &[&str] = &[
     // before get their stamp on the next full sync; until then the sums
     // differ and the folder is compared in full, as before.
     "ALTER TABLE folder_files ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0",
+    // 8: highlights on PDF pages. `page` is NULL for the abstract's
+    // highlights, which keep working unchanged; `file` and `file_hash`
+    // name the attachment and the version of it a PDF highlight was placed
+    // on; `rects` are `x0,y0,x1,y1;…` in PDF user space
+    // (`model::rects_to_string`); `placed` is 0 for a highlight a new
+    // version of its PDF could not take.
+    "ALTER TABLE annotations ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+     ALTER TABLE annotations ADD COLUMN page INTEGER;
+     ALTER TABLE annotations ADD COLUMN file TEXT;
+     ALTER TABLE annotations ADD COLUMN file_hash TEXT;
+     ALTER TABLE annotations ADD COLUMN rects TEXT NOT NULL DEFAULT '';
+     ALTER TABLE annotations ADD COLUMN placed INTEGER NOT NULL DEFAULT 1",
 ];
 
 /// The schema version this build writes.
@@ -342,5 +354,33 @@ mod tests {
         // The paper's index document must be rewritten to hold the note.
         let (_, pending) = crate::store::pending::read(&conn).unwrap();
         assert_eq!(pending, vec!["p2".to_string()]);
+    }
+
+    #[test]
+    fn a_version_7_library_keeps_its_highlights_as_highlights_of_the_abstract() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v7.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+            for sql in &MIGRATIONS[..7] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 7;
+                 INSERT INTO papers (id, citekey, title, norm_title, added, updated)
+                   VALUES ('p1', 'k1', 'T', 't', 'now', 'now');
+                 INSERT INTO annotations (id, paper_id, exact, prefix, suffix, start, end, color, comment, created, updated)
+                   VALUES ('a1', 'p1', 'masked', '', ' autoencoders', 0, 6, 'green', 'Key.', 'now', 'now');",
+            )
+            .unwrap();
+        }
+        let conn = crate::store::open(&path).unwrap();
+        let a = crate::store::annotations::get(&conn, "a1").unwrap();
+        assert_eq!(a.quote.exact, "masked");
+        assert_eq!((a.position.start, a.position.end), (0, 6));
+        assert_eq!(a.kind, crate::model::AnnotationKind::Text);
+        assert_eq!((a.page, a.file.as_deref(), a.rects.len()), (None, None, 0));
+        assert!(a.placed);
     }
 }

@@ -204,29 +204,68 @@ fn apply_highlights(
     let b = |c: usize| crate::text::char_to_byte(text, c.min(len));
     let mut kept = Vec::new();
     for h in highlights {
-        let (start, end) = anchor(text, h);
-        let quote = TextQuote {
-            exact: h.exact.clone(),
-            prefix: text[b(start.saturating_sub(QUOTE_CONTEXT_CHARS))..b(start)].to_string(),
-            suffix: text[b(end)..b(end + QUOTE_CONTEXT_CHARS)].to_string(),
-        };
         let existing =
             h.id.as_deref()
                 .and_then(|id| stored.iter().find(|s| s.id == id));
+        let (quote, position) = if h.page.is_some() {
+            // A PDF highlight keeps what the file says: its page's text is
+            // the PDF's, which a sync does not read. The context around
+            // the quote stays as stored while the quote is unchanged.
+            let context = existing
+                .filter(|s| s.quote.exact == h.exact)
+                .map(|s| (s.quote.prefix.clone(), s.quote.suffix.clone()))
+                .unwrap_or_default();
+            (
+                TextQuote {
+                    exact: h.exact.clone(),
+                    prefix: context.0,
+                    suffix: context.1,
+                },
+                TextPosition {
+                    start: h.start,
+                    end: h.end.max(h.start),
+                },
+            )
+        } else {
+            let (start, end) = anchor(text, h);
+            (
+                TextQuote {
+                    exact: h.exact.clone(),
+                    prefix: text[b(start.saturating_sub(QUOTE_CONTEXT_CHARS))..b(start)]
+                        .to_string(),
+                    suffix: text[b(end)..b(end + QUOTE_CONTEXT_CHARS)].to_string(),
+                },
+                TextPosition { start, end },
+            )
+        };
+        let target = |a: Annotation| Annotation {
+            kind: h.kind,
+            page: h.page,
+            file: h.file.clone(),
+            file_hash: h.file_hash.clone(),
+            rects: h.rects.clone(),
+            placed: h.placed,
+            ..a
+        };
         match existing {
             Some(s) => {
-                let next = Annotation {
+                let next = target(Annotation {
                     quote,
-                    position: TextPosition { start, end },
+                    position,
                     color: h.color.clone(),
                     comment: h.comment.clone(),
                     updated: now.to_string(),
                     ..s.clone()
-                };
-                let same = next.quote.exact == s.quote.exact
-                    && next.position == s.position
-                    && next.color == s.color
-                    && next.comment == s.comment;
+                });
+                let same = Annotation {
+                    updated: s.updated.clone(),
+                    quote: TextQuote {
+                        prefix: s.quote.prefix.clone(),
+                        suffix: s.quote.suffix.clone(),
+                        ..next.quote.clone()
+                    },
+                    ..next.clone()
+                } == *s;
                 if !same {
                     store::annotations::replace(conn, &next)?;
                 }
@@ -239,16 +278,15 @@ fn apply_highlights(
                 };
                 store::annotations::insert(
                     conn,
-                    &Annotation {
-                        id: id.clone(),
-                        paper_id: paper_id.to_string(),
+                    &target(Annotation::on_abstract(
+                        id.clone(),
+                        paper_id.to_string(),
                         quote,
-                        position: TextPosition { start, end },
-                        color: h.color.clone(),
-                        comment: h.comment.clone(),
-                        created: now.to_string(),
-                        updated: now.to_string(),
-                    },
+                        position,
+                        h.color.clone(),
+                        h.comment.clone(),
+                        now,
+                    )),
                 )?;
                 kept.push(id);
             }

@@ -46,14 +46,14 @@
 use serde_yaml_ng::Value;
 
 use crate::import::markdown::{read_yaml, scalar, split_front_matter};
-use crate::model::{NewPaper, Problem, Status};
+use crate::model::{AnnotationKind, NewPaper, PdfRect, Problem, Status, rects_from_str};
 use crate::text::fold_paragraphs;
 use crate::text::trim_blank_lines;
 
 use crate::export::paper_file::author_line;
 #[cfg(test)]
 use crate::export::paper_file::render_new;
-pub use crate::export::paper_file::{HIGHLIGHT_MARKER, NOTE_MARKER, render};
+pub use crate::export::paper_file::{HIGHLIGHT_MARKER, NOTE_MARKER, PAGE_LINE, render};
 
 /// Front matter keys this module reads itself; the Markdown importer's
 /// generic reading must not turn them into extra fields.
@@ -81,6 +81,14 @@ pub struct FileHighlight {
     pub end: usize,
     pub exact: String,
     pub comment: Option<String>,
+    /// The PDF page (`page=`); `None` for a highlight of the abstract.
+    pub page: Option<u32>,
+    pub kind: AnnotationKind,
+    pub rects: Vec<PdfRect>,
+    pub file: Option<String>,
+    pub file_hash: Option<String>,
+    /// `false` when the marker says `placed=no`.
+    pub placed: bool,
 }
 
 /// A note as a paper file holds it.
@@ -533,6 +541,35 @@ impl<'a> BodyReader<'a> {
                 .and_then(|c| crate::model::palette_color(&c))
                 .unwrap_or("yellow")
                 .to_string();
+            let page = match attr(rest, "page") {
+                None => None,
+                Some(p) => Some(p.parse::<u32>().ok().filter(|&p| p > 0).ok_or_else(|| {
+                    problem(
+                        self.source,
+                        lineno,
+                        format!("highlight marker has a bad page `page={p}`"),
+                    )
+                })?),
+            };
+            let rects = match attr(rest, "rects") {
+                None => Vec::new(),
+                Some(r) => rects_from_str(&r).ok_or_else(|| {
+                    problem(
+                        self.source,
+                        lineno,
+                        "highlight marker has bad rectangles `rects=`: want x0,y0,x1,y1;…"
+                            .to_string(),
+                    )
+                })?,
+            };
+            let kind = attr(rest, "kind")
+                .and_then(|k| AnnotationKind::parse(&k))
+                .unwrap_or_default();
+            let unescaped = |name: &str| {
+                attr(rest, name)
+                    .map(|v| crate::paths::key_from_file_stem(&v))
+                    .filter(|v| !v.is_empty())
+            };
             self.highlight = Some((
                 FileHighlight {
                     id: attr(rest, "id").filter(|id| is_valid_id(id)),
@@ -541,6 +578,16 @@ impl<'a> BodyReader<'a> {
                     end,
                     exact: String::new(),
                     comment: None,
+                    page,
+                    kind: if page.is_some() {
+                        kind
+                    } else {
+                        AnnotationKind::Text
+                    },
+                    rects,
+                    file: unescaped("file").filter(|f| is_attachment_link(f)),
+                    file_hash: unescaped("hash"),
+                    placed: attr(rest, "placed").as_deref() != Some("no"),
                 },
                 Vec::new(),
             ));
@@ -566,9 +613,10 @@ impl<'a> BodyReader<'a> {
         if !loose.is_empty() {
             kept.insert(0, loose);
         }
-        // A highlight whose quote is empty was not one: keep its text.
+        // A highlight whose quote is empty was not one: keep its text. An
+        // area of a PDF page has no quote.
         file.highlights.retain(|h| {
-            if h.exact.is_empty() {
+            if h.exact.is_empty() && h.kind != AnnotationKind::Area {
                 if let Some(c) = &h.comment {
                     kept.push(c.clone());
                 }
@@ -630,6 +678,16 @@ fn finish_highlight(h: Option<(FileHighlight, Vec<&str>)>, out: &mut Vec<FileHig
             None => break,
         }
     }
+    // A PDF highlight's quote ends with the line naming its page.
+    if h.page.is_some()
+        && let Some(last) = quote.last()
+        && last
+            .trim()
+            .strip_prefix(PAGE_LINE)
+            .is_some_and(|n| n.trim().parse::<u32>().is_ok())
+    {
+        quote.pop();
+    }
     if !quote.is_empty() {
         h.exact = quote.join("\n");
     }
@@ -655,6 +713,14 @@ fn push_note(notes: &mut Vec<FileNote>, id: Option<String>, lines: &[&str]) {
 }
 
 /// The value of `name=value` in a marker's attributes.
+/// Whether `link` names a file under the library's `attachments/` folder
+/// without climbing out of it.
+fn is_attachment_link(link: &str) -> bool {
+    link.strip_prefix(super::ATTACHMENTS_DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
+        && crate::paths::check_relative(link).is_ok()
+}
+
 fn attr(rest: &str, name: &str) -> Option<String> {
     rest.split_whitespace()
         .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
@@ -667,6 +733,7 @@ mod tests {
     use crate::model::{
         Annotation, Direction, Link, LinkKind, Note, Paper, Relation, TextPosition, TextQuote,
     };
+    // `AnnotationKind` and `PdfRect` come with `super::*`.
 
     /// What the module's documentation shows.
     #[test]
@@ -711,20 +778,62 @@ mod tests {
                     updated: "t".into(),
                 },
             ],
-            annotations: vec![Annotation {
-                id: "a1".into(),
-                paper_id: "p1".into(),
-                quote: TextQuote {
-                    exact: "paragraph".into(),
-                    prefix: "First ".into(),
-                    suffix: " of".into(),
+            annotations: vec![
+                Annotation::on_abstract(
+                    "a1".into(),
+                    "p1".into(),
+                    TextQuote {
+                        exact: "paragraph".into(),
+                        prefix: "First ".into(),
+                        suffix: " of".into(),
+                    },
+                    TextPosition { start: 6, end: 15 },
+                    "green".into(),
+                    Some("Nice.\n\n> quoted inside a comment? no: new lines".into()),
+                    "t",
+                ),
+                Annotation {
+                    page: Some(2),
+                    file: Some("attachments/smith2020/my paper%.pdf".into()),
+                    file_hash: Some("ab12".into()),
+                    rects: vec![
+                        PdfRect::checked(72.0, 700.5, 300.0, 712.25).unwrap(),
+                        PdfRect::checked(72.0, 688.0, 140.0, 700.0).unwrap(),
+                    ],
+                    ..Annotation::on_abstract(
+                        "a2".into(),
+                        "p1".into(),
+                        TextQuote {
+                            exact: "a sentence that crosses\na line break".into(),
+                            prefix: String::new(),
+                            suffix: String::new(),
+                        },
+                        TextPosition { start: 40, end: 76 },
+                        "yellow".into(),
+                        Some("On the PDF.".into()),
+                        "t",
+                    )
                 },
-                position: TextPosition { start: 6, end: 15 },
-                color: "green".into(),
-                comment: Some("Nice.\n\n> quoted inside a comment? no: new lines".into()),
-                created: "t".into(),
-                updated: "t".into(),
-            }],
+                Annotation {
+                    kind: AnnotationKind::Area,
+                    page: Some(3),
+                    rects: vec![PdfRect::checked(100.0, 100.0, 400.0, 300.0).unwrap()],
+                    placed: false,
+                    ..Annotation::on_abstract(
+                        "a3".into(),
+                        "p1".into(),
+                        TextQuote {
+                            exact: String::new(),
+                            prefix: String::new(),
+                            suffix: String::new(),
+                        },
+                        TextPosition { start: 0, end: 0 },
+                        "blue".into(),
+                        None,
+                        "t",
+                    )
+                },
+            ],
             relations: vec![
                 Relation {
                     kind: "related".into(),
@@ -791,13 +900,36 @@ mod tests {
                 ("extends".to_string(), "third2019".to_string())
             ]
         );
-        assert_eq!(f.highlights.len(), 1);
+        assert_eq!(f.highlights.len(), 3);
         let h = &f.highlights[0];
         assert_eq!(h.id.as_deref(), Some("a1"));
         assert_eq!((h.start, h.end), (6, 15));
         assert_eq!(h.color, "green");
         assert_eq!(h.exact, "paragraph");
         assert_eq!(h.comment, p.annotations[0].comment);
+        assert_eq!(h.page, None);
+        // A PDF highlight: its page shows under the quote and is read back
+        // from the marker, with its target and rectangles.
+        assert!(text.contains("> a line break\n> — p. 2\n"), "{text}");
+        let h = &f.highlights[1];
+        assert_eq!(h.exact, "a sentence that crosses\na line break");
+        assert_eq!(h.page, Some(2));
+        assert_eq!(h.kind, AnnotationKind::Text);
+        assert_eq!(h.rects, p.annotations[1].rects);
+        assert_eq!(
+            h.file.as_deref(),
+            Some("attachments/smith2020/my paper%.pdf")
+        );
+        assert_eq!(h.file_hash.as_deref(), Some("ab12"));
+        assert_eq!(h.comment.as_deref(), Some("On the PDF."));
+        assert!(h.placed);
+        let h = &f.highlights[2];
+        assert_eq!(
+            (h.kind, h.page, h.exact.as_str()),
+            (AnnotationKind::Area, Some(3), "")
+        );
+        assert_eq!(h.rects.len(), 1);
+        assert!(!h.placed);
         assert_eq!(
             f.notes,
             vec![
