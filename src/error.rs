@@ -19,6 +19,10 @@ pub enum Error {
     Parse { location: String, message: String },
     #[error("{0}")]
     Invalid(String),
+    /// A PDF that could not be read or written: unreadable, encrypted, or
+    /// asked for what it does not have (a page it lacks).
+    #[error("{0}")]
+    Pdf(String),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -81,6 +85,7 @@ impl Error {
             Error::UnknownPaper(_) | Error::NotFound { .. } => "not_found",
             Error::Parse { .. } => "parse",
             Error::Invalid(_) => "invalid",
+            Error::Pdf(_) => "pdf",
             Error::Io { .. } => "io",
             Error::Locked { .. } => "locked",
             Error::NewerSchema { .. } => "newer_schema",

@@ -23,6 +23,15 @@ pub(crate) mod sync;
 pub(crate) mod text;
 pub mod views;
 
+/// Writing a copy of a PDF with annotations, for the integration test that
+/// checks the result with another PDF library. Not an API: the window and
+/// the CLI will reach it through [`Library`].
+#[doc(hidden)]
+pub mod pdf_annotations {
+    pub use crate::export::pdf_annots::{OutAnnotation, OutKind, with_annotations};
+    pub use crate::import::pdf::pages::Rect;
+}
+
 pub use error::{Error, Result};
 pub use export::markdown::ExportReport;
 pub use fsutil::write_atomic;

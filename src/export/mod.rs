@@ -1,13 +1,15 @@
 //! Exporters: the library written out in formats other tools read.
 //!
 //! `markdown` writes a folder of notes; `bibtex` and `csl` render reference
-//! lists. This module turns a stored [`Paper`] into the records those two
+//! lists; `pdf_annots` writes a copy of a PDF with Lectern's highlights as
+//! annotations other readers show. This module turns a stored [`Paper`] into the records those two
 //! renderers take.
 
 pub mod bibtex;
 pub mod csl;
 pub mod markdown;
 pub mod paper_file;
+pub mod pdf_annots;
 
 use crate::model::Paper;
 

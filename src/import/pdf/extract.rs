@@ -63,7 +63,7 @@ const MAX_FORM_VISITS: usize = 2000;
 /// with no depth limit). A form without its own resources runs with those
 /// of its caller, so it counts as containing every form its caller can
 /// reach, itself included; such rare pages take the fallback too.
-fn safe_for_pdf_extract(doc: &Document, page: ObjectId) -> bool {
+pub(super) fn safe_for_pdf_extract(doc: &Document, page: ObjectId) -> bool {
     let mut seen = HashSet::from([page]);
     let mut node = doc.get_dictionary(page).ok();
     let mut resources = None;

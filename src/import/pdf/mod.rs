@@ -123,8 +123,17 @@
 //! - `title` and `large_type`: the title from the text and from the layout;
 //! - `abstract_text`: the abstract;
 //! - `identifiers`: DOI, arXiv id and year.
+//!
+//! Beside the import, for the reader and its highlights:
+//!
+//! - `pages`: every page's text with the box of each character, the text
+//!   under a highlight's rectangles and the rectangles of a range of text;
+//! - `annots`: the highlights, notes and other markup other readers stored
+//!   in a PDF (`export::pdf_annots` writes them).
 
 mod abstract_text;
+#[allow(dead_code, reason = "the reader's commands will call it")]
+pub(crate) mod annots;
 mod assemble;
 mod clean;
 mod extract;
@@ -133,6 +142,8 @@ mod info;
 mod large_type;
 mod layout;
 mod load;
+#[allow(dead_code, reason = "the reader's commands will call it")]
+pub(crate) mod pages;
 mod title;
 
 use crate::model::NewPaper;
@@ -141,6 +152,7 @@ use crate::text::fold_whitespace as fold;
 use assemble::build;
 use info::Info;
 use layout::Layout;
+pub(crate) use load::open_document;
 use load::{find, load};
 
 /// What Lectern could read from one PDF.
@@ -224,6 +236,6 @@ enum Outcome {
 }
 
 #[cfg(test)]
-mod testpdf;
+pub(crate) mod testpdf;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,19 @@
 //! A generator of small, valid PDFs for the tests: text lines in Helvetica at
 //! chosen sizes, an Info dictionary, a rotated arXiv stamp, an `/Encrypt`
-//! entry.
+//! entry. Also the fixtures other tools made (`tests/fixtures/pdf/`, see
+//! `scripts/make-pdf-fixtures`).
+
+/// A file of `tests/fixtures/pdf/`.
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/pdf/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// What `scripts/make-pdf-fixtures` knows about `annotated.pdf`: where it
+/// drew words, its sentences, its annotations.
+pub(crate) fn facts() -> serde_json::Value {
+    serde_json::from_slice(&fixture("annotated.json")).expect("annotated.json is JSON")
+}
 
 /// Escapes a PDF literal string.
 fn escape(s: &str) -> String {
