@@ -67,6 +67,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error with the file it came from named in front, when its own
+    /// message does not name it already (a reader's complaint about a
+    /// PDF's bytes).
+    pub fn in_file(self, path: &std::path::Path) -> Error {
+        let named = |message: &str| message.contains(&*path.to_string_lossy());
+        match self {
+            Error::Pdf(message) if !named(&message) => {
+                Error::Pdf(format!("{}: {message}", path.display()))
+            }
+            Error::Invalid(message) | Error::Parse { message, .. } if !named(&message) => {
+                Error::Parse {
+                    location: path.display().to_string(),
+                    message,
+                }
+            }
+            other => other,
+        }
+    }
+
     /// Whether another process held SQLite's write lock for longer than
     /// this connection was willing to wait ([`crate::Library::without_waiting`]).
     pub fn is_busy(&self) -> bool {

@@ -5,6 +5,7 @@
 //! both front ends (the `lectern` CLI in [`cli`] and the desktop shell) use.
 //! See `ARCHITECTURE.md` for the map and the invariants.
 
+pub(crate) mod anchor;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub(crate) mod citekey;

@@ -171,6 +171,43 @@ pub fn palette_color(name: &str) -> Option<&'static str> {
         .map(|(n, _)| *n)
 }
 
+/// A `#rrggbb` color as RGB components from 0 to 1 (black where a digit
+/// is not one).
+fn hex_rgb(hex: &str) -> [f32; 3] {
+    let channel = |i: usize| {
+        hex.get(1 + 2 * i..3 + 2 * i)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0) as f32
+            / 255.0
+    };
+    [channel(0), channel(1), channel(2)]
+}
+
+/// A palette color's RGB components (0 to 1), yellow's for an unknown name.
+pub fn palette_rgb(name: &str) -> [f32; 3] {
+    hex_rgb(
+        PALETTE
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(PALETTE[0].1, |(_, hex)| *hex),
+    )
+}
+
+/// The palette color nearest to an RGB color (components 0 to 1), as a
+/// highlight read from another reader's PDF gets its color.
+pub fn nearest_palette_color(rgb: [f32; 3]) -> &'static str {
+    PALETTE
+        .iter()
+        .map(|(name, hex)| {
+            let c = hex_rgb(hex);
+            let d: f32 = (0..3).map(|i| (c[i] - rgb[i]).powi(2)).sum();
+            (name, d)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(name, _)| *name)
+        .unwrap_or("yellow")
+}
+
 /// A paper as it arrives from an importer, before it has an id or citekey.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -444,6 +481,62 @@ impl Annotation {
     }
 }
 
+/// What the window sends for a highlight made on a PDF page: the
+/// attachment, the page, where the selection (or the dragged area) is
+/// drawn, and the selected text with a little of the page's text on each
+/// side as the window's PDF text layer has it. The engine finds the quote
+/// in its own text of the page, which is the reference for re-anchoring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PdfSelection {
+    pub file: String,
+    pub page: u32,
+    pub kind: AnnotationKind,
+    pub rects: Vec<PdfRect>,
+    /// The selected text; empty for an area.
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+/// A paper's PDF as the engine reads it for highlights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PdfInfo {
+    pub file: String,
+    pub hash: String,
+    pub pages: u32,
+    /// Whether any page has text (a scan has none: only areas can be
+    /// highlighted).
+    pub has_text: bool,
+}
+
+/// What replacing a paper's PDF by a new version did to its highlights.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PdfReplaced {
+    /// The new attachment's link.
+    pub file: String,
+    /// Highlights of the old version.
+    pub highlights: usize,
+    /// Of those, how many were placed in the new version.
+    pub placed: usize,
+    /// The ids of those that could not be placed (kept, marked).
+    pub unplaced: Vec<String>,
+}
+
+/// What reading a PDF's own annotations added.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PdfAnnotationsRead {
+    pub file: String,
+    /// Annotations found in the file (highlights, underlines, strike-outs,
+    /// notes, squares).
+    pub found: usize,
+    /// Of those, how many were new to the library.
+    pub added: usize,
+}
+
 /// Which end of a relation the paper being shown is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -663,6 +756,10 @@ pub struct ImportReport {
     pub added_ids: Vec<String>,
     /// Entries merged into papers already in the library.
     pub merges: Vec<Merge>,
+    /// Highlights and notes read from the annotations stored in imported
+    /// PDFs.
+    #[serde(default)]
+    pub highlights_read: usize,
 }
 
 #[cfg(test)]
@@ -719,6 +816,15 @@ mod tests {
         assert_eq!(palette_color("#2ea8e5"), Some("blue"));
         assert_eq!(palette_color("grey"), Some("gray"));
         assert_eq!(palette_color("chartreuse"), None);
+        assert_eq!(nearest_palette_color([1.0, 1.0, 0.0]), "yellow");
+        assert_eq!(nearest_palette_color([0.0, 0.6, 0.9]), "blue");
+        assert_eq!(nearest_palette_color([1.0, 0.0, 0.0]), "red");
+        assert_eq!(nearest_palette_color([f32::NAN, 0.0, 0.0]), "yellow");
+        assert_eq!(
+            palette_rgb("blue"),
+            [46.0 / 255.0, 168.0 / 255.0, 229.0 / 255.0]
+        );
+        assert_eq!(palette_rgb("chartreuse"), palette_rgb("yellow"));
     }
 
     #[test]

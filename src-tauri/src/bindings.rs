@@ -7,7 +7,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::commands;
+use crate::{commands, pdf_reader};
 
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -45,6 +45,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::edit_paper,
             commands::possible_duplicates,
             commands::merge_papers,
+            pdf_reader::prepare_pdf,
+            pdf_reader::annotate_pdf,
+            pdf_reader::replace_pdf,
+            pdf_reader::read_pdf_annotations,
+            pdf_reader::save_pdf_with_highlights,
         ])
         .events(collect_events![commands::DropEvent, commands::FolderEvent])
         .constant("PALETTE", lectern::model::PALETTE)

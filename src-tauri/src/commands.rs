@@ -17,13 +17,13 @@ use tauri_plugin_opener::OpenerExt;
 use crate::error::{CommandError, CommandResult};
 use crate::state::{Opened, State};
 
-type AppState<'a> = tauri::State<'a, State>;
+pub(crate) type AppState<'a> = tauri::State<'a, State>;
 
 /// How many related papers the reader's panel shows.
 const RELATED_LIMIT: usize = 8;
 
 /// Runs `f` on the library on a blocking worker thread.
-async fn run<T, F>(state: &AppState<'_>, f: F) -> CommandResult<T>
+pub(crate) async fn run<T, F>(state: &AppState<'_>, f: F) -> CommandResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut Library) -> lectern::Result<T> + Send + 'static,
@@ -70,7 +70,9 @@ impl CommandError {
     }
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> CommandResult<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| CommandError::new("internal", e.to_string()))

@@ -6,9 +6,11 @@
 //! data. The web UI in `ui/` calls the commands through `ui/src/bindings.ts`,
 //! which [`bindings`] generates from these Rust signatures.
 
+mod attachments;
 mod bindings;
 mod commands;
 mod error;
+mod pdf_reader;
 mod state;
 mod watch;
 
@@ -39,10 +41,15 @@ fn main() {
     let shared = state::Shared::start();
     let for_watcher = shared.clone();
     let for_drops = shared.clone();
+    let for_reader = shared.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
+        .register_asynchronous_uri_scheme_protocol(
+            attachments::SCHEME,
+            attachments::serve(for_reader),
+        )
         .manage(shared)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

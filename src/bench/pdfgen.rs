@@ -20,6 +20,57 @@ fn literal(s: &str) -> String {
 /// A PDF whose pages hold `pages` (each a list of lines), with `title` and
 /// `author` in its Info dictionary.
 pub fn pdf(title: &str, author: &str, pages: &[Vec<String>]) -> Vec<u8> {
+    let columns: Vec<Vec<Vec<String>>> = pages.iter().map(|p| vec![p.clone()]).collect();
+    pdf_in_columns(title, author, &columns)
+}
+
+/// `paragraphs` wrapped at `width` characters, with an empty line between
+/// paragraphs.
+pub fn wrap(paragraphs: &[String], width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, para) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.len() + 1 + word.len() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// A PDF of `paragraphs` set in `columns` columns (1 or 2) of
+/// `lines_per_column` lines, as many pages as they take: the text flows
+/// down the first column, then the second, then onto the next page.
+pub fn flowed(
+    title: &str,
+    author: &str,
+    paragraphs: &[String],
+    columns: usize,
+    lines_per_column: usize,
+) -> Vec<u8> {
+    let columns = columns.clamp(1, 2);
+    let width = if columns == 1 { 95 } else { 46 };
+    let lines = wrap(paragraphs, width);
+    let per_column = lines_per_column.max(1);
+    let cols: Vec<Vec<String>> = lines.chunks(per_column).map(<[String]>::to_vec).collect();
+    let pages: Vec<Vec<Vec<String>>> = cols.chunks(columns).map(<[Vec<String>]>::to_vec).collect();
+    pdf_in_columns(title, author, &pages)
+}
+
+/// A PDF whose pages hold columns of lines (the first column at the left
+/// margin, a second one at the middle of the page).
+pub fn pdf_in_columns(title: &str, author: &str, pages: &[Vec<Vec<String>>]) -> Vec<u8> {
     let mut objects: Vec<String> = Vec::new();
     // 1 catalog, 2 pages, 3 font, 4 info, then (page, content) pairs.
     let n = pages.len();
@@ -35,12 +86,15 @@ pub fn pdf(title: &str, author: &str, pages: &[Vec<String>]) -> Vec<u8> {
         literal(title),
         literal(author)
     ));
-    for (i, lines) in pages.iter().enumerate() {
-        let mut content = String::from("BT /F1 10 Tf 12 TL 56 760 Td\n");
-        for line in lines {
-            content.push_str(&format!("({}) Tj T*\n", literal(line)));
+    for (i, columns) in pages.iter().enumerate() {
+        let mut content = String::new();
+        for (c, lines) in columns.iter().enumerate() {
+            content.push_str(&format!("BT /F1 10 Tf 12 TL {} 760 Td\n", 56 + 280 * c));
+            for line in lines {
+                content.push_str(&format!("({}) Tj T*\n", literal(line)));
+            }
+            content.push_str("ET\n");
         }
-        content.push_str("ET");
         objects.push(format!(
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             6 + 2 * i
@@ -98,5 +152,22 @@ mod tests {
             read.full_text
         );
         assert!(read.full_text.contains("We measure (things) here."));
+    }
+
+    #[test]
+    fn flowed_text_fills_columns_then_pages() {
+        let paragraphs: Vec<String> = (0..40)
+            .map(|i| format!("Paragraph {i} says something about masked autoencoders and scaling."))
+            .collect();
+        let lines = wrap(&paragraphs, 46);
+        assert!(lines.iter().all(|l| l.len() <= 46), "{lines:?}");
+        let bytes = flowed("Flowed", "Doe, Jane", &paragraphs, 2, 30);
+        let read = crate::import::pdf::read_pdf(&bytes, "flowed.pdf", "flowed");
+        assert_eq!(read.pages, lines.len().div_ceil(60));
+        assert!(
+            read.full_text.contains("Paragraph 39 says"),
+            "{}",
+            read.full_text
+        );
     }
 }

@@ -65,7 +65,8 @@ pub(super) enum Command {
     /// Notes on a paper.
     #[command(subcommand)]
     Note(NoteCommand),
-    /// Highlight a quote of a paper's abstract.
+    /// Highlight a quote of a paper's abstract, or of its PDF's text (the
+    /// page is recorded).
     Annotate {
         paper: String,
         #[arg(long)]
@@ -76,6 +77,12 @@ pub(super) enum Command {
         #[arg(long)]
         color: Option<String>,
     },
+    /// Make FILE the paper's PDF in place of the one it has (a new version:
+    /// its highlights are looked for and placed in the new text).
+    Attach { paper: String, file: PathBuf },
+    /// Read the highlights and notes another reader (Zotero, Acrobat,
+    /// Okular, Preview) stored in the paper's PDF into the library.
+    ReadAnnotations { paper: String },
     /// Link two papers with a typed relation.
     Link {
         from: String,
@@ -211,6 +218,13 @@ pub(super) enum ExportCommand {
         /// Only the papers this search finds holding every word.
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
+    },
+    /// A copy of the paper's PDF with its highlights as PDF annotations,
+    /// which other readers show (the attachment is not changed).
+    Pdf {
+        paper: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// CSL-JSON, for Zotero, Pandoc and citation processors.
     CslJson {

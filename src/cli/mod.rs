@@ -75,6 +75,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             comment.as_deref(),
             color.as_deref(),
         ),
+        Command::Attach { paper, file } => editing::attach(root, out, &paper, &file),
+        Command::ReadAnnotations { paper } => editing::read_annotations(root, out, &paper),
         Command::Link { from, to, kind } => editing::link(root, out, &from, &to, &kind),
         Command::Unlink { a, b, kind } => editing::unlink(root, out, &a, &b, kind.as_deref()),
         Command::Tag { paper, tags } => editing::tag(root, out, &paper, &tags),
@@ -86,6 +88,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Export(ExportCommand::CslJson { out: file, query }) => {
             transfer::export_csl_json(root, file.as_deref(), query.as_deref())
+        }
+        Command::Export(ExportCommand::Pdf { paper, out: file }) => {
+            transfer::export_pdf(root, &paper, &file)
         }
         Command::Export(ExportCommand::Markdown { out: dir, query }) => {
             transfer::export_markdown(root, out, &dir, query.as_deref())

@@ -119,6 +119,13 @@ impl Output {
         if r.rejected > 0 {
             summary.push_str(&format!(", {} not imported", r.rejected));
         }
+        if r.highlights_read > 0 {
+            summary.push_str(&format!(
+                "; {} highlight{} read from the PDFs' annotations",
+                r.highlights_read,
+                if r.highlights_read == 1 { "" } else { "s" }
+            ));
+        }
         println!("{summary}");
         for m in &r.merges {
             let alias = m

@@ -42,7 +42,8 @@ impl Library {
         })
     }
 
-    /// Highlights the first occurrence of `quote` in the paper's abstract.
+    /// Highlights the first occurrence of `quote` in the paper's abstract,
+    /// else in the text of its PDF (recording the page).
     pub fn annotate(
         &mut self,
         key: &str,
@@ -55,6 +56,10 @@ impl Library {
             return Err(Error::Invalid("quote is empty".into()));
         }
         let Some(byte_start) = paper.abstract_text.find(quote) else {
+            let color = resolve_color(color)?;
+            if let Some(a) = self.annotate_pdf_quote(&paper.id, quote, comment, color)? {
+                return Ok(a);
+            }
             return Err(Error::Invalid(format!(
                 "quote `{}` not found in the text of paper `{}`",
                 crate::text::fold_whitespace(quote),
@@ -277,7 +282,7 @@ impl Library {
     }
 }
 
-fn resolve_color(color: Option<&str>) -> Result<&'static str> {
+pub(super) fn resolve_color(color: Option<&str>) -> Result<&'static str> {
     match color {
         None => Ok("yellow"),
         Some(c) => crate::model::palette_color(c).ok_or_else(|| {

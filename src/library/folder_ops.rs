@@ -416,6 +416,24 @@ impl Library {
         Ok(crate::export::csl::render(&items))
     }
 
+    /// The path of a PDF attachment named by its link, for the window's
+    /// reader: only files inside the attachments folder (as
+    /// [`Library::attachment_path`] decides) that start as PDFs do.
+    pub fn attachment_pdf_path(&self, relative: &str) -> Result<PathBuf> {
+        let path = self.attachment_path(relative)?;
+        let mut head = [0u8; 1024];
+        let n = {
+            use std::io::Read;
+            let mut f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+            f.read(&mut head).map_err(|e| Error::io(&path, e))?
+        };
+        if crate::import::pdf::is_pdf(&head[..n]) {
+            Ok(path)
+        } else {
+            Err(Error::Invalid(format!("{relative}: not a PDF")))
+        }
+    }
+
     /// The absolute path of an attachment named by its link
     /// (`attachments/<citekey>/<file>`); refuses anything outside the
     /// library's attachments folder.

@@ -243,6 +243,15 @@ impl Library {
         });
         self.index_lag = finish.err().map(|e| e.to_string());
         self.write_out();
+        if !copied.is_empty() {
+            let ids: Vec<String> = report
+                .added_ids
+                .iter()
+                .chain(&merged_ids)
+                .cloned()
+                .collect();
+            self.read_imported_annotations(&ids, &copied, &mut report);
+        }
         Ok(report)
     }
 }

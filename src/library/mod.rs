@@ -48,6 +48,7 @@ mod edit;
 mod folder_ops;
 mod import;
 mod indexing;
+mod pdf;
 mod search;
 pub mod watch;
 
@@ -116,6 +117,8 @@ pub struct Library {
     owes_files: bool,
     /// Told `(done, total)` as a write-out writes paper files.
     write_progress: Option<Box<dyn FnMut(usize, usize) + Send>>,
+    /// The pages of the PDF read last for highlights (`pdf.rs`).
+    pdf_cache: Option<pdf::CachedPdf>,
 }
 
 /// What a process does when another Lectern process holds the library.
@@ -301,6 +304,7 @@ impl Library {
             step: None,
             owes_files: false,
             write_progress: None,
+            pdf_cache: None,
         })
     }
 
@@ -456,6 +460,7 @@ impl Library {
             step: None,
             owes_files: false,
             write_progress: None,
+            pdf_cache: None,
         })
     }
 

@@ -13,6 +13,7 @@ import {
   type Filter,
   type ImportProgress,
   type ImportReport,
+  type PdfSelection,
   type Status,
 } from "./bindings";
 
@@ -36,6 +37,11 @@ export type {
   Note,
   Paper,
   PaperRef,
+  PdfAnnotationsRead,
+  PdfInfo,
+  PdfRect,
+  PdfReplaced,
+  PdfSelection,
   PossibleDuplicate,
   Related,
   RelatedHit,
@@ -116,4 +122,17 @@ export const api = {
   editPaper: (key: string, edit: PaperEdit) => unwrap(commands.editPaper(key, edit)),
   possibleDuplicates: () => unwrap(commands.possibleDuplicates()),
   mergePapers: (keep: string, other: string) => unwrap(commands.mergePapers(keep, other)),
+  preparePdf: (key: string, file: string | null) => unwrap(commands.preparePdf(key, file)),
+  annotatePdf: (key: string, selection: PdfSelection, color: string, comment: string | null) =>
+    unwrap(commands.annotatePdf(key, selection, color, comment)),
+  replacePdf: (key: string, path: string | null) => unwrap(commands.replacePdf(key, path)),
+  readPdfAnnotations: (key: string) => unwrap(commands.readPdfAnnotations(key)),
+  savePdfWithHighlights: (key: string, suggested: string) => unwrap(commands.savePdfWithHighlights(key, suggested)),
 };
+
+/** The address the reader's PDF view loads an attachment from (the
+ * `attachment:` protocol serves only PDFs under the library's
+ * `attachments/` folder). */
+export function attachmentUrl(link: string): string {
+  return `attachment://localhost/${link.split("/").map(encodeURIComponent).join("/")}`;
+}

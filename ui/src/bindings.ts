@@ -63,6 +63,27 @@ export const commands = {
 	 *  alias of `keep`.
 	 */
 	mergePapers: (keep: string, other: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("merge_papers", { keep, other })),
+	/**
+	 *  Reads a paper's PDF (`file`, or its first) so highlights on it are
+	 *  stored at once.
+	 */
+	preparePdf: (key: string, file: string | null) => typedError<PdfInfo, CommandError>(__TAURI_INVOKE("prepare_pdf", { key, file })),
+	/**  Highlights a selection or an area on a page of a paper's PDF. */
+	annotatePdf: (key: string, selection: PdfSelection, color: string, comment: string | null) => typedError<Annotation_Serialize, CommandError>(__TAURI_INVOKE("annotate_pdf", { key, selection, color, comment })),
+	/**
+	 *  Makes a new version the paper's PDF, carrying its highlights over: the
+	 *  file dropped on the window (`path`, which must be one the person
+	 *  dropped or chose), or one chosen now in a dialog. `None` when the
+	 *  dialog was cancelled.
+	 */
+	replacePdf: (key: string, path: string | null) => typedError<PdfReplaced | null, CommandError>(__TAURI_INVOKE("replace_pdf", { key, path })),
+	/**  Reads the annotations other readers stored in a paper's PDF. */
+	readPdfAnnotations: (key: string) => typedError<PdfAnnotationsRead, CommandError>(__TAURI_INVOKE("read_pdf_annotations", { key })),
+	/**
+	 *  Saves a copy of a paper's PDF with its highlights where the person
+	 *  chooses in a dialog. Returns where, or `None` when cancelled.
+	 */
+	savePdfWithHighlights: (key: string, suggested: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("save_pdf_with_highlights", { key, suggested })),
 };
 
 /** Events */
@@ -75,27 +96,91 @@ export const events = {
 export const PALETTE = [["yellow","#ffd400"],["red","#ff6666"],["green","#5fb236"],["blue","#2ea8e5"],["purple","#a28ae5"],["magenta","#e56eee"],["orange","#f19837"],["gray","#aaaaaa"]] as const;
 
 /* Types */
-/**  A highlight of a span of a paper's text. */
+/**
+ *  A highlight of a span of a paper's text: of its abstract (`page` is
+ *  `None`), or of a page of one of its PDF attachments.
+ * 
+ *  For a PDF highlight, `quote` and `position` are W3C selectors over the
+ *  engine's extracted text of that page (`position` counts characters from
+ *  the start of the page), `rects` are where it is drawn, and
+ *  `file`/`file_hash` name the attachment and the exact version of it the
+ *  highlight was placed on. An area highlight has only `page` and `rects`
+ *  (its quote is empty).
+ */
 export type Annotation = Annotation_Serialize | Annotation_Deserialize;
 
-/**  A highlight of a span of a paper's text. */
+/**
+ *  What a highlight marks: a span of text, or an area of a PDF page (a
+ *  figure or an equation, which may have no text under it).
+ */
+export type AnnotationKind = "text" | "area";
+
+/**
+ *  A highlight of a span of a paper's text: of its abstract (`page` is
+ *  `None`), or of a page of one of its PDF attachments.
+ * 
+ *  For a PDF highlight, `quote` and `position` are W3C selectors over the
+ *  engine's extracted text of that page (`position` counts characters from
+ *  the start of the page), `rects` are where it is drawn, and
+ *  `file`/`file_hash` name the attachment and the exact version of it the
+ *  highlight was placed on. An area highlight has only `page` and `rects`
+ *  (its quote is empty).
+ */
 export type Annotation_Deserialize = {
 	id: string,
 	paper_id: string,
+	kind: AnnotationKind,
 	quote: TextQuote,
 	position: TextPosition,
+	/**  The page of the PDF (1-based); `None` for the abstract. */
+	page?: number | null,
+	/**  The attachment's link (`attachments/<citekey>/<file>.pdf`). */
+	file?: string | null,
+	/**  The BLAKE3 hash (hex) of the attachment the highlight was placed on. */
+	file_hash?: string | null,
+	rects: PdfRect[],
+	/**
+	 *  `false` when a new version of the PDF replaced the one the highlight
+	 *  was made on and its quote could not be found in it: it is kept,
+	 *  listed and marked, never deleted.
+	 */
+	placed: boolean,
 	color: string,
 	comment?: string | null,
 	created: string,
 	updated: string,
 };
 
-/**  A highlight of a span of a paper's text. */
+/**
+ *  A highlight of a span of a paper's text: of its abstract (`page` is
+ *  `None`), or of a page of one of its PDF attachments.
+ * 
+ *  For a PDF highlight, `quote` and `position` are W3C selectors over the
+ *  engine's extracted text of that page (`position` counts characters from
+ *  the start of the page), `rects` are where it is drawn, and
+ *  `file`/`file_hash` name the attachment and the exact version of it the
+ *  highlight was placed on. An area highlight has only `page` and `rects`
+ *  (its quote is empty).
+ */
 export type Annotation_Serialize = {
 	id: string,
 	paper_id: string,
+	kind: AnnotationKind,
 	quote: TextQuote,
 	position: TextPosition,
+	/**  The page of the PDF (1-based); `None` for the abstract. */
+	page: number | null,
+	/**  The attachment's link (`attachments/<citekey>/<file>.pdf`). */
+	file: string | null,
+	/**  The BLAKE3 hash (hex) of the attachment the highlight was placed on. */
+	file_hash: string | null,
+	rects: PdfRect[],
+	/**
+	 *  `false` when a new version of the PDF replaced the one the highlight
+	 *  was made on and its quote could not be found in it: it is kept,
+	 *  listed and marked, never deleted.
+	 */
+	placed: boolean,
 	color: string,
 	comment: string | null,
 	created: string,
@@ -440,6 +525,72 @@ export type Paper_Serialize = {
 	aliases: string[],
 	added: string,
 	updated: string,
+};
+
+/**  What reading a PDF's own annotations added. */
+export type PdfAnnotationsRead = {
+	file: string,
+	/**
+	 *  Annotations found in the file (highlights, underlines, strike-outs,
+	 *  notes, squares).
+	 */
+	found: number,
+	/**  Of those, how many were new to the library. */
+	added: number,
+};
+
+/**  A paper's PDF as the engine reads it for highlights. */
+export type PdfInfo = {
+	file: string,
+	hash: string,
+	pages: number,
+	/**
+	 *  Whether any page has text (a scan has none: only areas can be
+	 *  highlighted).
+	 */
+	has_text: boolean,
+};
+
+/**
+ *  A rectangle on a PDF page in PDF user space: points from the page's
+ *  lower left corner, `y` growing upwards, `x0 < x1` and `y0 < y1`. Drawing
+ *  from these does not depend on the zoom the highlight was made at.
+ */
+export type PdfRect = {
+	x0: number | null,
+	y0: number | null,
+	x1: number | null,
+	y1: number | null,
+};
+
+/**  What replacing a paper's PDF by a new version did to its highlights. */
+export type PdfReplaced = {
+	/**  The new attachment's link. */
+	file: string,
+	/**  Highlights of the old version. */
+	highlights: number,
+	/**  Of those, how many were placed in the new version. */
+	placed: number,
+	/**  The ids of those that could not be placed (kept, marked). */
+	unplaced: string[],
+};
+
+/**
+ *  What the window sends for a highlight made on a PDF page: the
+ *  attachment, the page, where the selection (or the dragged area) is
+ *  drawn, and the selected text with a little of the page's text on each
+ *  side as the window's PDF text layer has it. The engine finds the quote
+ *  in its own text of the page, which is the reference for re-anchoring.
+ */
+export type PdfSelection = {
+	file: string,
+	page: number,
+	kind: AnnotationKind,
+	rects: PdfRect[],
+	/**  The selected text; empty for an area. */
+	exact: string,
+	prefix: string,
+	suffix: string,
 };
 
 /**

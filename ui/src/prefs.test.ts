@@ -1,4 +1,6 @@
-import { clampWidth, DEFAULT_PREFS, parsePrefs } from "./prefs";
+import {
+  REMEMBERED_PAGES,
+  rememberPage, clampWidth, DEFAULT_PREFS, parsePrefs } from "./prefs";
 
 describe("clampWidth", () => {
   it("keeps a width inside the range, rounded", () => {
@@ -36,7 +38,7 @@ describe("parsePrefs", () => {
   });
 
   it("reads valid prefs", () => {
-    const p = { sidebarWidth: 300, resultsWidth: 500, tab: "related" };
+    const p = { sidebarWidth: 300, resultsWidth: 500, tab: "related", view: "pdf", pdfPages: { a: 3, b: 12 } };
     expect(parsePrefs(JSON.stringify(p))).toEqual(p);
   });
 
@@ -45,6 +47,8 @@ describe("parsePrefs", () => {
       sidebarWidth: 150,
       resultsWidth: 700,
       tab: "highlights",
+      view: "abstract",
+      pdfPages: {},
     });
   });
 
@@ -53,6 +57,19 @@ describe("parsePrefs", () => {
       sidebarWidth: 222,
       resultsWidth: DEFAULT_PREFS.resultsWidth,
       tab: DEFAULT_PREFS.tab,
+      view: "abstract",
+      pdfPages: {},
     });
+  });
+
+  it("keeps only whole page numbers and forgets the oldest papers' pages", () => {
+    expect(parsePrefs(JSON.stringify({ pdfPages: { a: 2, b: -1, c: 1.5, d: "4", e: 7 } })).pdfPages).toEqual({ a: 2, e: 7 });
+    let pages: Record<string, number> = {};
+    for (let i = 0; i < REMEMBERED_PAGES + 10; i++) pages = rememberPage(pages, `p${i}`, i + 1);
+    expect(Object.keys(pages).length).toBe(REMEMBERED_PAGES);
+    expect(pages.p0).toBeUndefined();
+    pages = rememberPage(pages, "p20", 99);
+    expect(Object.keys(pages).at(-1)).toBe("p20");
+    expect(pages.p20).toBe(99);
   });
 });

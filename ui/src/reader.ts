@@ -8,6 +8,7 @@ import { createEditor, type NoteEditor } from "./editor";
 import { busy, showError, toast } from "./feedback";
 import { SaveQueue } from "./flow";
 import { rangeOffsets, toSegments } from "./highlights";
+import { PdfPane, pdfFiles } from "./pdfpane";
 import type { Prefs } from "./prefs";
 import { renderNote } from "./sanitize";
 
@@ -39,6 +40,8 @@ export class Reader {
   private note: NoteSession | null = null;
   private toolbar: HTMLElement | null = null;
   private lastColor = "yellow";
+  /** The PDF view, made the first time a PDF is shown. */
+  private pdfPane: PdfPane | null = null;
 
   constructor(private readonly root: HTMLElement, private readonly hooks: ReaderHooks) {
     document.addEventListener("mousedown", (e) => {
@@ -58,6 +61,7 @@ export class Reader {
 
   welcome(actions: { paste(): void; files(): void; sample(): void }): void {
     this.paper = null;
+    this.pdfPane?.close();
     clear(this.root);
     this.root.appendChild(
       h(
@@ -78,6 +82,7 @@ export class Reader {
 
   empty(message: string): void {
     this.paper = null;
+    this.pdfPane?.close();
     clear(this.root);
     this.root.appendChild(h("div", { class: "placeholder" }, message));
   }
@@ -143,7 +148,7 @@ export class Reader {
         ),
         links,
         this.renderOrganize(p),
-        this.renderAbstract(p),
+        this.renderBody(p),
         tabsBar,
         tabBody,
       ),
@@ -326,9 +331,61 @@ export class Reader {
 
   // ----- abstract and highlights -------------------------------------------
 
+  /** The abstract, or for a paper with a PDF, a switch between the
+   * abstract and the PDF view. */
+  private renderBody(p: Paper): HTMLElement {
+    const files = pdfFiles(p);
+    if (files.length === 0) {
+      this.pdfPane?.close();
+      return this.renderAbstract(p);
+    }
+    const view = this.hooks.prefs.view;
+    const choose = (v: Prefs["view"]) => {
+      if (this.hooks.prefs.view === v) return;
+      this.hooks.prefs.view = v;
+      this.hooks.savePrefs();
+      this.render();
+    };
+    const switcher = h(
+      "div",
+      { class: "view-switch", role: "tablist", "aria-label": "Read" },
+      h("button", { type: "button", role: "tab", id: "view-abstract", class: view === "abstract" ? "on" : "", "aria-selected": String(view === "abstract"), onclick: () => choose("abstract") }, "Abstract"),
+      h("button", { type: "button", role: "tab", id: "view-pdf", class: view === "pdf" ? "on" : "", "aria-selected": String(view === "pdf"), onclick: () => choose("pdf") }, "PDF"),
+    );
+    if (view === "abstract") {
+      this.pdfPane?.close();
+      return h("div", { class: "reading" }, switcher, this.renderAbstract(p));
+    }
+    const pane = this.ensurePdfPane();
+    void pane.show(p, files[0]);
+    return h("div", { class: "reading pdf" }, h("div", { class: "view-bar" }, switcher, pane.actions(p)), pane.element);
+  }
+
+  private ensurePdfPane(): PdfPane {
+    this.pdfPane ??= new PdfPane({
+      prefs: this.hooks.prefs,
+      savePrefs: () => this.hooks.savePrefs(),
+      mutate: (change) => this.mutate(change),
+      offerHighlight: (rect, create) => this.showToolbar(rect, create),
+      focusHighlight: (id) => void this.focusHighlight(id),
+    });
+    return this.pdfPane;
+  }
+
+  /** Makes `path` (a PDF dropped on the reader) the shown paper's new PDF.
+   * Returns false when no paper with a PDF is shown. */
+  async replacePdf(path: string): Promise<boolean> {
+    const p = this.paper;
+    if (!p || pdfFiles(p).length === 0) return false;
+    await this.ensurePdfPane().replace(p, path);
+    return true;
+  }
+
   private renderAbstract(p: Paper): HTMLElement {
     const box = h("div", { id: "abstract", class: "abstract", lang: "en" });
-    const marks = p.annotations.map((a) => ({ id: a.id, start: a.position.start, end: a.position.end, color: a.color }));
+    const marks = p.annotations
+      .filter((a) => a.page == null)
+      .map((a) => ({ id: a.id, start: a.position.start, end: a.position.end, color: a.color }));
     for (const seg of toSegments(p.abstract, marks)) {
       if (seg.ids.length === 0) {
         box.appendChild(document.createTextNode(seg.text));
@@ -355,20 +412,24 @@ export class Reader {
     const offsets = rangeOffsets(box, range);
     if (!offsets) return;
     const rect = range.getBoundingClientRect();
-    this.showToolbar(offsets, rect);
+    const paper = this.paper;
+    this.showToolbar(rect, async (color, comment) => {
+      window.getSelection()?.removeAllRanges();
+      await this.mutate(() => api.annotate(paper.id, offsets.start, offsets.end, color, comment));
+    });
   }
 
-  private showToolbar(offsets: { start: number; end: number }, rect: DOMRect): void {
+  /** The highlight toolbar (palette and comment) over `rect`; picking a
+   * color calls `store` with it and the comment. */
+  private showToolbar(rect: DOMRect, store: (color: string, comment: string | null) => Promise<void>): void {
     this.hideToolbar();
-    const paper = this.paper;
-    if (!paper) return;
+    if (!this.paper) return;
     const comment = h("input", { id: "hl-comment", type: "text", placeholder: "Comment (optional)", spellcheck: "true" });
     const create = async (color: string) => {
       this.lastColor = color;
       this.hideToolbar();
-      window.getSelection()?.removeAllRanges();
       const text = comment.value.trim();
-      await this.mutate(() => api.annotate(paper.id, offsets.start, offsets.end, color, text ? text : null));
+      await store(color, text ? text : null);
     };
     comment.addEventListener("keydown", (e) => {
       if (e.key === "Enter") void create(this.lastColor);
@@ -406,27 +467,52 @@ export class Reader {
     }
   }
 
+  /** Scrolls to a highlight in the abstract or on its PDF page and flashes it. */
+  private async showHighlight(a: Annotation): Promise<void> {
+    if (a.page == null) {
+      if (this.hooks.prefs.view === "pdf" && this.paper && pdfFiles(this.paper).length > 0) {
+        this.hooks.prefs.view = "abstract";
+        this.hooks.savePrefs();
+        this.render();
+      }
+      const mark = this.root.querySelector<HTMLElement>(`mark.hl[data-ids~="${CSS.escape(a.id)}"]`);
+      if (mark) {
+        mark.scrollIntoView({ block: "center", behavior: "smooth" });
+        flash(mark);
+      }
+      return;
+    }
+    if (this.hooks.prefs.view !== "pdf") {
+      this.hooks.prefs.view = "pdf";
+      this.hooks.savePrefs();
+      this.render();
+    }
+    await this.pdfPane?.reveal(a);
+  }
+
   private renderHighlights(p: Paper): HTMLElement {
     if (p.annotations.length === 0) {
-      return h("p", { class: "hint" }, "Select text in the abstract to highlight it.");
+      return h("p", { class: "hint" }, pdfFiles(p).length
+        ? "Select text in the abstract or the PDF to highlight it; Alt+drag on a PDF page marks an area."
+        : "Select text in the abstract to highlight it.");
     }
     const list = h("ul", { class: "hl-list", id: "hl-list" });
-    const sorted = [...p.annotations].sort((a, b) => a.position.start - b.position.start);
-    for (const a of sorted) list.appendChild(this.highlightItem(a));
+    // The engine lists them in reading order: the abstract's, then page by page.
+    for (const a of p.annotations) list.appendChild(this.highlightItem(a));
     return list;
   }
 
   private highlightItem(a: Annotation): HTMLElement {
     const item = h("li", { class: "hl-item", "data-id": a.id });
     item.style.setProperty("--hl", hex(a.color));
-    const quote = h("blockquote", { class: "hl-quote", title: "Show in the text" }, a.quote.exact);
-    quote.addEventListener("click", () => {
-      const mark = this.root.querySelector<HTMLElement>(`mark.hl[data-ids~="${CSS.escape(a.id)}"]`);
-      if (mark) {
-        mark.scrollIntoView({ block: "center", behavior: "smooth" });
-        flash(mark);
-      }
-    });
+    const where =
+      a.page == null
+        ? null
+        : h("span", { class: a.placed ? "hl-page" : "hl-page unplaced", title: a.placed ? "" : "Not found in this version of the PDF; kept here" },
+            a.kind === "area" ? `Area, p. ${a.page}` : `p. ${a.page}`,
+            a.placed ? "" : " · not placed");
+    const quote = h("blockquote", { class: "hl-quote", title: "Show in the text" }, where, a.quote.exact);
+    quote.addEventListener("click", () => void this.showHighlight(a));
     const view = () => {
       clear(item);
       item.append(

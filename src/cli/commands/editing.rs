@@ -39,6 +39,52 @@ pub(in crate::cli) fn annotate(
     out.annotation(&a)
 }
 
+/// `lectern attach`: a new version of a paper's PDF, its highlights
+/// carried over.
+pub(in crate::cli) fn attach(
+    root: &Path,
+    out: &Output,
+    paper: &str,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let mut lib = open_library(root)?;
+    let r = lib.replace_pdf(paper, file)?;
+    let mut text = format!("Attached {}", r.file);
+    if r.highlights > 0 {
+        text.push_str(&format!(
+            "; {} of {} highlights placed in the new version",
+            r.placed, r.highlights
+        ));
+        let unplaced = r.highlights - r.placed;
+        if unplaced > 0 {
+            text.push_str(&format!(
+                "; {unplaced} could not be placed (kept, marked: {})",
+                r.unplaced.join(", ")
+            ));
+        }
+    }
+    out.done(&r, &text)
+}
+
+/// `lectern read-annotations`: highlights and notes other readers stored
+/// in a paper's PDF, into the library.
+pub(in crate::cli) fn read_annotations(
+    root: &Path,
+    out: &Output,
+    paper: &str,
+) -> anyhow::Result<()> {
+    let mut lib = open_library(root)?;
+    let r = lib.read_pdf_annotations(paper)?;
+    let text = format!(
+        "Read {} annotation{} from {}: {} new",
+        r.found,
+        if r.found == 1 { "" } else { "s" },
+        r.file,
+        r.added
+    );
+    out.done(&r, &text)
+}
+
 /// `lectern link`: a typed relation from one paper to another.
 pub(in crate::cli) fn link(
     root: &Path,

@@ -91,6 +91,18 @@ pub(in crate::cli) fn export_csl_json(
     export_references(root, out, |lib| lib.export_csl_json(query))
 }
 
+/// `lectern export pdf`: a copy of a paper's PDF with its highlights.
+pub(in crate::cli) fn export_pdf(root: &Path, paper: &str, file: &Path) -> anyhow::Result<()> {
+    let mut lib = open_for_reading(root)?;
+    let n = lib.export_pdf(paper, file)?;
+    eprintln!(
+        "Exported {} with {n} highlight{}",
+        file.display(),
+        if n == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
 /// Renders a reference list of the library and writes it out.
 fn export_references(
     root: &Path,
