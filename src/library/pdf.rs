@@ -204,14 +204,18 @@ impl Library {
             .collect::<Option<_>>()
             .ok_or_else(|| Error::Invalid("a rectangle is not four finite numbers".into()))?;
         let (quote, position) = match selection.kind {
-            AnnotationKind::Area => (
-                TextQuote {
-                    exact: String::new(),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                },
-                TextPosition { start: 0, end: 0 },
-            ),
+            AnnotationKind::Area => {
+                // Listed in reading order at the first text below its top.
+                let at = reading_place(page, &rects);
+                (
+                    TextQuote {
+                        exact: String::new(),
+                        prefix: String::new(),
+                        suffix: String::new(),
+                    },
+                    TextPosition { start: at, end: at },
+                )
+            }
             AnnotationKind::Text => {
                 let wanted = TextQuote {
                     exact: exact.to_string(),
@@ -488,6 +492,17 @@ impl Library {
         crate::fsutil::write_atomic(out, &copy)?;
         Ok(annotations.len())
     }
+}
+
+/// Where an area on `page` comes in the page's reading order: the first
+/// character drawn below the area's top (in the order the page draws its
+/// text), or the end of the page.
+fn reading_place(page: &PageText, rects: &[PdfRect]) -> usize {
+    let top = rects.iter().map(|r| r.y1).fold(f64::MIN, f64::max);
+    page.boxes
+        .iter()
+        .position(|b| !b.synthetic && (b.rect.y0 + b.rect.y1) / 2.0 < top)
+        .unwrap_or(page.boxes.len())
 }
 
 /// A highlight as the PDF writer takes it.

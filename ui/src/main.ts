@@ -318,7 +318,7 @@ void api.onDrop((ev) => {
 // user is typing in it.
 void api.onFolder(({ report }) => {
   void refreshLists().then(async () => {
-    const outside = report.applied + report.created + report.trashed + report.notes > 0;
+    const outside = report.applied + report.created + report.trashed + report.notes + report.others > 0;
     const typingInEditor = document.activeElement?.closest(".cm-editor") != null;
     if (outside && reader.current && !typingInEditor) await openPaper(reader.current.id);
   });

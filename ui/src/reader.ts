@@ -110,7 +110,6 @@ export class Reader {
     const p = this.paper;
     if (!p) return;
     this.hideToolbar();
-    clear(this.root);
     const meta = [p.authors.join("; "), p.venue, p.year ? String(p.year) : null].filter(Boolean).join(" · ");
     const links = h(
       "div",
@@ -129,10 +128,12 @@ export class Reader {
     );
     const tabsBar = h("div", { class: "tabs", role: "tablist" });
     const tabBody = h("div", { id: "tab-body" });
-    this.root.appendChild(
-      h(
-        "article",
-        { id: "paper", "data-id": p.id, "data-citekey": p.citekey },
+    // A PDF view of this paper already on screen stays in place (taking it
+    // out of the page would lose its scroll position): the rest of the
+    // article is rebuilt around it.
+    const kept = this.root.querySelector<HTMLElement>(`article[data-id="${CSS.escape(p.id)}"] > .reading.pdf`);
+    const body = this.renderBody(p, kept);
+    const parts = [
         h("div", { class: "paper-head" },
           h("h1", { id: "paper-title" }, p.title),
           h("button", { id: "star", type: "button", class: p.starred ? "star on" : "star", title: p.starred ? "Unstar" : "Star", "aria-pressed": String(p.starred), onclick: () => void this.toggleStar() }, p.starred ? "★" : "☆"),
@@ -148,11 +149,16 @@ export class Reader {
         ),
         links,
         this.renderOrganize(p),
-        this.renderBody(p),
-        tabsBar,
-        tabBody,
-      ),
-    );
+    ];
+    if (body === kept && kept?.parentElement) {
+      const article = kept.parentElement;
+      for (const child of [...article.children]) if (child !== kept) child.remove();
+      kept.before(...parts);
+      kept.after(tabsBar, tabBody);
+    } else {
+      clear(this.root);
+      this.root.appendChild(h("article", { id: "paper", "data-id": p.id, "data-citekey": p.citekey }, ...parts, body, tabsBar, tabBody));
+    }
     const tabs: [Tab, string][] = [
       ["highlights", `Highlights (${p.annotations.length})`],
       ["notes", `Notes${p.notes.length ? ` (${p.notes.length})` : ""}`],
@@ -333,7 +339,7 @@ export class Reader {
 
   /** The abstract, or for a paper with a PDF, a switch between the
    * abstract and the PDF view. */
-  private renderBody(p: Paper): HTMLElement {
+  private renderBody(p: Paper, kept: HTMLElement | null): HTMLElement {
     const files = pdfFiles(p);
     if (files.length === 0) {
       this.pdfPane?.close();
@@ -358,7 +364,12 @@ export class Reader {
     }
     const pane = this.ensurePdfPane();
     void pane.show(p, files[0]);
-    return h("div", { class: "reading pdf" }, h("div", { class: "view-bar" }, switcher, pane.actions(p)), pane.element);
+    const bar = h("div", { class: "view-bar" }, switcher, pane.actions(p));
+    if (kept && kept.contains(pane.element)) {
+      kept.firstElementChild?.replaceWith(bar);
+      return kept;
+    }
+    return h("div", { class: "reading pdf" }, bar, pane.element);
   }
 
   private ensurePdfPane(): PdfPane {
@@ -517,7 +528,7 @@ export class Reader {
       clear(item);
       item.append(
         quote,
-        a.comment ? h("p", { class: "hl-comment" }, a.comment) : null as unknown as Node,
+        ...(a.comment ? [h("p", { class: "hl-comment" }, a.comment)] : []),
         h("div", { class: "hl-actions" },
           h("button", { type: "button", class: "hl-edit", onclick: edit }, "Edit"),
           h("button", { type: "button", class: "hl-delete", onclick: () => void this.mutate(() => api.deleteAnnotation(a.id)) }, "Delete"),
