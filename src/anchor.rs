@@ -29,33 +29,31 @@
 //!   (fuzzy matching of tiny strings finds junk);
 //! - prefix + quote + suffix, if the context has at least
 //!   [`MIN_PINNING_CONTEXT`] characters and the quote alone found no place
-//!   whose context agrees perfectly. This finds a quote whose own text
-//!   changed too much (or is too short) but sits between its old
-//!   surroundings; the quote's part of that match must be non-empty and
-//!   keep at least half its characters (a short quote may change by three).
+//!   costing at most its own budget (see the ranking below; only then can
+//!   this search do better). It finds a quote whose own text changed too
+//!   much (or is too short) but sits between its old surroundings; the
+//!   quote's part of that match must be non-empty and change by at most
+//!   half its characters, or by three if that is more (a word replaced).
 //!
 //! Each search scans the whole text once with Myers' bit-parallel
-//! algorithm (`O(n·⌈m/64⌉)` word operations for a text of `n` and a
-//! pattern of `m` characters), which gives for every end position the
-//! fewest edits of the pattern into a substring ending there. The best end
+//! algorithm (at most `n·⌈m/64⌉` steps of a few word operations for a
+//! text of `n` and a pattern of `m` characters, fewer with Ukkonen's
+//! cut-off, which skips the blocks of 64 pattern rows that are over
+//! budget), which gives for every end position the fewest edits of the
+//! pattern into a substring ending there. The best end
 //! of each run of ends within budget is a candidate; the few best
-//! candidates are aligned by an ordinary dynamic programme over a window
+//! candidates are aligned by the usual dynamic programme over a window
 //! of `m + budget` characters, which gives the start and the quote's part.
-//! Candidates are ranked by their edits plus the edits of prefix and
-//! suffix against the text around them, then nearness to the hint, then
-//! position. Quotes longer than [`MAX_FUZZY_CHARS`] are only matched
-//! exactly, which bounds the alignment's memory.
+//! Candidates are ranked by their cost, then nearness to the hint, then
+//! position: for the quote alone, its edits plus those of prefix and
+//! suffix against the text around it; with context, the edits of the whole.
+//! Patterns longer than [`MAX_FUZZY_CHARS`] are only matched exactly, which
+//! bounds the alignment's memory (a few megabytes at most).
 //!
 //! Prepare a text once with [`Haystack::new`] to place many quotes in it.
-#![cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "re-anchoring on a new paper version is not wired yet"
-    )
-)]
 
 use std::cmp::Reverse;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
@@ -106,13 +104,16 @@ pub(crate) fn place(text: &str, quote: &TextQuote, hint: Option<usize>) -> Optio
 /// A text prepared for placing quotes in it.
 pub(crate) struct Haystack {
     text: Normalized,
+    /// The normalized characters as a string, for fast exact search.
+    string: String,
 }
 
 impl Haystack {
+    /// Normalizes `text` (once, for any number of quotes).
     pub(crate) fn new(text: &str) -> Haystack {
-        Haystack {
-            text: Normalized::new(text),
-        }
+        let text = Normalized::new(text);
+        let string = text.chars.iter().collect();
+        Haystack { text, string }
     }
 
     /// See [`place`].
@@ -122,35 +123,43 @@ impl Haystack {
             .or_else(|| self.fuzzy(&needle, hint))
     }
 
+    /// The best exact occurrence (see the module's documentation).
     fn exact(&self, needle: &Needle, hint: Option<usize>) -> Option<Placement> {
         let text = &self.text.chars;
         let quote = needle.quote();
-        let first = *quote.first()?;
-        let (_, start) = text
-            .windows(quote.len())
-            .enumerate()
-            .filter(|(_, window)| window[0] == first && *window == quote)
-            .map(|(start, _)| {
-                let end = start + quote.len();
-                let agree = common_suffix(&text[..start], needle.prefix())
-                    + common_prefix(&text[end..], needle.suffix());
-                ((Reverse(agree), self.distance(hint, start), start), start)
-            })
-            .min()?;
+        let pattern: String = quote.iter().collect();
+        let step = quote.first()?.len_utf8();
+        // The best rank: most agreement, nearest the hint, first.
+        let mut best: Option<(Reverse<usize>, usize, usize)> = None;
+        // Every occurrence, overlapping ones too, and its character offset.
+        let (mut byte, mut start, mut from) = (0, 0, 0);
+        while let Some(found) = self.string.get(from..).and_then(|rest| rest.find(&pattern)) {
+            let found = from + found;
+            start += self.string[byte..found].chars().count();
+            byte = found;
+            from = found + step;
+            let end = start + quote.len();
+            let agree = common_suffix(&text[..start], needle.prefix())
+                + common_prefix(&text[end..], needle.suffix());
+            let rank = (Reverse(agree), self.distance(hint, start), start);
+            if best.is_none_or(|best| rank < best) {
+                best = Some(rank);
+            }
+        }
+        let (_, _, start) = best?;
         self.placement(start, start + quote.len(), How::Exact)
     }
 
+    /// The best approximate occurrence within budget (see the module's
+    /// documentation).
     fn fuzzy(&self, needle: &Needle, hint: Option<usize>) -> Option<Placement> {
         let text = &self.text.chars;
         let quote = needle.quote();
         // (rank, placement): the least costly, then nearest the hint, then first.
         let mut best: Option<((usize, usize, usize), Placement)> = None;
         let mut consider = |cost: usize, placement: Placement| {
-            let rank = (
-                cost,
-                self.distance_original(hint, placement.start),
-                placement.start,
-            );
+            let distance = hint.map_or(0, |hint| hint.abs_diff(placement.start));
+            let rank = (cost, distance, placement.start);
             if best.as_ref().is_none_or(|(r, _)| rank < *r) {
                 best = Some((rank, placement));
             }
@@ -163,8 +172,9 @@ impl Haystack {
         if (MIN_FUZZY_CHARS..=MAX_FUZZY_CHARS).contains(&quote.len()) {
             let budget = budget(quote.len());
             for end in self.candidates(quote, budget, hint) {
-                let alignment = Alignment::ending_at(text, end, quote, budget);
-                let (start, end, edits) = alignment.span(0, quote.len());
+                let Aligned {
+                    start, end, edits, ..
+                } = align(text, end, quote, budget, 0..quote.len());
                 if edits > budget {
                     continue;
                 }
@@ -187,9 +197,12 @@ impl Haystack {
             let budget = budget(pattern.len());
             let quote_budget = (quote.len() / 2).max(3);
             for end in self.candidates(pattern, budget, hint) {
-                let alignment = Alignment::ending_at(text, end, pattern, budget);
-                let total = alignment.edits();
-                let (start, end, edits) = alignment.span(needle.quote.start, needle.quote.end);
+                let Aligned {
+                    start,
+                    end,
+                    edits,
+                    total,
+                } = align(text, end, pattern, budget, needle.quote.clone());
                 if total > budget || edits > quote_budget || start >= end {
                     continue;
                 }
@@ -205,7 +218,6 @@ impl Haystack {
     /// `pattern` within `budget` edits: fewest edits first, then nearest the
     /// hint, at most [`MAX_CANDIDATES`].
     fn candidates(&self, pattern: &[char], budget: usize, hint: Option<usize>) -> Vec<usize> {
-        eprintln!("SCAN {} {}", pattern.len(), budget);
         let mut ends = BitPattern::new(pattern).match_ends(&self.text.chars, budget);
         ends.sort_by_key(|&(end, edits)| {
             (
@@ -238,10 +250,6 @@ impl Haystack {
     /// How far normalized position `at` is from the hint (0 without one).
     fn distance(&self, hint: Option<usize>, at: usize) -> usize {
         let original = self.text.origin.get(at).copied().unwrap_or(usize::MAX);
-        self.distance_original(hint, original)
-    }
-
-    fn distance_original(&self, hint: Option<usize>, original: usize) -> usize {
         hint.map_or(0, |hint| hint.abs_diff(original))
     }
 }
@@ -347,7 +355,7 @@ fn ligature(c: char) -> Option<&'static str> {
 /// quote, what comes before it the prefix, what comes after the suffix.
 struct Needle {
     chars: Vec<char>,
-    quote: std::ops::Range<usize>,
+    quote: Range<usize>,
 }
 
 impl Needle {
@@ -573,86 +581,72 @@ impl Block {
     }
 }
 
-/// An optimal alignment of a pattern against text ending at a given
-/// position (the start free): for each pattern boundary `i` (after its
-/// first `i` characters), the text positions the alignment passes there
-/// and the edits made up to them.
-struct Alignment {
-    rows: Vec<Row>,
+/// Where an optimal alignment of `pattern` against text ending at `end`
+/// (exclusive; the start free, within `pattern.len() + budget` characters)
+/// puts pattern characters `part`: text offsets `start..end` (text inserted
+/// at either boundary left out), the edits made there, and all the edits.
+struct Aligned {
+    start: usize,
+    end: usize,
+    edits: usize,
+    total: usize,
 }
 
-#[derive(Clone, Copy, Default)]
-struct Row {
-    first: usize,
-    last: usize,
-    edits_at_first: usize,
-    edits_at_last: usize,
-}
-
-impl Alignment {
-    /// Aligns `pattern` against `text` ending at `end` (exclusive), over a
-    /// window of `pattern.len() + budget` characters.
-    fn ending_at(text: &[char], end: usize, pattern: &[char], budget: usize) -> Alignment {
-        let end = end.min(text.len());
-        let from = end.saturating_sub(pattern.len() + budget);
-        let window = &text[from..end];
-        let width = window.len() + 1;
-        // Edits of pattern[..i] into the best window[s..j]; row 0 is zeros.
-        // Values stay below pattern + window length, within u16 because
-        // patterns are at most MAX_FUZZY_CHARS.
-        let mut cost = vec![0u16; (pattern.len() + 1) * width];
-        for (i, &p) in pattern.iter().enumerate() {
-            let (above, row) = cost[i * width..(i + 2) * width].split_at_mut(width);
-            row[0] = above[0] + 1;
-            for (j, &t) in window.iter().enumerate() {
-                row[j + 1] = (above[j] + u16::from(p != t))
-                    .min(above[j + 1] + 1)
-                    .min(row[j] + 1);
-            }
+fn align(
+    text: &[char],
+    end: usize,
+    pattern: &[char],
+    budget: usize,
+    part: Range<usize>,
+) -> Aligned {
+    let end = end.min(text.len());
+    let from = end.saturating_sub(pattern.len() + budget);
+    let window = &text[from..end];
+    let width = window.len() + 1;
+    // Edits of pattern[..i] into the best window[s..j]; row 0 is zeros.
+    // Values stay below the pattern's length, within u16 because patterns
+    // have at most MAX_FUZZY_CHARS.
+    let mut cost = vec![0u16; (pattern.len() + 1) * width];
+    for (i, &p) in pattern.iter().enumerate() {
+        let (above, row) = cost[i * width..(i + 2) * width].split_at_mut(width);
+        row[0] = above[0] + 1;
+        for (j, &t) in window.iter().enumerate() {
+            row[j + 1] = (above[j] + u16::from(p != t))
+                .min(above[j + 1] + 1)
+                .min(row[j] + 1);
         }
-        let at = |i: usize, j: usize| usize::from(cost[i * width + j]);
-        let (mut i, mut j) = (pattern.len(), window.len());
-        let mut rows = vec![Row::default(); pattern.len() + 1];
-        let mut visit = |i: usize, j: usize, rows: &mut Vec<Row>, fresh: bool| {
-            let row = &mut rows[i];
-            row.first = from + j;
-            row.edits_at_first = at(i, j);
-            if fresh {
-                row.last = from + j;
-                row.edits_at_last = at(i, j);
-            }
-        };
-        visit(i, j, &mut rows, true);
-        while i > 0 {
-            let here = at(i, j);
-            let row_before = i;
-            if j > 0 && here == at(i - 1, j - 1) + usize::from(pattern[i - 1] != window[j - 1]) {
-                i -= 1;
-                j -= 1;
-            } else if here == at(i - 1, j) + 1 {
-                i -= 1;
-            } else {
-                j -= 1;
-            }
-            visit(i, j, &mut rows, i != row_before);
+    }
+    let at = |i: usize, j: usize| usize::from(cost[i * width + j]);
+    // Walk the alignment back from its end; the first point at row
+    // `part.start` is its rightmost, the last at row `part.end` its leftmost.
+    let (mut i, mut j) = (pattern.len(), window.len());
+    let total = at(i, j);
+    let (mut part_start, mut part_end) = (None, (end, total));
+    loop {
+        if i == part.end {
+            part_end = (from + j, at(i, j));
         }
-        Alignment { rows }
+        if i == part.start && part_start.is_none() {
+            part_start = Some((from + j, at(i, j)));
+        }
+        if i == 0 {
+            break;
+        }
+        if j > 0 && at(i, j) == at(i - 1, j - 1) + usize::from(pattern[i - 1] != window[j - 1]) {
+            j -= 1;
+            i -= 1;
+        } else if at(i, j) == at(i - 1, j) + 1 {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
     }
-
-    /// All the alignment's edits.
-    fn edits(&self) -> usize {
-        self.rows.last().map_or(0, |row| row.edits_at_last)
-    }
-
-    /// The text aligned to pattern characters `from..to`, without text
-    /// inserted at either boundary, and the edits made in it.
-    fn span(&self, from: usize, to: usize) -> (usize, usize, usize) {
-        let (start, end) = (self.rows[from], self.rows[to]);
-        (
-            start.last,
-            end.first,
-            end.edits_at_first.saturating_sub(start.edits_at_last),
-        )
+    let (start, edits_before) = part_start.unwrap_or((from + j, 0));
+    Aligned {
+        start,
+        end: part_end.0,
+        edits: part_end.1.saturating_sub(edits_before),
+        total,
     }
 }
 
@@ -805,6 +799,21 @@ mod tests {
     }
 
     #[test]
+    fn fuzzy_places_are_ranked_by_their_context_then_the_hint() {
+        let old = "Part A: the large model trains fast. Part B: the large model trains fast, too.";
+        let (quote, old_start) = quote_of(old, "the large model trains fast", 1);
+        let new = "Part A: the large model train fast. Part B: the large model trains fat, too.";
+        let a = new.find("the large model train fast").expect("there");
+        let b = new.find("the large model trains fat").expect("there");
+        let start = |quote: &TextQuote, hint| place(new, quote, hint).map(|p| p.start);
+        assert_eq!(start(&quote, None), Some(b));
+        // Without context both places cost one edit: the hint decides.
+        let alone = bare(&quote.exact);
+        assert_eq!(start(&alone, None), Some(a));
+        assert_eq!(start(&alone, Some(old_start)), Some(b));
+    }
+
+    #[test]
     fn a_deleted_quote_is_not_found() {
         let exact = "Our experiments on image classification show that it \
                      matches dense baselines at a fraction of the cost. ";
@@ -855,19 +864,15 @@ mod tests {
 
     #[test]
     fn offsets_are_characters_not_bytes() {
-        let text = "Ünïcödé — “quoted” 数学 🙂 then the highlighted words.";
-        let placed = place(text, &bare("the highlighted"), None).expect("placed");
-        let chars: Vec<char> = text.chars().collect();
-        let start = chars
-            .iter()
-            .collect::<String>()
-            .find("the highlighted")
-            .expect("there");
-        assert_eq!(placed.start, text[..start].chars().count());
-        assert_eq!(covered(text, placed), "the highlighted");
+        let text = "Ünïcödé — “quoted” 数学 🙂 e\u{301} then the highlighted words.";
+        let (quote, start) = quote_of(text, "the highlighted", 0);
+        assert!(start < text.find("the highlighted").expect("there"));
+        let placed = place(text, &quote, None).expect("placed");
+        assert_eq!((placed.start, placed.end), (start, start + 15));
 
         let edited = text.replace("highlighted", "higlighted");
-        let placed = place(&edited, &quote_at(text, 29, 44), None).expect("placed");
+        let placed = place(&edited, &quote, None).expect("placed");
+        assert_eq!((placed.start, placed.end), (start, start + 14));
         assert_eq!(covered(&edited, placed), "the higlighted");
     }
 
@@ -961,6 +966,9 @@ mod tests {
                     && placed.end.abs_diff(end) <= 2 * edits + 1,
                 "round {round}: {start}..{end} placed at {placed:?}"
             );
+            if edits == 0 {
+                assert_eq!(placed.how, How::Exact);
+            }
         }
     }
 
@@ -1074,13 +1082,11 @@ mod tests {
                 (quote_at(&old, start, end), start, end)
             })
             .collect();
-        let clock = std::time::Instant::now();
         let haystack = Haystack::new(&new);
         let placed: Vec<Option<Placement>> = quotes
             .iter()
             .map(|(quote, start, _)| haystack.place(quote, Some(*start)))
             .collect();
-        eprintln!("TIMING {:?}", clock.elapsed());
 
         let (mut exact, mut fuzzy, mut gone) = (0, 0, 0);
         for ((quote, start, end), placed) in quotes.iter().zip(placed) {

@@ -73,6 +73,12 @@ struct Joined {
     starts: Vec<usize>,
 }
 
+/// A whole document prepared once for placing many quotes in it.
+struct Prepared {
+    joined: Joined,
+    haystack: anchor::Haystack,
+}
+
 impl Joined {
     fn new(pages: &[PageText]) -> Joined {
         let mut text = String::new();
@@ -354,6 +360,10 @@ impl Library {
         let fulltext =
             crate::import::pdf::read_pdf(&bytes, &file.display().to_string(), "").full_text;
         let joined = Joined::new(&pages);
+        let prepared = Prepared {
+            haystack: anchor::Haystack::new(&joined.text),
+            joined,
+        };
         let now = now();
         let report = self.write(|tx| {
             let mut links = store::papers::links(tx, &id)?;
@@ -378,7 +388,7 @@ impl Library {
                     continue;
                 }
                 report.highlights += 1;
-                let next = carry_over(&a, &pages, &joined, &link, &hash, &now);
+                let next = carry_over(&a, &pages, &prepared, &link, &hash, &now);
                 if next.placed {
                     report.placed += 1;
                 } else {
@@ -529,7 +539,7 @@ fn out_annotation(a: &Annotation) -> OutAnnotation {
 fn carry_over(
     a: &Annotation,
     pages: &[PageText],
-    joined: &Joined,
+    prepared: &Prepared,
     link: &str,
     hash: &str,
     now: &str,
@@ -558,11 +568,12 @@ fn carry_over(
             placed,
         );
     }
+    let joined = &prepared.joined;
     let hint = joined
         .starts
-        .get(old_page as usize - 1)
+        .get((old_page as usize).saturating_sub(1))
         .map(|s| s + a.position.start);
-    match anchor::place(&joined.text, &a.quote, hint) {
+    match prepared.haystack.place(&a.quote, hint) {
         Some(at) => {
             let (i, start) = joined.locate(at.start);
             let page = &pages[i];
@@ -601,7 +612,9 @@ fn from_pdf_annotation(
     pdf: &ReadPdf,
     now: &str,
 ) -> Annotation {
-    let page = pdf.pages.get(f.page as usize - 1);
+    let page = (f.page as usize)
+        .checked_sub(1)
+        .and_then(|i| pdf.pages.get(i));
     let is_area = f.quote.trim().is_empty();
     let (quote, position) = match page.filter(|_| !is_area) {
         Some(p) => {
