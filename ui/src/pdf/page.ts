@@ -11,7 +11,7 @@ import { h } from "../dom";
 import { pdfToPercent, type PdfRect } from "./geometry";
 import { buildLinkLayer, type LinkTarget } from "./links";
 import type { PdfJsModule } from "./pdfjs";
-import type { PageText } from "./text";
+import type { ItemGeometry, PageText } from "./text";
 import { PageTextLayer, type SelectionGuard } from "./textlayer";
 
 /** What a page needs from its viewer. */
@@ -19,7 +19,7 @@ export interface PageEnv {
   pdfjs: PdfJsModule;
   guard: SelectionGuard;
   /** The page's text content, fetched once per document. */
-  text(index: number): Promise<{ content: TextContent; text: PageText }>;
+  text(index: number): Promise<{ content: TextContent; text: PageText; items: ItemGeometry[] }>;
   follow(target: LinkTarget): void;
   /** Pixels in a canvas at most; a larger page is drawn at a lower resolution and stretched. */
   maxCanvasPixels: number;
@@ -45,8 +45,9 @@ export class PageView {
   textLayer: PageTextLayer | null = null;
   /** The scale the text layer was measured at. */
   private textScale = 0;
-  /** The page text, once the text layer has been built. */
+  /** The page text and its items' geometry, once the text layer has been built. */
   text: PageText | null = null;
+  items: ItemGeometry[] | null = null;
   private linksDone = false;
   private marks: Mark[] = [];
   private finds: Mark[] = [];
@@ -152,7 +153,7 @@ export class PageView {
     }
     let built = false;
     if (!this.textLayer || this.textStale(scale)) {
-      const { content, text } = await this.env.text(this.index);
+      const { content, text, items } = await this.env.text(this.index);
       if (gen !== this.generation) throw new Cancelled();
       const layer = new PageTextLayer(this.env.pdfjs);
       this.textLayer?.destroy(this.env.guard);
@@ -169,6 +170,7 @@ export class PageView {
       }
       if (gen !== this.generation) throw new Cancelled();
       this.text = text;
+      this.items = items;
     }
     if (!this.linksDone) {
       // Links do not depend on the zoom and stay when the page is released.
@@ -192,8 +194,8 @@ export class PageView {
     this.task = null;
   }
 
-  /** Frees the canvas and the text layer (the page scrolled far away). */
-  release(): void {
+  /** Frees the canvas (the page scrolled away); the text layer stays. */
+  releaseCanvas(): void {
     this.cancel();
     if (this.canvas) {
       this.canvas.width = this.canvas.height = 0;
@@ -201,10 +203,28 @@ export class PageView {
       this.canvas = null;
     }
     this.drawnScale = 0;
+    this.proxy?.cleanup();
+  }
+
+  /** Hides or shows the text layer, kept while the page is away (see the viewer's KEEP_TEXT); true when it changed. */
+  setTextShown(shown: boolean): boolean {
+    const div = this.textLayer?.div;
+    if (!div || div.hidden === !shown) return false;
+    div.hidden = !shown;
+    return true;
+  }
+
+  get textShown(): boolean {
+    return !!this.textLayer && !this.textLayer.div.hidden;
+  }
+
+  /** Frees the canvas and the text layer. */
+  release(): void {
+    this.releaseCanvas();
     this.textLayer?.destroy(this.env.guard);
     this.textLayer = null;
     this.text = null;
-    this.proxy?.cleanup();
+    this.items = null;
   }
 
   /** Releases everything; the page is not used again. */
