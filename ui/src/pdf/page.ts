@@ -45,6 +45,10 @@ export class PageView {
   textLayer: PageTextLayer | null = null;
   /** The scale the text layer was measured at. */
   private textScale = 0;
+  /** Drawing failed at this scale (a damaged page): not tried again until the zoom changes. */
+  private failedScale = 0;
+  /** The page's text could not be read: the page is shown without a text layer. */
+  private textFailed = false;
   /** The page text and its items' geometry, once the text layer has been built. */
   text: PageText | null = null;
   items: ItemGeometry[] | null = null;
@@ -88,7 +92,8 @@ export class PageView {
 
   /** True when the page has no canvas at this scale and pixel ratio, or no text layer measured at about this scale. */
   needsDraw(scale: number, ratio: number): boolean {
-    return !this.canvas || this.drawnScale !== scale || this.drawnRatio !== ratio || !this.textLayer || this.textStale(scale);
+    if (this.failedScale === scale) return false;
+    return !this.canvas || this.drawnScale !== scale || this.drawnRatio !== ratio || (!this.textLayer && !this.textFailed) || this.textStale(scale);
   }
 
   /**
@@ -136,6 +141,8 @@ export class PageView {
       } catch (e) {
         canvas.width = canvas.height = 0;
         if (gen !== this.generation || isCancel(e)) throw new Cancelled();
+        this.failedScale = scale;
+        this.showError(e);
         throw e;
       } finally {
         if (this.task === task) this.task = null;
@@ -152,25 +159,30 @@ export class PageView {
       this.drawnRatio = ratio;
     }
     let built = false;
-    if (!this.textLayer || this.textStale(scale)) {
-      const { content, text, items } = await this.env.text(this.index);
-      if (gen !== this.generation) throw new Cancelled();
+    if ((!this.textLayer && !this.textFailed) || this.textStale(scale)) {
       const layer = new PageTextLayer(this.env.pdfjs);
-      this.textLayer?.destroy(this.env.guard);
-      this.textLayer = layer;
-      this.textScale = scale;
-      built = true;
-      this.findLayer.after(layer.div);
       try {
+        const { content, text, items } = await this.env.text(this.index);
+        if (gen !== this.generation) throw new Cancelled();
+        this.textLayer?.destroy(this.env.guard);
+        this.textLayer = layer;
+        this.textScale = scale;
+        built = true;
+        this.findLayer.after(layer.div);
         // Laid out in percentages and --scale-factor: it follows later zooms by itself.
         await layer.render(content, vp, this.env.guard);
+        if (gen !== this.generation) throw new Cancelled();
+        this.text = text;
+        this.items = items;
       } catch (e) {
-        if (gen !== this.generation || isCancel(e)) throw new Cancelled();
-        throw e;
+        if (e instanceof Cancelled || gen !== this.generation || isCancel(e)) throw new Cancelled();
+        // The canvas stands; the page just has no selectable text.
+        if (this.textLayer === layer) this.textLayer = null;
+        layer.destroy(this.env.guard);
+        this.textFailed = true;
+        built = false;
+        console.warn(`page ${this.index + 1}: no text layer:`, e);
       }
-      if (gen !== this.generation) throw new Cancelled();
-      this.text = text;
-      this.items = items;
     }
     if (!this.linksDone) {
       // Links do not depend on the zoom and stay when the page is released.
@@ -185,6 +197,12 @@ export class PageView {
       }
     }
     return built;
+  }
+
+  private showError(e: unknown): void {
+    const msg = e instanceof Error ? e.message : String(e);
+    this.div.querySelector(".pdf-page-error")?.remove();
+    this.div.append(h("div", { class: "pdf-page-error" }, `This page could not be drawn: ${msg}`));
   }
 
   /** Stops a drawing in progress; the page keeps what it has. */

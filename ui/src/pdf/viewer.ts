@@ -7,9 +7,16 @@
 //
 // API (pages are 1-based; rectangles are PDF user space, y up):
 //
-//   const viewer = new PdfViewer(container, hooks)
+//   const viewer = new PdfViewer(container, hooks?, { zoom?, theme?, outline?, maxCanvasPixels? })
+//       container: an element with a definite height (the viewer fills it)
+//       hooks (all optional, see ViewerHooks): onExternalLink(url),
+//       onPageChange(page), onArea({page, rect}), onPageRendered(page,
+//       overlay), onSelect(targets), onMarkClick({page, marks}, event),
+//       onSettingsChange({zoom, theme, outline})
 //   await viewer.open(src: string | Uint8Array, { page?, zoom? }): OpenResult
-//       src: a URL the page may fetch (the attachment protocol) or the bytes.
+//       src: a URL the page may fetch (the attachment protocol; a URL of
+//       another origin must answer with Access-Control-Allow-Origin) or the
+//       bytes (copied, the caller's array stays usable).
 //       Never throws: a password, a broken file or a failed fetch resolve
 //       { ok: false, reason, message } and the message is shown in the pane.
 //   viewer.close()                      back to empty; the component stays usable
@@ -23,15 +30,17 @@
 //   viewer.setPageTheme("auto" | "normal" | "dim" | "invert")
 //   viewer.setAreaMode(on: boolean)     the area tool (also: Alt+drag)
 //   viewer.selectionTargets(): SelectionTarget[] | null
-//       the selection inside the pages, per page: rects merged per line,
+//       the selection inside the pages, per page: { page, rects (merged per
+//       line and column), text, start, end } with
 //       text = pageText(page).slice(start, end)
 //   viewer.pageText(page): Promise<string>
 //       the page text as pdf.js builds it (items + "\n" at line ends)
 //   viewer.textContext(page, start, end, chars = 32): Promise<{prefix, exact, suffix}>
 //   viewer.drawRects(page, rects, className, data?): HTMLElement[]
 //       highlight boxes in the page's overlay (above the text, not in the
-//       way of selecting it); they follow every zoom and survive the page
-//       being released and drawn again
+//       way of selecting it; colored by the CSS variable --hl); they follow
+//       every zoom and survive the page being released and drawn again;
+//       data becomes their data-* attributes
 //   viewer.clearOverlay(page?, className?)
 //   viewer.scrollToRect(page, rect, block = "auto"): Promise<void>
 //   viewer.flash(page, rect): Promise<void>
@@ -322,7 +331,8 @@ export class PdfViewer {
       this.views = Array.from({ length: n }, (_, i) => new PageView(i, env));
       this.proxies = new Array(n);
       await this.proxy(0);
-      const start = Math.min(n, Math.max(1, Math.floor(opts.page ?? 1))) - 1;
+      const asked = Number.isFinite(opts.page) ? Math.floor(opts.page!) : 1;
+      const start = Math.min(n, Math.max(1, asked)) - 1;
       if (start > 0) await this.proxy(start);
       if (gen !== this.generation) return cancelled();
       this.hideMessage();
@@ -645,7 +655,7 @@ export class PdfViewer {
     for (const v of this.views) {
       const near = v.index >= win.keep[0] && v.index <= win.keep[1];
       if (!near && v.hasCanvas) v.releaseCanvas();
-      if (v.setTextShown(near) && near) this.drawFinds(v);
+      if (v.setTextShown(near) && near) this.textLayerReady(v);
       if (v.textLayer) withText.push(v);
     }
     if (withText.length > MAX_TEXT_LAYERS) {
@@ -694,12 +704,14 @@ export class PdfViewer {
       });
   }
 
+  /** A page's text layer was built or shown again: draw its find hits, finish a jump to one. */
   private textLayerReady(v: PageView): void {
     this.drawFinds(v);
     const r = this.pendingReveal;
     if (r && r.page === v.index) {
       this.pendingReveal = null;
-      void this.revealHit(r);
+      // Not from inside update(), which may be what called this.
+      queueMicrotask(() => void this.revealHit(r));
     }
   }
 
