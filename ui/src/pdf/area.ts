@@ -22,6 +22,7 @@ export class AreaTool {
   active = false;
   private drag: { index: number; div: HTMLElement; x: number; y: number; band: HTMLElement; box: Box; pointer: number } | null = null;
   private readonly ac = new AbortController();
+  private justDragged = false;
 
   constructor(private readonly host: AreaHost) {
     const { signal } = this.ac;
@@ -32,6 +33,17 @@ export class AreaTool {
     host.pages.addEventListener("pointercancel", () => this.cancel(), opts);
     // Text selection starts on mousedown: stop it while marking an area.
     host.pages.addEventListener("mousedown", (e) => this.wants(e) && e.preventDefault(), opts);
+    // The click that ends a drag is not a click on what lies under it.
+    host.pages.addEventListener(
+      "click",
+      (e) => {
+        if (!this.justDragged) return;
+        this.justDragged = false;
+        e.preventDefault();
+        e.stopPropagation();
+      },
+      opts,
+    );
     document.addEventListener("keydown", (e) => e.key === "Escape" && this.drag && this.cancel(), { signal });
   }
 
@@ -79,6 +91,9 @@ export class AreaTool {
     e.preventDefault();
     e.stopPropagation();
     this.cancel();
+    this.justDragged = true;
+    // No click follows when the pointer moved off the page; forget the flag then.
+    window.setTimeout(() => (this.justDragged = false), 0);
     if (d.box.width >= MIN_DRAG && d.box.height >= MIN_DRAG) this.host.done(d.index, d.box);
   }
 

@@ -1,7 +1,7 @@
 // The document outline (bookmarks) as a collapsible list: titles are text
 // nodes, entries with children get a toggle, and a click hands the entry's
-// destination or address to the viewer. Entries open as the PDF says
-// (a positive `count`), the top level always.
+// destination or address to the viewer. Entries are open or closed as the
+// PDF says (a positive `count` is open).
 
 import { h } from "../dom";
 
@@ -31,7 +31,7 @@ export function buildOutline(items: readonly OutlineNode[], select: (node: Outli
       { role: depth === 0 ? "tree" : "group" },
       ...nodes.map((node) => {
         const kids = node.items ?? [];
-        const open = depth === 0 || (node.count ?? 0) > 0;
+        const open = (node.count ?? 0) > 0;
         const li = h("li", { role: "treeitem", class: kids.length ? (open ? "open" : "closed") : "leaf" });
         if (kids.length) li.setAttribute("aria-expanded", String(open));
         const toggle = kids.length

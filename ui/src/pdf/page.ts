@@ -11,7 +11,7 @@ import { h } from "../dom";
 import { pdfToPercent, type PdfRect } from "./geometry";
 import { buildLinkLayer, type LinkTarget } from "./links";
 import type { PdfJsModule } from "./pdfjs";
-import type { PageText } from "./text";
+import type { ItemGeometry, PageText } from "./text";
 import { PageTextLayer, type SelectionGuard } from "./textlayer";
 
 /** What a page needs from its viewer. */
@@ -19,7 +19,7 @@ export interface PageEnv {
   pdfjs: PdfJsModule;
   guard: SelectionGuard;
   /** The page's text content, fetched once per document. */
-  text(index: number): Promise<{ content: TextContent; text: PageText }>;
+  text(index: number): Promise<{ content: TextContent; text: PageText; items: ItemGeometry[] }>;
   follow(target: LinkTarget): void;
   /** Pixels in a canvas at most; a larger page is drawn at a lower resolution and stretched. */
   maxCanvasPixels: number;
@@ -45,8 +45,13 @@ export class PageView {
   textLayer: PageTextLayer | null = null;
   /** The scale the text layer was measured at. */
   private textScale = 0;
-  /** The page text, once the text layer has been built. */
+  /** Drawing failed at this scale (a damaged page): not tried again until the zoom changes. */
+  private failedScale = 0;
+  /** The page's text could not be read: the page is shown without a text layer. */
+  private textFailed = false;
+  /** The page text and its items' geometry, once the text layer has been built. */
   text: PageText | null = null;
+  items: ItemGeometry[] | null = null;
   private linksDone = false;
   private marks: Mark[] = [];
   private finds: Mark[] = [];
@@ -87,7 +92,8 @@ export class PageView {
 
   /** True when the page has no canvas at this scale and pixel ratio, or no text layer measured at about this scale. */
   needsDraw(scale: number, ratio: number): boolean {
-    return !this.canvas || this.drawnScale !== scale || this.drawnRatio !== ratio || !this.textLayer || this.textStale(scale);
+    if (this.failedScale === scale) return false;
+    return !this.canvas || this.drawnScale !== scale || this.drawnRatio !== ratio || (!this.textLayer && !this.textFailed) || this.textStale(scale);
   }
 
   /**
@@ -135,6 +141,8 @@ export class PageView {
       } catch (e) {
         canvas.width = canvas.height = 0;
         if (gen !== this.generation || isCancel(e)) throw new Cancelled();
+        this.failedScale = scale;
+        this.showError(e);
         throw e;
       } finally {
         if (this.task === task) this.task = null;
@@ -151,24 +159,30 @@ export class PageView {
       this.drawnRatio = ratio;
     }
     let built = false;
-    if (!this.textLayer || this.textStale(scale)) {
-      const { content, text } = await this.env.text(this.index);
-      if (gen !== this.generation) throw new Cancelled();
+    if ((!this.textLayer && !this.textFailed) || this.textStale(scale)) {
       const layer = new PageTextLayer(this.env.pdfjs);
-      this.textLayer?.destroy(this.env.guard);
-      this.textLayer = layer;
-      this.textScale = scale;
-      built = true;
-      this.findLayer.after(layer.div);
       try {
+        const { content, text, items } = await this.env.text(this.index);
+        if (gen !== this.generation) throw new Cancelled();
+        this.textLayer?.destroy(this.env.guard);
+        this.textLayer = layer;
+        this.textScale = scale;
+        built = true;
+        this.findLayer.after(layer.div);
         // Laid out in percentages and --scale-factor: it follows later zooms by itself.
         await layer.render(content, vp, this.env.guard);
+        if (gen !== this.generation) throw new Cancelled();
+        this.text = text;
+        this.items = items;
       } catch (e) {
-        if (gen !== this.generation || isCancel(e)) throw new Cancelled();
-        throw e;
+        if (e instanceof Cancelled || gen !== this.generation || isCancel(e)) throw new Cancelled();
+        // The canvas stands; the page just has no selectable text.
+        if (this.textLayer === layer) this.textLayer = null;
+        layer.destroy(this.env.guard);
+        this.textFailed = true;
+        built = false;
+        console.warn(`page ${this.index + 1}: no text layer:`, e);
       }
-      if (gen !== this.generation) throw new Cancelled();
-      this.text = text;
     }
     if (!this.linksDone) {
       // Links do not depend on the zoom and stay when the page is released.
@@ -185,6 +199,12 @@ export class PageView {
     return built;
   }
 
+  private showError(e: unknown): void {
+    const msg = e instanceof Error ? e.message : String(e);
+    this.div.querySelector(".pdf-page-error")?.remove();
+    this.div.append(h("div", { class: "pdf-page-error" }, `This page could not be drawn: ${msg}`));
+  }
+
   /** Stops a drawing in progress; the page keeps what it has. */
   cancel(): void {
     this.generation++;
@@ -192,8 +212,8 @@ export class PageView {
     this.task = null;
   }
 
-  /** Frees the canvas and the text layer (the page scrolled far away). */
-  release(): void {
+  /** Frees the canvas (the page scrolled away); the text layer stays. */
+  releaseCanvas(): void {
     this.cancel();
     if (this.canvas) {
       this.canvas.width = this.canvas.height = 0;
@@ -201,10 +221,28 @@ export class PageView {
       this.canvas = null;
     }
     this.drawnScale = 0;
+    this.proxy?.cleanup();
+  }
+
+  /** Hides or shows the text layer, kept while the page is away (see the viewer's KEEP_TEXT); true when it changed. */
+  setTextShown(shown: boolean): boolean {
+    const div = this.textLayer?.div;
+    if (!div || div.hidden === !shown) return false;
+    div.hidden = !shown;
+    return true;
+  }
+
+  get textShown(): boolean {
+    return !!this.textLayer && !this.textLayer.div.hidden;
+  }
+
+  /** Frees the canvas and the text layer. */
+  release(): void {
+    this.releaseCanvas();
     this.textLayer?.destroy(this.env.guard);
     this.textLayer = null;
     this.text = null;
-    this.proxy?.cleanup();
+    this.items = null;
   }
 
   /** Releases everything; the page is not used again. */

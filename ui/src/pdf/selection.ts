@@ -4,7 +4,7 @@
 // rectangles of a range of page-text offsets, for find hits.
 
 import { boxToPdf, clientToBox, mergeLines, type Matrix, type PdfRect } from "./geometry";
-import { itemAt, type PageText } from "./text";
+import { itemAt, itemRect, type ItemGeometry, type PageText } from "./text";
 
 /** What a page offers for this: its box, its text layer's spans and its text. */
 export interface TextPage {
@@ -12,6 +12,8 @@ export interface TextPage {
   div: HTMLElement;
   textDivs: readonly HTMLElement[];
   text: PageText;
+  /** Geometry of each text item, aligned with `textDivs`. */
+  items: readonly ItemGeometry[];
   /** The viewport transform at the scale the page box is shown at. */
   transform: Matrix;
 }
@@ -34,17 +36,33 @@ function textNode(div: HTMLElement | undefined): Text | null {
   return n && n.nodeType === Node.TEXT_NODE ? (n as Text) : null;
 }
 
-/** Client rectangles of part of a text node, in PDF space of the page. */
-function rectsOf(node: Text, from: number, to: number, page: TextPage, origin: DOMRect): PdfRect[] {
+/**
+ * The rectangles of part of item i's text node, in PDF space of the page.
+ * For upright text the page only says which share of the item is covered;
+ * the rectangle itself comes from the item's position, advance and font
+ * metrics, so it sits on the printed glyphs at any zoom. Other text takes
+ * the client rectangles as they are.
+ */
+function rectsOf(page: TextPage, i: number, node: Text, from: number, to: number, origin: DOMRect): PdfRect[] {
   const r = document.createRange();
   r.setStart(node, from);
   r.setEnd(node, to);
-  const out: PdfRect[] = [];
-  for (const c of Array.from(r.getClientRects())) {
-    if (c.width <= 0 || c.height <= 0) continue;
-    out.push(boxToPdf(clientToBox(c, origin), page.transform));
+  const rects = Array.from(r.getClientRects())
+    .filter((c) => c.width > 0 && c.height > 0)
+    .map((c) => boxToPdf(clientToBox(c, origin), page.transform));
+  const g = page.items[i];
+  if (g && rects.length > 0) {
+    // Upright text runs along PDF x, whatever the page's rotation on screen.
+    const span = boxToPdf(clientToBox(page.textDivs[i].getBoundingClientRect(), origin), page.transform);
+    const w = span.x1 - span.x0;
+    if (w > 0) {
+      const fx0 = from === 0 ? 0 : (Math.min(...rects.map((c) => c.x0)) - span.x0) / w;
+      const fx1 = to >= node.length ? 1 : (Math.max(...rects.map((c) => c.x1)) - span.x0) / w;
+      const rect = itemRect(g, fx0, fx1);
+      if (rect) return [rect];
+    }
   }
-  return out;
+  return rects;
 }
 
 /** Which part [from, to) of a text node a range covers, or null when none. */
@@ -76,7 +94,7 @@ export function selectionTargets(range: Range | null, pages: readonly TextPage[]
       const base = page.text.starts[i];
       if (start < 0) start = base + part[0];
       end = base + part[1];
-      rects.push(...rectsOf(node, part[0], part[1], page, origin));
+      rects.push(...rectsOf(page, i, node, part[0], part[1], origin));
     });
     if (start < 0 || end <= start) continue;
     out.push({ page: page.index + 1, rects: mergeLines(rects), text: page.text.text.slice(start, end), start, end });
@@ -96,7 +114,7 @@ export function textRangeRects(page: TextPage, start: number, end: number): PdfR
     const itemEnd = i + 1 < starts.length ? starts[i + 1] : text.length;
     const from = Math.max(start, starts[i]) - starts[i];
     const to = Math.min(end, itemEnd, starts[i] + node.length) - starts[i];
-    if (to > from) rects.push(...rectsOf(node, from, to, page, origin));
+    if (to > from) rects.push(...rectsOf(page, i, node, from, to, origin));
   }
   return mergeLines(rects);
 }

@@ -1,4 +1,4 @@
-import { buildPageText, isBlank, itemAt, textContext } from "./text";
+import { buildPageText, isBlank, itemAt, itemGeometry, itemRect, textContext } from "./text";
 
 describe("page text", () => {
   const items = [
@@ -34,5 +34,33 @@ describe("page text", () => {
     expect(isBlank(" \n ")).toBe(true);
     expect(isBlank("")).toBe(true);
     expect(isBlank(" a")).toBe(false);
+  });
+});
+
+describe("item geometry", () => {
+  const styles = { F1: { ascent: 0.9, descent: -0.25 }, F2: { ascent: 0, descent: 0 } };
+  const items = [
+    { str: "Hello", hasEOL: false, transform: [10, 0, 0, 10, 72, 700], width: 30, fontName: "F1" },
+    { type: "beginMarkedContent" },
+    { str: "rot", hasEOL: false, transform: [0, 10, -10, 0, 100, 100], width: 20, fontName: "F2" },
+  ];
+
+  it("follows the text items and fills in missing metrics", () => {
+    const g = itemGeometry(items, styles);
+    expect(g).toHaveLength(2);
+    expect(g[0]).toMatchObject({ width: 30, ascent: 0.9, descent: -0.25 });
+    expect(g[1]).toMatchObject({ ascent: 0.8, descent: -0.2 });
+  });
+
+  it("places part of an upright item from its advance and font metrics", () => {
+    const [g] = itemGeometry(items, styles);
+    expect(itemRect(g, 0, 1)).toEqual({ x0: 72, y0: 697.5, x1: 102, y1: 709 });
+    expect(itemRect(g, 0.2, 0.6)).toEqual({ x0: 78, y0: 697.5, x1: 90, y1: 709 });
+    expect(itemRect(g, -1, 2)).toEqual({ x0: 72, y0: 697.5, x1: 102, y1: 709 });
+  });
+
+  it("leaves rotated text to the caller", () => {
+    const g = itemGeometry(items, styles);
+    expect(itemRect(g[1], 0, 1)).toBeNull();
   });
 });

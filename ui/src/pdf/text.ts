@@ -55,3 +55,42 @@ export function textContext(text: string, start: number, end: number, chars = 32
   const e = Math.max(s, Math.min(end, text.length));
   return { prefix: text.slice(Math.max(0, s - chars), s), exact: text.slice(s, e), suffix: text.slice(e, e + chars) };
 }
+
+/** Where a text item sits on the page, in PDF user space. */
+export interface ItemGeometry {
+  /** The item's text matrix: origin (e, f) at the start of its baseline. */
+  transform: readonly number[];
+  /** Advance of the whole item. */
+  width: number;
+  /** The font's ascent and descent as fractions of the font size (descent ≤ 0). */
+  ascent: number;
+  descent: number;
+}
+
+/** Geometry of the text items (same order and filter as `buildPageText`), with font metrics from the text content's styles. */
+export function itemGeometry(items: readonly unknown[], styles: Record<string, { ascent?: number; descent?: number }>): ItemGeometry[] {
+  const out: ItemGeometry[] = [];
+  for (const it of items) {
+    if (!isTextItem(it)) continue;
+    const t = it as TextItemLike & { transform?: number[]; width?: number; fontName?: string };
+    const style = (t.fontName && styles[t.fontName]) || {};
+    const ascent = typeof style.ascent === "number" && style.ascent > 0.3 ? Math.min(style.ascent, 1.2) : 0.8;
+    const descent = typeof style.descent === "number" && style.descent < 0 ? Math.max(style.descent, -0.5) : -0.2;
+    out.push({ transform: t.transform ?? [1, 0, 0, 1, 0, 0], width: t.width ?? 0, ascent, descent });
+  }
+  return out;
+}
+
+/**
+ * The rectangle of part of an upright, left-to-right item: `from` and `to`
+ * are fractions (0..1) of its advance; vertically it spans the font's
+ * descent to ascent. Null for rotated or skewed text, where the caller falls
+ * back to what the page shows.
+ */
+export function itemRect(g: ItemGeometry, from: number, to: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  const [a, b, c, d, e, f] = g.transform;
+  if (Math.abs(b) > 1e-6 || Math.abs(c) > 1e-6 || a <= 0 || d <= 0 || g.width <= 0) return null;
+  const lo = Math.max(0, Math.min(1, Math.min(from, to)));
+  const hi = Math.max(0, Math.min(1, Math.max(from, to)));
+  return { x0: e + lo * g.width, y0: f + g.descent * d, x1: e + hi * g.width, y1: f + g.ascent * d };
+}

@@ -7,9 +7,16 @@
 //
 // API (pages are 1-based; rectangles are PDF user space, y up):
 //
-//   const viewer = new PdfViewer(container, hooks)
+//   const viewer = new PdfViewer(container, hooks?, { zoom?, theme?, outline?, maxCanvasPixels? })
+//       container: an element with a definite height (the viewer fills it)
+//       hooks (all optional, see ViewerHooks): onExternalLink(url),
+//       onPageChange(page), onArea({page, rect}), onPageRendered(page,
+//       overlay), onSelect(targets), onMarkClick({page, marks}, event),
+//       onSettingsChange({zoom, theme, outline})
 //   await viewer.open(src: string | Uint8Array, { page?, zoom? }): OpenResult
-//       src: a URL the page may fetch (the attachment protocol) or the bytes.
+//       src: a URL the page may fetch (the attachment protocol; a URL of
+//       another origin must answer with Access-Control-Allow-Origin) or the
+//       bytes (copied, the caller's array stays usable).
 //       Never throws: a password, a broken file or a failed fetch resolve
 //       { ok: false, reason, message } and the message is shown in the pane.
 //   viewer.close()                      back to empty; the component stays usable
@@ -23,15 +30,17 @@
 //   viewer.setPageTheme("auto" | "normal" | "dim" | "invert")
 //   viewer.setAreaMode(on: boolean)     the area tool (also: Alt+drag)
 //   viewer.selectionTargets(): SelectionTarget[] | null
-//       the selection inside the pages, per page: rects merged per line,
+//       the selection inside the pages, per page: { page, rects (merged per
+//       line and column), text, start, end } with
 //       text = pageText(page).slice(start, end)
 //   viewer.pageText(page): Promise<string>
 //       the page text as pdf.js builds it (items + "\n" at line ends)
 //   viewer.textContext(page, start, end, chars = 32): Promise<{prefix, exact, suffix}>
 //   viewer.drawRects(page, rects, className, data?): HTMLElement[]
 //       highlight boxes in the page's overlay (above the text, not in the
-//       way of selecting it); they follow every zoom and survive the page
-//       being released and drawn again
+//       way of selecting it; colored by the CSS variable --hl); they follow
+//       every zoom and survive the page being released and drawn again;
+//       data becomes their data-* attributes
 //   viewer.clearOverlay(page?, className?)
 //   viewer.scrollToRect(page, rect, block = "auto"): Promise<void>
 //   viewer.flash(page, rect): Promise<void>
@@ -56,7 +65,7 @@ import { buildOutline, outlineSize, type OutlineNode } from "./outline";
 import { Cancelled, PageView, type PageEnv } from "./page";
 import { documentParams, loadPdfjs } from "./pdfjs";
 import { selectionTargets, textRangeRects, type SelectionTarget, type TextPage } from "./selection";
-import { buildPageText, isBlank, textContext, type PageText } from "./text";
+import { buildPageText, isBlank, itemGeometry, textContext, type ItemGeometry, type PageText } from "./text";
 import { SelectionGuard } from "./textlayer";
 
 export type { PdfRect } from "./geometry";
@@ -106,9 +115,16 @@ const CSS_PER_PT = 96 / 72;
 const GAP = 12;
 const PAD = 16;
 const SIDE = 16;
-/** Pages beyond the visible ones: drawn ahead, and kept before being released. */
+/**
+ * Pages beyond the visible ones: drawn ahead, and canvases kept. Text
+ * layers of pages further away are hidden rather than thrown away, up to
+ * MAX_TEXT_LAYERS pages: WebKit holds on to the memory of removed text spans
+ * for a long time, so rebuilding them on every visit makes memory grow with
+ * every pass through a document.
+ */
 const AHEAD = 1;
 const KEEP = 2;
+const MAX_TEXT_LAYERS = 60;
 /** Wait after the last zoom step before drawing pages sharp again (ms). */
 const REDRAW_DELAY = 180;
 
@@ -118,6 +134,7 @@ export const PASSWORD_MESSAGE = "This PDF is protected with a password; Lectern 
 interface PageTextData {
   content: TextContent;
   text: PageText;
+  items: ItemGeometry[];
 }
 
 export class PdfViewer {
@@ -133,6 +150,8 @@ export class PdfViewer {
   private readonly outlineButton: HTMLButtonElement;
   private readonly areaButton: HTMLButtonElement;
   private readonly themeSelect: HTMLSelectElement;
+  /** Controls that need an open document. */
+  private readonly docControls: HTMLButtonElement[] = [];
   private readonly findBar: FindBar;
   private readonly guard = new SelectionGuard();
   private readonly area: AreaTool;
@@ -176,7 +195,11 @@ export class PdfViewer {
     this.outlineWanted = options.outline ?? false;
     this.maxCanvasPixels = options.maxCanvasPixels ?? 2 ** 24;
 
-    const button = (label: string, title: string, onclick: () => void, cls = "") => h("button", { type: "button", class: cls || null, title, "aria-label": title, onclick }, label);
+    const button = (label: string, title: string, onclick: () => void, cls = "") => {
+      const b = h("button", { type: "button", class: cls || null, title, "aria-label": title, onclick }, label);
+      this.docControls.push(b);
+      return b;
+    };
     this.outlineButton = button("☰", "Outline", () => this.showOutline(), "pdf-outline-button");
     this.outlineButton.hidden = true;
     this.zoomLabel = h("span", { class: "pdf-zoom-label", "aria-live": "polite" }, "");
@@ -308,7 +331,8 @@ export class PdfViewer {
       this.views = Array.from({ length: n }, (_, i) => new PageView(i, env));
       this.proxies = new Array(n);
       await this.proxy(0);
-      const start = Math.min(n, Math.max(1, Math.floor(opts.page ?? 1))) - 1;
+      const asked = Number.isFinite(opts.page) ? Math.floor(opts.page!) : 1;
+      const start = Math.min(n, Math.max(1, asked)) - 1;
       if (start > 0) await this.proxy(start);
       if (gen !== this.generation) return cancelled();
       this.hideMessage();
@@ -429,7 +453,7 @@ export class PdfViewer {
     if (!t) {
       t = this.proxy(i)
         .then((p) => p.getTextContent())
-        .then((content) => ({ content, text: buildPageText(content.items) }));
+        .then((content) => ({ content, text: buildPageText(content.items), items: itemGeometry(content.items, content.styles) }));
       this.texts.set(i, t);
       t.catch(() => this.texts.delete(i));
     }
@@ -516,7 +540,6 @@ export class PdfViewer {
     sc.scrollLeft = this.pageLeft(a.page) + fx * this.layout.widths[a.page] - x;
     this.redrawLater();
     this.schedule();
-    this.settingsChanged();
   }
 
   /** Draws pages sharp at the new zoom once zooming pauses. */
@@ -570,6 +593,7 @@ export class PdfViewer {
       return;
     }
     const page = this.current;
+    this.settingsChanged();
     this.zoomTo(this.fitZoom(page));
     if (z === "fit-page") this.scrollToPage(page, 8);
     if (typeof z !== "number") this.centerPage(page);
@@ -599,6 +623,7 @@ export class PdfViewer {
       this.wheelFactor = 1;
       this.zoomSetting = clampZoom(this.zoomFactor * f);
       this.zoomTo(this.zoomSetting, this.wheelPoint ?? undefined);
+      this.settingsChanged();
     });
   }
 
@@ -626,8 +651,16 @@ export class PdfViewer {
     }
     const range = visibleRange(this.layout, top, bottom) ?? [cur, cur];
     const win = renderWindow(range, this.views.length, AHEAD, KEEP);
+    const withText: PageView[] = [];
     for (const v of this.views) {
-      if ((v.index < win.keep[0] || v.index > win.keep[1]) && (v.hasCanvas || v.textLayer)) v.release();
+      const near = v.index >= win.keep[0] && v.index <= win.keep[1];
+      if (!near && v.hasCanvas) v.releaseCanvas();
+      if (v.setTextShown(near) && near) this.textLayerReady(v);
+      if (v.textLayer) withText.push(v);
+    }
+    if (withText.length > MAX_TEXT_LAYERS) {
+      withText.sort((a, b) => Math.abs(b.index - cur) - Math.abs(a.index - cur));
+      for (const v of withText.slice(0, withText.length - MAX_TEXT_LAYERS)) v.release();
     }
     this.pump(range, win.draw);
   }
@@ -671,12 +704,14 @@ export class PdfViewer {
       });
   }
 
+  /** A page's text layer was built or shown again: draw its find hits, finish a jump to one. */
   private textLayerReady(v: PageView): void {
     this.drawFinds(v);
     const r = this.pendingReveal;
     if (r && r.page === v.index) {
       this.pendingReveal = null;
-      void this.revealHit(r);
+      // Not from inside update(), which may be what called this.
+      queueMicrotask(() => void this.revealHit(r));
     }
   }
 
@@ -739,6 +774,7 @@ export class PdfViewer {
     this.pageTotal.textContent = open ? `/ ${this.views.length}` : "";
     if (document.activeElement !== this.pageInput) this.pageInput.value = open ? String(this.current + 1) : "";
     this.pageInput.disabled = !open;
+    for (const b of this.docControls) b.disabled = !open;
     this.outlineButton.hidden = !this.hasOutline;
     this.outlineButton.setAttribute("aria-pressed", String(!this.outlinePane.hidden));
   }
@@ -778,7 +814,8 @@ export class PdfViewer {
       case "End":
         return act(() => this.goToPage(this.views.length));
       case "Escape":
-        if (this.area.active) act(() => this.setAreaMode(false));
+        if (this.findBar.isOpen) act(() => this.findBar.close());
+        else if (this.area.active) act(() => this.setAreaMode(false));
         return;
     }
     // Scrolling keys scroll the pages; the window's own shortcuts for them
@@ -876,7 +913,8 @@ export class PdfViewer {
     const hits = this.findHits.get(v.index) ?? [];
     if (hits.length === 0) return v.setFinds([]);
     const tp = this.textPage(v);
-    if (!tp) return;
+    // Drawn when the page's text layer is built or shown again.
+    if (!tp) return v.setFinds([]);
     v.setFinds(hits.map((hit) => ({ rects: textRangeRects(tp, hit.start, hit.end), current: hit.current })));
   }
 
@@ -898,8 +936,8 @@ export class PdfViewer {
 
   private textPage(v: PageView): TextPage | null {
     const vp = v.viewport(this.scale);
-    if (!v.textLayer || !v.text || !vp) return null;
-    return { index: v.index, div: v.div, textDivs: v.textLayer.textDivs, text: v.text, transform: vp.transform };
+    if (!v.textLayer || !v.textShown || !v.text || !v.items || !vp) return null;
+    return { index: v.index, div: v.div, textDivs: v.textLayer.textDivs, text: v.text, items: v.items, transform: vp.transform };
   }
 
   private boxToPdf(index: number, box: Box): PdfRect | null {
