@@ -190,14 +190,14 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
         let selected = select_on_page(&app, 2, "Masked autoencoders", "during pretraining").await?;
         app.type_into("#hl-comment", "the claim").await?;
         app.click("#hl-toolbar [data-color='green']").await?;
-        app.wait_js("return document.querySelectorAll(\"#pdf-pane .pdf-page[data-page='2'] .pdf-hl.text\").length >= 2")
+        app.wait_js("return document.querySelectorAll(\"#pdf-pane .pdf-page[data-page='2'] .pdf-hl.text:not(.pending)\").length >= 2")
             .await?;
         let area = mark_area(&app, 2).await?;
         if area != Value::Bool(true) {
             bail!("marking an area: {area}");
         }
         app.click("#hl-toolbar [data-color='blue']").await?;
-        app.wait_js("return !!document.querySelector(\"#pdf-pane .pdf-page[data-page='2'] .pdf-hl.area\")")
+        app.wait_js("return !!document.querySelector(\"#pdf-pane .pdf-page[data-page='2'] .pdf-hl.area:not(.pending)\")")
             .await?;
         if let Some(dir) = &shots {
             app.screenshot(&dir.join("pdf-highlight.png")).await?;

@@ -39,6 +39,10 @@ export const metrics = {
   /** The search call alone (engine + IPC), per keystroke. */
   search: [] as number[],
   open: [] as number[],
+  /** Picking a color for a PDF selection → the highlight painted on the page. */
+  pdfHighlightDrawn: [] as number[],
+  /** Picking a color for a PDF selection → the engine has stored it. */
+  pdfHighlightStored: [] as number[],
 };
 (window as unknown as { __lectern: typeof metrics }).__lectern = metrics;
 

@@ -8,7 +8,7 @@
 import { api, attachmentUrl, PALETTE, type Annotation, type Paper } from "./api";
 import type { PdfRect as StoredRect } from "./api";
 import { h } from "./dom";
-import { busy, showError, toast } from "./feedback";
+import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { PdfViewer, type PdfRect, type SelectionTarget } from "./pdf/viewer";
 import { rememberPage, type Prefs } from "./prefs";
 
@@ -211,7 +211,12 @@ export class PdfPane {
     const box = this.viewer.clientBox(first.page, first.rects[0]);
     if (!box) return;
     this.hooks.offerHighlight(box, async (color, comment) => {
+      const t0 = performance.now();
       window.getSelection()?.removeAllRanges();
+      // Drawn at once; the stored highlight replaces it when the paper is
+      // read again (or it goes, if storing failed).
+      for (const t of text) this.drawPending(t.page, t.rects, color);
+      afterPaint(t0, (ms) => metrics.pdfHighlightDrawn.push(ms));
       // A selection across a page break is one highlight per page.
       await this.hooks.mutate(async () => {
         for (const t of text) {
@@ -223,6 +228,7 @@ export class PdfPane {
             comment,
           );
         }
+        metrics.pdfHighlightStored.push(performance.now() - t0);
       });
     });
   }
@@ -233,10 +239,16 @@ export class PdfPane {
     if (!paperId || !file) return;
     const box = this.viewer.clientBox(page, rect);
     if (!box) return;
-    this.hooks.offerHighlight(box, (color, comment) =>
-      this.hooks.mutate(() =>
+    this.hooks.offerHighlight(box, (color, comment) => {
+      this.drawPending(page, [rect], color, "area");
+      return this.hooks.mutate(() =>
         api.annotatePdf(paperId, { file, page, kind: "area", rects: [rect], exact: "", prefix: "", suffix: "" }, color, comment),
-      ),
-    );
+      );
+    });
+  }
+
+  /** A highlight drawn before the engine has stored it. */
+  private drawPending(page: number, rects: PdfRect[], color: string, kind: "text" | "area" = "text"): void {
+    for (const b of this.viewer.drawRects(page, rects, `${MARK} ${kind} pending`)) b.style.setProperty("--hl", hex(color));
   }
 }
