@@ -281,11 +281,21 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
         if let Some(dir) = &shots {
             app.screenshot(&dir.join("pdf-new-version.png")).await?;
         }
-        anyhow::Ok((before, listed, edited, after))
+        // A search of the full text opens the PDF where the words are.
+        app.search("text:\"Closing 28\"").await?;
+        app.wait_text("#results", "A Generated Paper").await?;
+        app.click("#results li.hit").await?;
+        app.wait_js("return Number(document.querySelector('#pdf-pane .pdf-page-input').value) >= 3")
+            .await?;
+        let found_on = app
+            .js("return document.querySelector('#pdf-pane .pdf-page-input').value", vec![])
+            .await?;
+        anyhow::Ok((before, listed, edited, after, found_on))
     }
     .await;
     let _ = app.close().await?;
-    let (before, listed, edited, after) = run?;
+    let (before, listed, edited, after, found_on) = run?;
+    assert!(found_on.as_str().is_some_and(|p| p != "2"), "{found_on}");
     assert!(listed.contains("Area, p. 2"), "{listed}");
     assert!(edited.contains("the central claim"), "{edited}");
     let text_id = texts[0]["id"].as_str().unwrap_or_default();

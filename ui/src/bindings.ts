@@ -325,6 +325,11 @@ export type ImportReport_Deserialize = {
 	added_ids: string[],
 	/**  Entries merged into papers already in the library. */
 	merges: Merge_Deserialize[],
+	/**
+	 *  Highlights and notes read from the annotations stored in imported
+	 *  PDFs.
+	 */
+	highlights_read?: number,
 };
 
 /**  What an import did. */
@@ -340,6 +345,11 @@ export type ImportReport_Serialize = {
 	added_ids: string[],
 	/**  Entries merged into papers already in the library. */
 	merges: Merge_Serialize[],
+	/**
+	 *  Highlights and notes read from the annotations stored in imported
+	 *  PDFs.
+	 */
+	highlights_read: number,
 };
 
 /**  Which library is open and what it holds. */

@@ -6,6 +6,7 @@ import { h, byId, clear } from "./dom";
 import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { Latest, moveIndex } from "./flow";
 import { showDuplicates } from "./duplicates";
+import { fullTextTerms } from "./fulltext";
 import { drawGraph } from "./graph";
 import { closeModal, modalOpen, openModal } from "./modal";
 import { loadPrefs, savePrefs } from "./prefs";
@@ -192,7 +193,8 @@ async function openPaper(key: string): Promise<void> {
   try {
     const paper = await api.paper(key);
     if (!opens.isCurrent(ticket)) return;
-    await reader.show(paper);
+    // From a search of the full text, the PDF opens where it holds the words.
+    await reader.show(paper, fullTextTerms(searchBox.value)[0] ?? null);
     const i = hits.findIndex((x) => x.id === paper.id);
     if (i >= 0) select(i);
     afterPaint(since, (ms) => metrics.open.push(ms));
@@ -309,9 +311,32 @@ void api.onDrop((ev) => {
   else if (ev.kind === "left") overlay.hidden = true;
   else {
     overlay.hidden = true;
-    if (ev.paths.length > 0) void importDropped(ev.paths, transferHooks);
+    if (ev.paths.length > 0) void dropped(ev.paths);
   }
 }).catch(showError);
+
+/** Dropped files are imported; one PDF dropped while a paper's PDF is
+ * shown may instead be its new version, which the person chooses. */
+async function dropped(paths: string[]): Promise<void> {
+  const paper = reader.current;
+  const onePdf = paths.length === 1 && /\.pdf$/i.test(paths[0]);
+  if (!paper || !onePdf || !reader.showsPdf) {
+    await importDropped(paths, transferHooks);
+    return;
+  }
+  const name = paths[0].split("/").pop() ?? paths[0];
+  openModal(
+    "drop-pdf-modal",
+    "A PDF was dropped",
+    h("p", {}, `Use “${name}” as the new version of the PDF of “${paper.title}” (its highlights are placed in the new text), or import it as a paper?`),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { id: "drop-new-version", type: "button", class: "primary", onclick: () => { closeModal(); void reader.replacePdf(paths[0]); } }, "New version of this PDF"),
+      h("button", { id: "drop-import", type: "button", onclick: () => { closeModal(); void importDropped(paths, transferHooks); } }, "Import as a paper"),
+    ),
+  );
+}
 
 // The library folder changed outside the window (an editor, git, Syncthing,
 // the inbox): refresh what is shown. The open paper is re-read unless the

@@ -109,6 +109,13 @@ export class PdfPane {
     await opening;
   }
 
+  /** Shows the first place the PDF holds `words` (the find bar stays open
+   * for the next ones). */
+  async findText(words: string): Promise<void> {
+    await this.opening;
+    await this.viewer.find(words);
+  }
+
   /** Forgets the PDF (another paper, or the abstract view). */
   close(): void {
     this.paperId = null;

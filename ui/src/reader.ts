@@ -54,6 +54,11 @@ export class Reader {
     return this.paper;
   }
 
+  /** Whether the reader shows a paper's PDF. */
+  get showsPdf(): boolean {
+    return this.pdfPane?.shown != null;
+  }
+
   /** Waits for the note being typed to be saved. */
   async flushNote(): Promise<void> {
     if (this.note) await this.note.queue.flush();
@@ -87,14 +92,21 @@ export class Reader {
     this.root.appendChild(h("div", { class: "placeholder" }, message));
   }
 
-  /** Shows `paper`. The note being edited is saved first. */
-  async show(paper: Paper): Promise<void> {
+  /** Shows `paper`. The note being edited is saved first. With `findInPdf`
+   * (the words of a full-text search), a paper with a PDF opens in the PDF
+   * view at the first place the PDF holds them. */
+  async show(paper: Paper, findInPdf: string | null = null): Promise<void> {
     await this.flushNote();
     const same = this.paper?.id === paper.id;
     this.paper = paper;
     const scroll = same ? this.root.scrollTop : 0;
+    if (findInPdf && pdfFiles(paper).length > 0 && this.hooks.prefs.view !== "pdf") {
+      this.hooks.prefs.view = "pdf";
+      this.hooks.savePrefs();
+    }
     this.render();
     this.root.scrollTop = scroll;
+    if (findInPdf && this.pdfPane?.shown) await this.pdfPane.findText(findInPdf);
   }
 
   async reload(): Promise<void> {

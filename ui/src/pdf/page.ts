@@ -90,6 +90,11 @@ export class PageView {
     return this.canvas !== null;
   }
 
+  /** Whether a canvas is being drawn for it right now. */
+  get drawing(): boolean {
+    return this.task !== null;
+  }
+
   /** True when the page has no canvas at this scale and pixel ratio, or no text layer measured at about this scale. */
   needsDraw(scale: number, ratio: number): boolean {
     if (this.failedScale === scale) return false;

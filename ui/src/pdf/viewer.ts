@@ -654,7 +654,9 @@ export class PdfViewer {
     const withText: PageView[] = [];
     for (const v of this.views) {
       const near = v.index >= win.keep[0] && v.index <= win.keep[1];
-      if (!near && v.hasCanvas) v.releaseCanvas();
+      // A page drawn for a place the view has left is given up at once:
+      // after a jump the page now in view is drawn next, not after it.
+      if (!near && (v.hasCanvas || v.drawing)) v.releaseCanvas();
       if (v.setTextShown(near) && near) this.textLayerReady(v);
       if (v.textLayer) withText.push(v);
     }
