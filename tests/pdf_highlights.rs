@@ -6,45 +6,12 @@
 mod common;
 
 use common::{Lib, fixture};
-use lectern::bench::pdfgen;
+use lectern::bench::pdfgen::{self, MOVING_SENTENCE};
 use serde_json::Value;
 
-/// The sentence the tests highlight; wrapped at 95 characters it crosses a
-/// line break.
-const SENTENCE: &str = "Masked autoencoders scale to video when most of the tubes are hidden from the encoder during pretraining";
-
-/// The paper's paragraphs: filler, then the sentence inside a paragraph
-/// that starts page 2 (40 lines a page).
-fn paragraphs(extra_first: bool) -> Vec<String> {
-    let filler = "Video understanding needs representations that transfer across datasets and tasks without labels.";
-    let mut paras = vec!["A Generated Paper on Masked Video Pretraining".to_string()];
-    if extra_first {
-        paras.push(format!(
-            "An extra paragraph in the new version. {filler} {filler} {filler}"
-        ));
-    }
-    for i in 0..19 {
-        paras.push(format!("Section {i}. {filler}"));
-    }
-    paras.push(format!(
-        "We study the recipe in detail and report that the effect is robust. {SENTENCE}. Other work disagrees."
-    ));
-    for i in 0..30 {
-        paras.push(format!("Closing {i}. {filler}"));
-    }
-    paras
-}
-
-fn write_pdf(dir: &std::path::Path, name: &str, extra_first: bool) -> std::path::PathBuf {
+fn write_pdf(dir: &std::path::Path, name: &str, new_version: bool) -> std::path::PathBuf {
     let path = dir.join(name);
-    let bytes = pdfgen::flowed(
-        "A Generated Paper on Masked Video Pretraining",
-        "Doe, Jane",
-        &paragraphs(extra_first),
-        1,
-        40,
-    );
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, pdfgen::moving_sentence_paper(new_version)).unwrap();
     path
 }
 
@@ -73,7 +40,7 @@ fn a_pdf_quote_is_highlighted_with_its_page_and_follows_a_new_version() {
         "annotate",
         &key,
         "--quote",
-        SENTENCE,
+        MOVING_SENTENCE,
         "--comment",
         "the claim",
     ]);
@@ -83,7 +50,7 @@ fn a_pdf_quote_is_highlighted_with_its_page_and_follows_a_new_version() {
     assert_eq!(a["page"], 2, "{a}");
     assert_eq!(a["kind"], "text");
     assert_eq!(a["placed"], true);
-    assert_eq!(a["quote"]["exact"], SENTENCE);
+    assert_eq!(a["quote"]["exact"], MOVING_SENTENCE);
     let rects = a["rects"].as_array().unwrap();
     assert_eq!(
         rects.len(),
@@ -112,7 +79,7 @@ fn a_pdf_quote_is_highlighted_with_its_page_and_follows_a_new_version() {
     assert_eq!(report["placed"], 1, "{report}");
     let a = &highlights(&lib, &key)[0];
     assert_eq!(a["placed"], true);
-    assert_eq!(a["quote"]["exact"], SENTENCE);
+    assert_eq!(a["quote"]["exact"], MOVING_SENTENCE);
     assert_eq!(a["comment"], "the central claim");
     assert!(a["file"].as_str().unwrap().ends_with("paper-v2.pdf"), "{a}");
     let new_rects = a["rects"].as_array().unwrap();
@@ -150,7 +117,7 @@ fn a_pdf_quote_is_highlighted_with_its_page_and_follows_a_new_version() {
     assert_eq!(imported["highlights_read"], 1, "{imported}");
     let k = only_paper(&other);
     let b = &highlights(&other, &k)[0];
-    assert_eq!(b["quote"]["exact"], SENTENCE, "{b}");
+    assert_eq!(b["quote"]["exact"], MOVING_SENTENCE, "{b}");
     assert_eq!(b["comment"], "the central claim");
     assert_eq!(b["page"], a["page"]);
     // Reading the same file's annotations again adds nothing twice.
@@ -166,7 +133,7 @@ fn a_highlight_the_new_version_lacks_is_kept_and_marked() {
     let v1 = write_pdf(dir.path(), "paper.pdf", false);
     lib.ok(&["import", v1.to_str().unwrap()]);
     let key = only_paper(&lib);
-    lib.ok(&["annotate", &key, "--quote", SENTENCE]);
+    lib.ok(&["annotate", &key, "--quote", MOVING_SENTENCE]);
     // A "new version" that is a different paper altogether.
     let other = dir.path().join("other.pdf");
     std::fs::write(
@@ -188,7 +155,7 @@ fn a_highlight_the_new_version_lacks_is_kept_and_marked() {
     assert_eq!(report["unplaced"].as_array().unwrap().len(), 1);
     let a = &highlights(&lib, &key)[0];
     assert_eq!(a["placed"], false);
-    assert_eq!(a["quote"]["exact"], SENTENCE, "the quote is kept");
+    assert_eq!(a["quote"]["exact"], MOVING_SENTENCE, "the quote is kept");
     let shown = lib.ok(&["show", &key]);
     assert!(shown.contains("not placed in this version"), "{shown}");
     let text =

@@ -333,6 +333,34 @@ impl App {
         bail!("no hit titled {title:?}")
     }
 
+    /// Opens the paper a search for `query` lists with `title`, shows its
+    /// PDF, and waits for a page to be painted.
+    pub async fn show_pdf(&self, query: &str, title: &str) -> Result<()> {
+        self.open_paper(query, title).await?;
+        if self
+            .js(
+                "return document.getElementById('view-pdf').classList.contains('on')",
+                vec![],
+            )
+            .await?
+            != Value::Bool(true)
+        {
+            self.click("#view-pdf").await?;
+        }
+        self.wait_js("return !!document.querySelector('#pdf-pane .pdf-page canvas')")
+            .await
+    }
+
+    /// The timings the page keeps in `window.__lectern.<name>` (ms).
+    pub async fn metric(&self, name: &str) -> Result<Vec<f64>> {
+        let v = self
+            .js(&format!("return window.__lectern.{name}"), vec![])
+            .await?;
+        Ok(v.as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default())
+    }
+
     /// Ends the session and the app. Call before asserting, so a failing
     /// check does not leave the app running.
     /// Saves a PNG of the window (for looking at a failure).
@@ -388,4 +416,25 @@ fn stop(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The `p` quantile (0 to 1) of sorted values; NaN when there are none.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Prints one row of a benchmark table: count, median, p95 and maximum.
+pub fn summary(name: &str, mut v: Vec<f64>) {
+    v.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+        v.len(),
+        percentile(&v, 0.5),
+        percentile(&v, 0.95),
+        v.last().copied().unwrap_or(f64::NAN)
+    );
 }

@@ -7,45 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use lectern::bench::pdfgen;
+use lectern::bench::pdfgen::{self, MOVING_SENTENCE};
 use lectern_e2e::{App, cli_binary};
 use serde_json::{Value, json};
-
-/// The sentence highlighted; set at 95 characters a line it crosses a line
-/// break on page 2.
-const SENTENCE: &str = "Masked autoencoders scale to video when most of the tubes are hidden from the encoder during pretraining";
-
-fn paragraphs(extra_first: bool) -> Vec<String> {
-    let filler = "Video understanding needs representations that transfer across datasets and tasks without labels.";
-    let mut paras = vec!["A Generated Paper on Masked Video Pretraining".to_string()];
-    if extra_first {
-        paras.push(format!(
-            "An extra paragraph in the new version. {filler} {filler} {filler}"
-        ));
-    }
-    for i in 0..19 {
-        paras.push(format!("Section {i}. {filler}"));
-    }
-    paras.push(format!(
-        "We study the recipe in detail and report that the effect is robust. {SENTENCE}. Other work disagrees."
-    ));
-    for i in 0..30 {
-        paras.push(format!("Closing {i}. {filler}"));
-    }
-    paras
-}
-
-fn write_pdf(path: &Path, extra_first: bool) -> Result<()> {
-    let bytes = pdfgen::flowed(
-        "A Generated Paper on Masked Video Pretraining",
-        "Doe, Jane",
-        &paragraphs(extra_first),
-        1,
-        40,
-    );
-    std::fs::write(path, bytes)?;
-    Ok(())
-}
 
 fn cli(library: &Path, args: &[&str]) -> Result<String> {
     let out = Command::new(cli_binary())
@@ -61,27 +25,6 @@ fn cli(library: &Path, args: &[&str]) -> Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Opens the only paper and shows its PDF; waits for page 1 to be painted.
-async fn open_pdf(app: &App) -> Result<()> {
-    app.open_paper(
-        "masked video",
-        "A Generated Paper on Masked Video Pretraining",
-    )
-    .await?;
-    if app
-        .js(
-            "return document.getElementById('view-pdf').classList.contains('on')",
-            vec![],
-        )
-        .await?
-        != Value::Bool(true)
-    {
-        app.click("#view-pdf").await?;
-    }
-    app.wait_js("return !!document.querySelector('#pdf-pane .pdf-page canvas')")
-        .await
 }
 
 /// Selects the page text from `from` through `to` in page `page`'s text
@@ -172,8 +115,8 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
     let library = dir.path().join("library");
     let v1 = dir.path().join("paper-v1.pdf");
     let v2 = dir.path().join("paper-v2.pdf");
-    write_pdf(&v1, false)?;
-    write_pdf(&v2, true)?;
+    std::fs::write(&v1, pdfgen::moving_sentence_paper(false))?;
+    std::fs::write(&v2, pdfgen::moving_sentence_paper(true))?;
     cli(&library, &["import", v1.to_str().unwrap_or_default()])?;
     let shots = std::env::var_os("LECTERN_E2E_SHOTS").map(PathBuf::from);
 
@@ -181,7 +124,7 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
     // break with a comment, mark an area.
     let app = App::start_on(library.clone(), None).await?;
     let run = async {
-        open_pdf(&app).await?;
+        app.show_pdf("masked video", "A Generated Paper on Masked Video Pretraining").await?;
         let pages = app.text("#pdf-pane .pdf-page-total").await?;
         app.clear_input("#pdf-pane .pdf-page-input").await?;
         app.type_into("#pdf-pane .pdf-page-input", "2\u{E007}").await?;
@@ -240,7 +183,7 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
     // in its own text of page 2.
     assert_eq!(
         fold(texts[0]["quote"]["exact"].as_str().unwrap_or_default()),
-        SENTENCE
+        MOVING_SENTENCE
     );
     assert_eq!(texts[0]["page"], 2);
     assert!(
@@ -252,7 +195,7 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
     // the file shows; a new version moves the sentence, and the highlight.
     let app = App::start_on(library.clone(), None).await?;
     let run = async {
-        open_pdf(&app).await?;
+        app.show_pdf("masked video", "A Generated Paper on Masked Video Pretraining").await?;
         app.wait_js("return document.querySelector('#pdf-pane .pdf-page-input').value === '2'")
             .await?;
         app.wait_js("return document.querySelectorAll(\"#pdf-pane .pdf-page[data-page='2'] .pdf-hl\").length >= 3")
@@ -329,6 +272,48 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
         shown.contains("\"placed\": true") || shown.contains("\"placed\":true"),
         "{shown}"
     );
+    drop(dir);
+    Ok(())
+}
+
+#[tokio::test]
+async fn another_readers_annotations_show_on_the_pages_and_find_works() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = dir.path().join("library");
+    let fixture = lectern_e2e::fixture("pdf/annotated.pdf");
+    cli(&library, &["import", fixture.to_str().unwrap_or_default()])?;
+    let app = App::start_on(library.clone(), None).await?;
+    let run = async {
+        app.show_pdf("annotated", "Reading Annotated Papers").await?;
+        // Six annotations made by pypdf: four on page 1, two on page 2.
+        app.wait_js("return document.querySelectorAll(\"#pdf-pane .pdf-page[data-page='1'] .pdf-hl\").length >= 4")
+            .await?;
+        app.click("#tab-highlights").await?;
+        let listed = app.wait_text("#hl-list", "Area, p. 2").await?;
+        // Find in the PDF: Ctrl+F on the pages, a word, the count.
+        app.js(
+            "document.querySelector('#pdf-pane .pdf-scroll').focus();
+             document.querySelector('#pdf-pane .pdf-scroll').dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
+             return true;",
+            vec![],
+        )
+        .await?;
+        app.wait_js("const i = document.querySelector('#pdf-pane .pdf-find-input'); return !!i && i.offsetParent !== null")
+            .await?;
+        app.type_into("#pdf-pane .pdf-find-input", "column").await?;
+        let count = app.wait_text("#pdf-pane .pdf-find-count", "of").await?;
+        anyhow::Ok((listed, count))
+    }
+    .await;
+    let _ = app.close().await?;
+    let (listed, count) = run?;
+    assert!(
+        listed.contains("p. 1") && listed.contains("p. 2"),
+        "{listed}"
+    );
+    assert!(listed.contains("a sentence that runs across"), "{listed}");
+    assert!(listed.contains("Area, p. 2"), "{listed}");
+    assert!(count.starts_with("1 of "), "{count}");
     drop(dir);
     Ok(())
 }

@@ -68,6 +68,39 @@ pub fn flowed(
     pdf_in_columns(title, author, &pages)
 }
 
+/// The sentence [`moving_sentence_paper`] is about: set at 95 characters a
+/// line it crosses a line break on page 2.
+pub const MOVING_SENTENCE: &str = "Masked autoencoders scale to video when most of the tubes are hidden from the encoder during pretraining";
+
+/// A four-page paper (40 lines a page) whose page 2 holds
+/// [`MOVING_SENTENCE`] across a line break; with `new_version`, a paragraph
+/// added on page 1 moves the sentence down. The highlight tests' paper.
+pub fn moving_sentence_paper(new_version: bool) -> Vec<u8> {
+    let filler = "Video understanding needs representations that transfer across datasets and tasks without labels.";
+    let mut paras = vec!["A Generated Paper on Masked Video Pretraining".to_string()];
+    if new_version {
+        paras.push(format!(
+            "An extra paragraph in the new version. {filler} {filler} {filler}"
+        ));
+    }
+    for i in 0..19 {
+        paras.push(format!("Section {i}. {filler}"));
+    }
+    paras.push(format!(
+        "We study the recipe in detail and report that the effect is robust. {MOVING_SENTENCE}. Other work disagrees."
+    ));
+    for i in 0..30 {
+        paras.push(format!("Closing {i}. {filler}"));
+    }
+    flowed(
+        "A Generated Paper on Masked Video Pretraining",
+        "Doe, Jane",
+        &paras,
+        1,
+        40,
+    )
+}
+
 /// A PDF whose pages hold columns of lines (the first column at the left
 /// margin, a second one at the middle of the page).
 pub fn pdf_in_columns(title: &str, author: &str, pages: &[Vec<Vec<String>>]) -> Vec<u8> {

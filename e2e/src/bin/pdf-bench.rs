@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use lectern::bench::pdfgen;
-use lectern_e2e::App;
+use lectern_e2e::{App, summary};
 use serde_json::{Value, json};
 
 /// Paragraphs of generated prose: `n` of them, each a few sentences whose
@@ -80,25 +80,6 @@ fn cli(target: &Path, library: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn summary(name: &str, mut v: Vec<f64>) {
-    v.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
-        v.len(),
-        percentile(&v, 0.5),
-        percentile(&v, 0.95),
-        v.last().copied().unwrap_or(f64::NAN)
-    );
-}
-
 /// Runs `script` in the page as an asynchronous script (its last argument
 /// is the callback) and returns what it passes back.
 async fn run_async(app: &App, script: &str, args: Vec<Value>) -> Result<Value> {
@@ -115,13 +96,17 @@ const WAIT_FN: &str = "const waitFor = (test, t0, done) => {
        tick();
      };";
 
-async fn metric(app: &App, name: &str) -> Result<Vec<f64>> {
-    let v = app
-        .js(&format!("return window.__lectern.{name}"), vec![])
-        .await?;
-    Ok(v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default())
+/// Asks the PDF view for `page` as a person does, in its page box.
+async fn go_to_page(app: &App, page: u32) -> Result<()> {
+    app.js(
+        "const input = document.querySelector('#pdf-pane .pdf-page-input');
+         input.value = String(arguments[0]);
+         input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+         return true;",
+        vec![json!(page)],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Resident memory of the web view's processes (WebKitWebProcess), in MiB.
@@ -145,22 +130,6 @@ fn web_view_rss_mib() -> f64 {
         }
     }
     kib as f64 / 1024.0
-}
-
-async fn show_pdf(app: &App, title_query: &str, title: &str) -> Result<()> {
-    app.open_paper(title_query, title).await?;
-    if app
-        .js(
-            "return document.getElementById('view-pdf').classList.contains('on')",
-            vec![],
-        )
-        .await?
-        != Value::Bool(true)
-    {
-        app.click("#view-pdf").await?;
-    }
-    app.wait_js("return !!document.querySelector('#pdf-pane .pdf-page canvas')")
-        .await
 }
 
 #[tokio::main]
@@ -237,7 +206,7 @@ async fn main() -> Result<()> {
         app.wait_results("").await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let baseline = web_view_rss_mib();
-        show_pdf(&app, "title:scaling", "Scaling Masked Pretraining").await?;
+        app.show_pdf("title:scaling", "Scaling Masked Pretraining").await?;
         let pages = app.text("#pdf-pane .pdf-page-total").await?;
         // Open: from the click on "PDF" to page 1 painted.
         let mut open = Vec::new();
@@ -281,14 +250,7 @@ async fn main() -> Result<()> {
         // times it until painted and until stored.
         for i in 0..10 {
             let page = 2 + i;
-            app.js(
-                "const input = document.querySelector('#pdf-pane .pdf-page-input');
-                 input.value = String(arguments[0]);
-                 input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-                 return true;",
-                vec![json!(page)],
-            )
-            .await?;
+            go_to_page(&app, page).await?;
             app.wait_js(&format!(
                 "return !!document.querySelector(\"#pdf-pane .pdf-page[data-page='{page}'] .textLayer span\")"
             ))
@@ -325,21 +287,14 @@ async fn main() -> Result<()> {
             ))
             .await?;
         }
-        let drawn = metric(&app, "pdfHighlightDrawn").await?;
-        let stored = metric(&app, "pdfHighlightStored").await?;
+        let drawn = app.metric("pdfHighlightDrawn").await?;
+        let stored = app.metric("pdfHighlightStored").await?;
         // Memory: the 100-page PDF, scrolled through from the first page to the last.
-        show_pdf(&app, "title:report", "A Long Generated Report on Sparse Retrieval").await?;
+        app.show_pdf("title:report", "A Long Generated Report on Sparse Retrieval").await?;
         let long_pages = app.text("#pdf-pane .pdf-page-total").await?;
         let mut peak = web_view_rss_mib();
         for page in (1..=100).step_by(3) {
-            app.js(
-                "const input = document.querySelector('#pdf-pane .pdf-page-input');
-                 input.value = String(arguments[0]);
-                 input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-                 return true;",
-                vec![json!(page)],
-            )
-            .await?;
+            go_to_page(&app, page).await?;
             tokio::time::sleep(Duration::from_millis(120)).await;
             peak = peak.max(web_view_rss_mib());
         }

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use fantoccini::Locator;
 use lectern::bench::corpus::Corpus;
-use lectern_e2e::App;
+use lectern_e2e::{App, summary};
 use serde_json::Value;
 
 struct Args {
@@ -66,34 +66,6 @@ fn parse_args() -> Result<Args> {
         }
     }
     Ok(a)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn summary(name: &str, mut v: Vec<f64>) {
-    v.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "| {name} | {} | {:.1} | {:.1} | {:.1} |",
-        v.len(),
-        percentile(&v, 0.5),
-        percentile(&v, 0.95),
-        v.last().copied().unwrap_or(f64::NAN)
-    );
-}
-
-async fn metric(app: &App, name: &str) -> Result<Vec<f64>> {
-    let v = app
-        .js(&format!("return window.__lectern.{name}"), vec![])
-        .await?;
-    Ok(v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default())
 }
 
 #[tokio::main]
@@ -202,7 +174,7 @@ async fn main() -> Result<()> {
         }
     }
     let typing_done = Instant::now();
-    let keystrokes = metric(&app, "keystroke").await?;
+    let keystrokes = app.metric("keystroke").await?;
     let import_note = match importing {
         Some((mut child, started)) => {
             // Typing ended before or after the import: say which.
@@ -226,7 +198,7 @@ async fn main() -> Result<()> {
         }
         None => String::new(),
     };
-    let search_calls = metric(&app, "search").await?;
+    let search_calls = app.metric("search").await?;
 
     // Open papers from a broad query's results.
     app.search("").await?;
@@ -261,7 +233,7 @@ async fn main() -> Result<()> {
         opened += 1;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let opens = metric(&app, "open").await?;
+    let opens = app.metric("open").await?;
     let _ = app.close().await?;
 
     println!(
