@@ -517,3 +517,55 @@ async fn the_cli_writes_while_the_window_is_open_and_the_window_shows_it() -> Re
     assert!(sidebar.contains("from-the-shell"), "{sidebar}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_window_opened_while_the_cli_held_the_library_becomes_its_writer() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = dir.path().join("library");
+    let import = std::process::Command::new(lectern_e2e::cli_binary())
+        .arg("--library")
+        .arg(&library)
+        .arg("import")
+        .arg(lectern_e2e::fixture("trending-papers.txt"))
+        .output()?;
+    assert!(import.status.success());
+    // `sync --watch` holds the library while the window opens.
+    let mut holder = std::process::Command::new(lectern_e2e::cli_binary())
+        .arg("--library")
+        .arg(&library)
+        .args(["sync", "--watch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let app = App::start_on(library.clone(), None).await;
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            let _ = holder.kill();
+            return Err(e);
+        }
+    };
+    let run = async {
+        app.wait_js("return !document.getElementById('readonly').hidden")
+            .await?;
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &holder.id().to_string()])
+            .status();
+        let _ = holder.wait();
+        // The window takes the library over and watches its folder.
+        app.wait_js("return document.getElementById('readonly').hidden")
+            .await?;
+        let file = library.join("papers").join("videomaeV2Scaling.md");
+        let text = std::fs::read_to_string(&file)?.replace("tags: []", "tags: [after-takeover]");
+        std::fs::write(&file, text)?;
+        app.wait_text("#sidebar", "after-takeover").await
+    }
+    .await;
+    let _ = holder.kill();
+    let _dir = app.close().await?;
+    let sidebar = run?;
+    assert!(sidebar.contains("after-takeover"), "{sidebar}");
+    drop(dir);
+    Ok(())
+}

@@ -30,31 +30,39 @@ fn cli(library: &Path, args: &[&str]) -> Result<String> {
 /// Selects the page text from `from` through `to` in page `page`'s text
 /// layer and releases the mouse, as a drag would.
 async fn select_on_page(app: &App, page: u32, from: &str, to: &str) -> Result<Value> {
+    select_across(app, (page, from), (page, to)).await
+}
+
+/// Selects from the text `from.1` on page `from.0` through the text `to.1`
+/// on page `to.0` (the next page, or the same) and releases the mouse.
+async fn select_across(app: &App, from: (u32, &str), to: (u32, &str)) -> Result<Value> {
     app.js(
-        "const layer = document.querySelector(`#pdf-pane .pdf-page[data-page='${arguments[0]}'] .textLayer`);
-         if (!layer) return 'no text layer';
-         const walker = document.createTreeWalker(layer, NodeFilter.SHOW_TEXT);
-         let start = null, end = null, node;
-         while ((node = walker.nextNode())) {
-           if (!start) {
-             const i = node.data.indexOf(arguments[1]);
-             if (i >= 0) start = [node, i];
+        "const find = (page, text, after) => {
+           const layer = document.querySelector(`#pdf-pane .pdf-page[data-page='${page}'] .textLayer`);
+           if (!layer) return null;
+           const walker = document.createTreeWalker(layer, NodeFilter.SHOW_TEXT);
+           let node, seen = !after;
+           while ((node = walker.nextNode())) {
+             if (after && node === after[0]) seen = true;
+             if (!seen) continue;
+             const i = node.data.indexOf(text, after && node === after[0] ? after[1] : 0);
+             if (i >= 0) return [node, i, layer];
            }
-           if (start) {
-             const j = node.data.indexOf(arguments[2]);
-             if (j >= 0 && (node !== start[0] || j >= start[1])) { end = [node, j + arguments[2].length]; break; }
-           }
-         }
-         if (!start || !end) return 'not found';
+           return null;
+         };
+         const start = find(arguments[0], arguments[1], null);
+         if (!start) return 'start not found';
+         const end = find(arguments[2], arguments[3], arguments[0] === arguments[2] ? start : null);
+         if (!end) return 'end not found';
          const r = document.createRange();
          r.setStart(start[0], start[1]);
-         r.setEnd(end[0], end[1]);
+         r.setEnd(end[0], end[1] + arguments[3].length);
          const s = window.getSelection();
          s.removeAllRanges();
          s.addRange(r);
-         layer.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+         end[2].dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
          return true;",
-        vec![json!(page), json!(from), json!(to)],
+        vec![json!(from.0), json!(from.1), json!(to.0), json!(to.1)],
     )
     .await
 }
@@ -203,10 +211,6 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
         let before = boxes_on(&app, 2).await?;
         app.click("#tab-highlights").await?;
         let listed = app.wait_text("#hl-list", "p. 2").await?;
-        // The window compares the whole folder 2 s after opening; an edit
-        // made while that comparison runs was seen to be missed until the
-        // next change (2 runs in 12), so the edit comes after it.
-        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
         std::fs::write(&file, std::fs::read_to_string(&file)?.replace("the claim", "the central claim"))?;
         let edited = app.wait_text("#hl-list", "the central claim").await?;
         cli(&library, &["attach", file.file_stem().and_then(|s| s.to_str()).unwrap_or_default(), v2.to_str().unwrap_or_default()])?;
@@ -302,11 +306,62 @@ async fn another_readers_annotations_show_on_the_pages_and_find_works() -> Resul
             .await?;
         app.type_into("#pdf-pane .pdf-find-input", "column").await?;
         let count = app.wait_text("#pdf-pane .pdf-find-count", "of").await?;
-        anyhow::Ok((listed, count))
+        app.click("#pdf-pane .pdf-find-close").await?;
+        // Reading the same annotations again adds nothing.
+        app.click("#pdf-read-annotations").await?;
+        let again = app.wait_text("#toasts", "0 new").await?;
+        // A selection across the page break: one highlight on each page.
+        app.wait_js("return !!document.querySelector(\"#pdf-pane .pdf-page[data-page='2'] .textLayer span\")")
+            .await?;
+        let across = select_across(&app, (1, "naïve résumé"), (2, "Left column first")).await?;
+        if across != Value::Bool(true) {
+            bail!("selecting across the page break: {across}");
+        }
+        app.click("#hl-toolbar [data-color='red']").await?;
+        app.wait_text("#tab-highlights", "Highlights (8)").await?;
+        // A selection from the left column into the right one.
+        let columns = select_on_page(&app, 2, "Left column third", "Right column opens").await?;
+        app.click("#hl-toolbar [data-color='purple']").await?;
+        app.wait_text("#tab-highlights", "Highlights (9)").await?;
+        anyhow::Ok((listed, count, again, across, columns))
     }
     .await;
     let _ = app.close().await?;
-    let (listed, count) = run?;
+    let (listed, count, again, across, columns) = run?;
+    assert!(again.contains("Read 6 annotations"), "{again}");
+    assert_eq!(across, Value::Bool(true));
+    assert_eq!(columns, Value::Bool(true));
+    let list = cli(&library, &["list", "--json"])?;
+    let key = serde_json::from_str::<Value>(&list)?[0]["citekey"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let shown: Value = serde_json::from_str(&cli(&library, &["show", "--json", &key])?)?;
+    let annotations = shown["annotations"].as_array().cloned().unwrap_or_default();
+    let red: Vec<&Value> = annotations
+        .iter()
+        .filter(|a| a["color"] == "red" && a["kind"] == "text")
+        .collect();
+    let red_pages: Vec<&Value> = red.iter().map(|a| &a["page"]).collect();
+    assert_eq!(red_pages, [&json!(1), &json!(2)], "{red:?}");
+    let two_columns = annotations
+        .iter()
+        .find(|a| a["color"] == "purple")
+        .map(|a| {
+            let xs: Vec<f64> = a["rects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["x0"].as_f64())
+                .collect();
+            xs.iter().cloned().fold(f64::MIN, f64::max)
+                - xs.iter().cloned().fold(f64::MAX, f64::min)
+        })
+        .unwrap_or(0.0);
+    assert!(
+        two_columns > 100.0,
+        "rectangles in both columns: {annotations:?}"
+    );
     assert!(
         listed.contains("p. 1") && listed.contains("p. 2"),
         "{listed}"

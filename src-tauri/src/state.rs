@@ -65,6 +65,26 @@ impl Shared {
             .contains(path)
     }
 
+    /// When the open library is read-only because another process held
+    /// it, tries to open it for writing again; true when the window is now
+    /// its writer. (A window started while the CLI, or a window closing,
+    /// still held the library would otherwise stay read-only, and nothing
+    /// would watch the folder.)
+    pub fn try_take_over(&self) -> bool {
+        let mut guard = self.lock();
+        let root = match &*guard {
+            Opened::Library(lib) if !lib.is_writable() => lib.root().to_path_buf(),
+            _ => return false,
+        };
+        match Library::open_with(&root, lectern::Opening::WINDOW) {
+            Ok(lib) if lib.is_writable() => {
+                *guard = Opened::Library(Box::new(lib));
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn replace(&self, path: PathBuf) {
         let mut guard = self.lock();
         // Release the old library (and its lock) before opening the next,

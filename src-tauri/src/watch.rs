@@ -4,7 +4,7 @@
 //! tells the window what changed through [`FolderEvent`].
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tauri_specta::Event;
 
@@ -19,6 +19,10 @@ use crate::state::{Opened, State};
 /// watcher, so nothing is missed.
 const FIRST_SYNC_DELAY: Duration = Duration::from_secs(2);
 
+/// How often a window that opened its library read-only tries to become
+/// its writer.
+const TAKE_OVER_EVERY: Duration = Duration::from_secs(1);
+
 /// The folder of the open library, when it is open for writing.
 fn writable_root(state: &State) -> Option<PathBuf> {
     match &*state.lock() {
@@ -27,11 +31,25 @@ fn writable_root(state: &State) -> Option<PathBuf> {
     }
 }
 
-/// Starts the watcher thread.
+/// Starts the watcher thread. While the library is open read-only it
+/// tries every [`TAKE_OVER_EVERY`] to become the library's writer.
 pub fn start(app: tauri::AppHandle, state: State) {
     std::thread::spawn(move || {
         let mut session: Option<lectern::FolderSession> = None;
+        let mut tried = Instant::now();
         loop {
+            // Read-only because another process held the library when the
+            // window opened it: become its writer once it is free.
+            if tried.elapsed() >= TAKE_OVER_EVERY && {
+                tried = Instant::now();
+                state.try_take_over()
+            } {
+                let report = lectern::SyncReport {
+                    others: 1,
+                    ..Default::default()
+                };
+                let _ = FolderEvent { report }.emit(&app);
+            }
             // A library just opened: watch it, and reconcile what changed
             // while nothing watched it.
             let root = writable_root(&state);

@@ -342,6 +342,15 @@ async function dropped(paths: string[]): Promise<void> {
 // the inbox): refresh what is shown. The open paper is re-read unless the
 // user is typing in it.
 void api.onFolder(({ report }) => {
+  // A window that opened its library read-only becomes its writer once the
+  // other process lets go: the banner goes.
+  if (info && !info.writable) {
+    void api.libraryInfo().then((next) => {
+      if (!next) return;
+      info = next;
+      byId("readonly").hidden = info.writable || !!info.problem;
+    }).catch(() => undefined);
+  }
   void refreshLists().then(async () => {
     const outside = report.applied + report.created + report.trashed + report.notes + report.others > 0;
     const typingInEditor = document.activeElement?.closest(".cm-editor") != null;
