@@ -10,24 +10,13 @@
 //! test fails, saying so. The copy is left in the target's temporary
 //! folder (`pdf_annotations.pdf`) to look at.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use lectern::pdf_annotations::{OutAnnotation, OutKind, Rect, with_annotations};
 use serde_json::Value;
-
-/// Where `scripts/fetch-test-data` keeps its cache.
-fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("LECTERN_TEST_DATA").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .expect("neither XDG_CACHE_HOME nor HOME is set");
-    cache.join("lectern-test-data")
-}
 
 /// Lists every annotation of the PDF named by argv[1] as JSON.
 const LIST: &str = r#"
@@ -61,7 +50,7 @@ print(json.dumps(found))
 "#;
 
 fn pypdf_annotations(pdf: &std::path::Path) -> Vec<Value> {
-    let python = data_dir().join("venv/bin/python");
+    let python = common::test_data_dir().join("venv/bin/python");
     if !python.exists() {
         panic!(
             "no Python environment with pypdf at {}: run scripts/fetch-test-data first",

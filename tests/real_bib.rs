@@ -12,8 +12,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::Lib;
 use serde_json::Value;
 
@@ -65,22 +63,9 @@ const KNOWN: &[Known] = &[
     },
 ];
 
-/// Where `scripts/fetch-test-data` puts the files.
-fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("LECTERN_TEST_DATA").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .expect("neither XDG_CACHE_HOME nor HOME is set");
-    cache.join("lectern-test-data")
-}
-
 /// `counts.tsv`: file, entries per pybtex, entries per bibtexparser.
 fn counts() -> Vec<(String, usize, usize)> {
-    let path = data_dir().join("counts.tsv");
+    let path = common::test_data_dir().join("counts.tsv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "no real test bibliographies at {} ({e}): run scripts/fetch-test-data first",
@@ -129,7 +114,7 @@ fn check(file: &str) {
         pybtex, bibtexparser,
         "{file}: the two independent parsers disagree, so neither count is a reference"
     );
-    let path = data_dir().join("bib").join(file);
+    let path = common::test_data_dir().join("bib").join(file);
     let lib = Lib::new();
     let (report, import_err) = run(&lib, file, &[path.to_str().expect("UTF-8 path")], "import");
     let (list, list_err) = run(&lib, file, &[], "list");

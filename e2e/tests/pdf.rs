@@ -106,6 +106,15 @@ async fn boxes_on(app: &App, page: u32) -> Result<Vec<(String, f64)>> {
         .collect())
 }
 
+/// `lectern show --json` of the paper whose file is `file`.
+fn show_json(library: &Path, file: &Path) -> Result<String> {
+    let key = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    cli(library, &["show", "--json", key])
+}
+
 fn paper_file(library: &Path) -> Result<PathBuf> {
     let papers = library.join("papers");
     for e in std::fs::read_dir(&papers)? {
@@ -168,16 +177,7 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
     assert!(text.contains("> — p. 2\n"), "{text}");
     assert!(text.contains("the claim"), "{text}");
     assert!(text.contains("kind=area"), "{text}");
-    let shown = cli(
-        &library,
-        &[
-            "show",
-            "--json",
-            file.file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default(),
-        ],
-    )?;
+    let shown = show_json(&library, &file)?;
     let paper: Value = serde_json::from_str(&shown)?;
     let texts: Vec<&Value> = paper["annotations"]
         .as_array()
@@ -262,16 +262,7 @@ async fn a_pdf_highlight_and_an_area_survive_a_restart_an_edit_and_a_new_version
             .all(|(page, _, top)| *page != 2 || (top - old_top).abs() > 5.0),
         "it moved with the sentence: before {old_top}, after {moved:?}"
     );
-    let shown = cli(
-        &library,
-        &[
-            "show",
-            "--json",
-            file.file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default(),
-        ],
-    )?;
+    let shown = show_json(&library, &file)?;
     assert!(
         shown.contains("\"placed\": true") || shown.contains("\"placed\":true"),
         "{shown}"

@@ -444,22 +444,25 @@ impl Library {
     }
 
     fn read_annotations_from(&mut self, id: &str, link: &str) -> Result<PdfAnnotationsRead> {
-        let (id, link) = (id.to_string(), link.to_string());
-        let path = self.attachment_pdf_path(&link)?;
+        let path = self.attachment_pdf_path(link)?;
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
         let found =
             crate::import::pdf::annots::read_annotations(&bytes).map_err(|e| e.in_file(&path))?;
-        let pdf = self.read_pdf(&link)?;
-        let now = now();
         let mut report = PdfAnnotationsRead {
-            file: link.clone(),
+            file: link.to_string(),
             found: found.len(),
             added: 0,
         };
-        let stored = store::annotations::for_paper(&self.conn, &id)?;
+        // Most imported PDFs hold none: their pages are not read again.
+        if found.is_empty() {
+            return Ok(report);
+        }
+        let pdf = self.read_pdf(link)?;
+        let now = now();
+        let stored = store::annotations::for_paper(&self.conn, id)?;
         let mut new = Vec::new();
         for f in found {
-            let a = from_pdf_annotation(&f, &id, &pdf, &now);
+            let a = from_pdf_annotation(&f, id, &pdf, &now);
             let known = stored
                 .iter()
                 .chain(new.iter())
@@ -476,8 +479,8 @@ impl Library {
             for a in &new {
                 store::annotations::insert(tx, a)?;
             }
-            store::papers::touch(tx, &id, &now)?;
-            store::pending::mark(tx, &id)
+            store::papers::touch(tx, id, &now)?;
+            store::pending::mark(tx, id)
         })?;
         Ok(report)
     }

@@ -149,3 +149,17 @@ pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     }
     panic!("timed out waiting for {what}");
 }
+
+/// Where `scripts/fetch-test-data` keeps its cache: `$LECTERN_TEST_DATA`,
+/// else `${XDG_CACHE_HOME:-$HOME/.cache}/lectern-test-data`.
+pub fn test_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LECTERN_TEST_DATA").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .expect("neither XDG_CACHE_HOME nor HOME is set");
+    cache.join("lectern-test-data")
+}

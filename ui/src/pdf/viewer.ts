@@ -67,12 +67,14 @@ import { documentParams, loadPdfjs } from "./pdfjs";
 import { selectionTargets, textRangeRects, type SelectionTarget, type TextPage } from "./selection";
 import { buildPageText, isBlank, itemGeometry, textContext, type ItemGeometry, type PageText } from "./text";
 import { SelectionGuard } from "./textlayer";
+import { keyCommand } from "./keys";
+import { Toolbar, type PageTheme } from "./toolbar";
 
 export type { PdfRect } from "./geometry";
 export type { SelectionTarget } from "./selection";
 
 export type Zoom = "fit-width" | "fit-page" | number;
-export type PageTheme = "auto" | "normal" | "dim" | "invert";
+export type { PageTheme } from "./toolbar";
 
 export type OpenResult =
   | { ok: true; pages: number }
@@ -144,14 +146,7 @@ export class PdfViewer {
   private readonly outlinePane: HTMLElement;
   private readonly message: HTMLElement;
   private readonly notice: HTMLElement;
-  private readonly pageInput: HTMLInputElement;
-  private readonly pageTotal: HTMLElement;
-  private readonly zoomLabel: HTMLElement;
-  private readonly outlineButton: HTMLButtonElement;
-  private readonly areaButton: HTMLButtonElement;
-  private readonly themeSelect: HTMLSelectElement;
-  /** Controls that need an open document. */
-  private readonly docControls: HTMLButtonElement[] = [];
+  private readonly toolbar: Toolbar;
   private readonly findBar: FindBar;
   private readonly guard = new SelectionGuard();
   private readonly area: AreaTool;
@@ -195,40 +190,21 @@ export class PdfViewer {
     this.outlineWanted = options.outline ?? false;
     this.maxCanvasPixels = options.maxCanvasPixels ?? 2 ** 24;
 
-    const button = (label: string, title: string, onclick: () => void, cls = "") => {
-      const b = h("button", { type: "button", class: cls || null, title, "aria-label": title, onclick }, label);
-      this.docControls.push(b);
-      return b;
-    };
-    this.outlineButton = button("☰", "Outline", () => this.showOutline(), "pdf-outline-button");
-    this.outlineButton.hidden = true;
-    this.zoomLabel = h("span", { class: "pdf-zoom-label", "aria-live": "polite" }, "");
-    this.pageInput = h("input", { class: "pdf-page-input", type: "text", inputmode: "numeric", "aria-label": "Page", title: "Go to page", size: 4 });
-    this.pageTotal = h("span", { class: "pdf-page-total" }, "");
-    this.areaButton = button("▭ Area", "Mark an area (or Alt+drag)", () => this.setAreaMode(!this.area.active), "pdf-area-button");
-    this.areaButton.setAttribute("aria-pressed", "false");
-    this.themeSelect = h(
-      "select",
-      { class: "pdf-theme", title: "Page colors", "aria-label": "Page colors" },
-      h("option", { value: "auto" }, "Pages: auto"),
-      h("option", { value: "normal" }, "Pages: as printed"),
-      h("option", { value: "dim" }, "Pages: dimmed"),
-      h("option", { value: "invert" }, "Pages: inverted"),
-    );
-    this.themeSelect.value = this.theme;
-    this.themeSelect.addEventListener("change", () => this.setPageTheme(this.themeSelect.value as PageTheme));
-
-    const toolbar = h(
-      "div",
-      { class: "pdf-toolbar", role: "toolbar", "aria-label": "PDF" },
-      this.outlineButton,
-      h("span", { class: "pdf-group" }, button("−", "Zoom out (Ctrl+−)", () => this.zoomOut()), this.zoomLabel, button("+", "Zoom in (Ctrl+=)", () => this.zoomIn())),
-      h("span", { class: "pdf-group" }, button("Fit width", "Fit the page width (Ctrl+0)", () => this.setZoom("fit-width")), button("Fit page", "Fit the whole page", () => this.setZoom("fit-page"))),
-      h("span", { class: "pdf-group pdf-pages-nav" }, this.pageInput, this.pageTotal),
-      h("span", { class: "pdf-spacer" }),
-      button("Find", "Find in the PDF (Ctrl+F)", () => this.doc && this.findBar.open()),
-      this.areaButton,
-      this.themeSelect,
+    this.toolbar = new Toolbar(
+      {
+        toggleOutline: () => this.showOutline(),
+        zoomIn: () => this.zoomIn(),
+        zoomOut: () => this.zoomOut(),
+        fitWidth: () => this.setZoom("fit-width"),
+        fitPage: () => this.setZoom("fit-page"),
+        goToPage: (n) => this.goToPage(n),
+        leavePageBox: () => this.scroller.focus({ preventScroll: true }),
+        openFind: () => this.doc && this.findBar.open(),
+        toggleArea: () => this.setAreaMode(!this.area.active),
+        setTheme: (theme) => this.setPageTheme(theme),
+      },
+      this.theme,
+      this.ac.signal,
     );
     this.notice = h("div", { class: "pdf-notice", role: "status", hidden: true }, SCANNED_NOTICE);
     this.pagesEl = h("div", { class: "pdf-pages" });
@@ -246,7 +222,7 @@ export class PdfViewer {
     this.root = h(
       "div",
       { class: "pdf-viewer" },
-      toolbar,
+      this.toolbar.el,
       this.notice,
       h("div", { class: "pdf-body" }, this.outlinePane, h("div", { class: "pdf-main" }, this.scroller, this.findBar.el)),
     );
@@ -269,18 +245,6 @@ export class PdfViewer {
     this.scroller.addEventListener("scroll", () => this.schedule(), { passive: true, signal });
     this.scroller.addEventListener("wheel", (e) => this.onWheel(e), { passive: false, signal });
     this.root.addEventListener("keydown", (e) => this.onKey(e), { signal });
-    this.pageInput.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") {
-        e.preventDefault();
-        const n = parseInt(this.pageInput.value, 10);
-        if (Number.isFinite(n)) this.goToPage(n);
-        this.scroller.focus({ preventScroll: true });
-      } else if (e.key === "Escape") {
-        this.pageInput.value = String(this.current + 1);
-        this.scroller.focus({ preventScroll: true });
-      }
-    }, { signal });
-    this.pageInput.addEventListener("blur", () => (this.pageInput.value = this.doc ? String(this.current + 1) : ""), { signal });
     this.pagesEl.addEventListener("mouseup", () => window.setTimeout(() => this.afterMouseUp(), 0), { signal });
     this.pagesEl.addEventListener("click", (e) => this.onClick(e), { signal });
     this.dark.addEventListener("change", () => this.applyTheme(), { signal });
@@ -771,58 +735,47 @@ export class PdfViewer {
   // ---- Toolbar, keys, outline, theme ------------------------------------------
 
   private updateToolbar(): void {
-    const open = !!this.doc;
-    this.zoomLabel.textContent = open ? `${Math.round(this.zoomFactor * 100)}%` : "";
-    this.pageTotal.textContent = open ? `/ ${this.views.length}` : "";
-    if (document.activeElement !== this.pageInput) this.pageInput.value = open ? String(this.current + 1) : "";
-    this.pageInput.disabled = !open;
-    for (const b of this.docControls) b.disabled = !open;
-    this.outlineButton.hidden = !this.hasOutline;
-    this.outlineButton.setAttribute("aria-pressed", String(!this.outlinePane.hidden));
+    this.toolbar.show({
+      open: !!this.doc,
+      zoom: this.zoomFactor,
+      page: this.current + 1,
+      pages: this.views.length,
+      hasOutline: this.hasOutline,
+      outlineShown: !this.outlinePane.hidden,
+    });
   }
 
   private onKey(e: KeyboardEvent): void {
-    const mod = e.ctrlKey || e.metaKey;
-    const key = e.key;
-    if (mod && !e.altKey && key.toLowerCase() === "f") {
-      if (!this.doc) return;
-      e.preventDefault();
-      e.stopPropagation();
-      this.findBar.open();
-      return;
-    }
     const t = e.target as HTMLElement | null;
     const inField = !!t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
-    if (inField || !this.doc) return;
-    const act = (f: () => void) => {
-      e.preventDefault();
-      e.stopPropagation();
-      f();
-    };
-    if (mod && (key === "+" || key === "=")) return act(() => this.zoomIn());
-    if (mod && (key === "-" || key === "_")) return act(() => this.zoomOut());
-    if (mod && key === "0") return act(() => this.setZoom("fit-width"));
-    if (mod || e.altKey) return;
-    switch (key) {
-      case "PageDown":
-        return act(() => this.goToPage(this.current + 2));
-      case "PageUp": {
+    const command = keyCommand(e, inField, !!this.doc);
+    if (!command || (command === "escape" && !this.findBar.isOpen && !this.area.active)) return;
+    e.stopPropagation();
+    if (command === "scroll") return;
+    e.preventDefault();
+    switch (command) {
+      case "find":
+        return this.findBar.open();
+      case "zoom-in":
+        return this.zoomIn();
+      case "zoom-out":
+        return this.zoomOut();
+      case "fit-width":
+        return this.setZoom("fit-width");
+      case "next-page":
+        return this.goToPage(this.current + 2);
+      case "previous-page": {
         // Mid-page, go to the top of the current page first.
         const midPage = this.scroller.scrollTop > this.layout.tops[this.current] + 2 * GAP;
-        return act(() => this.goToPage(midPage ? this.current + 1 : this.current));
+        return this.goToPage(midPage ? this.current + 1 : this.current);
       }
-      case "Home":
-        return act(() => this.goToPage(1));
-      case "End":
-        return act(() => this.goToPage(this.views.length));
-      case "Escape":
-        if (this.findBar.isOpen) act(() => this.findBar.close());
-        else if (this.area.active) act(() => this.setAreaMode(false));
-        return;
+      case "first-page":
+        return this.goToPage(1);
+      case "last-page":
+        return this.goToPage(this.views.length);
+      case "escape":
+        return this.findBar.isOpen ? this.findBar.close() : this.setAreaMode(false);
     }
-    // Scrolling keys scroll the pages; the window's own shortcuts for them
-    // (moving in the result list) must not fire as well.
-    if (["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", " ", "Enter", "j", "k"].includes(key)) e.stopPropagation();
   }
 
   /** Shows, hides or (without argument) toggles the outline. */
@@ -838,7 +791,7 @@ export class PdfViewer {
 
   setPageTheme(theme: PageTheme): void {
     this.theme = theme;
-    this.themeSelect.value = theme;
+    this.toolbar.showTheme(theme);
     this.applyTheme();
     this.settingsChanged();
   }
@@ -852,8 +805,7 @@ export class PdfViewer {
   setAreaMode(on: boolean): void {
     this.area.active = on;
     this.root.classList.toggle("pdf-area-mode", on);
-    this.areaButton.setAttribute("aria-pressed", String(on));
-    this.areaButton.classList.toggle("on", on);
+    this.toolbar.showArea(on);
   }
 
   private settingsChanged(): void {
