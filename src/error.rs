@@ -64,6 +64,11 @@ pub enum Error {
     Index { path: PathBuf, message: String },
     #[error("cancelled; nothing was changed")]
     Cancelled,
+    /// A web source could not be reached or gave an answer that cannot be
+    /// used; nothing was changed because of it.
+    /// `message` names the host.
+    #[error("{message}")]
+    Online { host: String, message: String },
 }
 
 impl Error {
@@ -113,6 +118,7 @@ impl Error {
             Error::DiskFull { .. } => "disk_full",
             Error::Index { .. } => "index",
             Error::Cancelled => "cancelled",
+            Error::Online { .. } => "online",
         }
     }
 

@@ -283,6 +283,22 @@ pub struct Paper {
     pub aliases: Vec<String>,
     pub added: String,
     pub updated: String,
+    /// Fields filled from the web (`lectern fetch`), with their source and
+    /// time; empty in lists, filled when one paper is read.
+    #[serde(default)]
+    pub filled_from: Vec<FieldSource>,
+}
+
+/// Where a field filled from the web came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldSource {
+    /// `authors`, `year`, `doi`, `arxiv`, `venue`, `abstract`, `links`, …
+    pub field: String,
+    /// `arxiv`, `huggingface`, `crossref`, `semanticscholar`, `unpaywall`.
+    pub source: String,
+    /// When (RFC 3339).
+    pub at: String,
 }
 
 /// A Markdown note attached to a paper.
@@ -659,6 +675,7 @@ impl Paper {
             aliases: Vec::new(),
             added: String::new(),
             updated: String::new(),
+            filled_from: Vec::new(),
         }
     }
 }

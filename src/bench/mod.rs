@@ -16,6 +16,7 @@
 pub mod cli_stage;
 pub mod corpus;
 pub mod eval;
+pub mod fetch;
 pub mod folder;
 pub mod formats;
 pub mod fts5;
@@ -85,6 +86,11 @@ pub struct BenchArgs {
     /// folder of bibliographies.
     #[arg(long, value_name = "PATH", conflicts_with = "formats")]
     pub eval: Option<PathBuf>,
+    /// Instead, time filling in this many pasted papers from a local
+    /// stand-in for the web sources (`lectern fetch`'s work, without rate
+    /// limits).
+    #[arg(long, value_name = "PAPERS", conflicts_with_all = ["formats", "eval"])]
+    pub fetch: Option<u64>,
     /// Also time the `lectern` command itself: an import of the corpus as
     /// a listing and cold read commands, each a new process.
     #[arg(long)]
@@ -179,6 +185,9 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
     }
     if let Some(path) = &args.eval {
         return eval::run(path, args.seed, json, args.json_out.as_deref());
+    }
+    if let Some(n) = args.fetch {
+        return fetch::run(n, json);
     }
     let selection = peers::Selection::from_args(args);
     let mut runs = Vec::new();

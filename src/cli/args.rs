@@ -41,6 +41,41 @@ pub(super) enum Command {
         #[arg(long = "id", value_name = "ID")]
         ids: Vec<String>,
     },
+    /// Fill papers in from the web (arXiv, Hugging Face, Crossref,
+    /// Semantic Scholar): authors, year, arXiv id, DOI, venue, abstract and
+    /// links, only where empty, each recorded with its source. Named
+    /// papers are always looked for; with --query or --all, only those
+    /// missing something.
+    Fetch {
+        #[arg(value_name = "PAPER")]
+        papers: Vec<String>,
+        /// Every paper of the library that lacks something.
+        #[arg(long, conflicts_with_all = ["papers", "query"])]
+        all: bool,
+        /// The papers a search finds.
+        #[arg(long, value_name = "Q", conflicts_with = "papers")]
+        query: Option<String>,
+        /// Say what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Sent to Crossref (its polite pool) and Unpaywall.
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
+        /// Ask only these sources: arxiv, huggingface, crossref,
+        /// semanticscholar (comma-separated).
+        #[arg(long, value_name = "LIST")]
+        sources: Option<String>,
+    },
+    /// Add papers by arXiv id, DOI or link (arxiv.org, doi.org,
+    /// huggingface.co/papers), filled in from the web.
+    Add {
+        #[arg(value_name = "ID", required = true)]
+        ids: Vec<String>,
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
+        #[arg(long, value_name = "LIST")]
+        sources: Option<String>,
+    },
     /// List papers in import order.
     List {
         #[arg(long)]

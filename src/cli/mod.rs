@@ -19,7 +19,7 @@ use clap::Parser;
 
 pub use args::Cli;
 use args::{Command, ExportCommand, NoteCommand, TrashCommand};
-use commands::{editing, folder, reading, tidying, transfer};
+use commands::{editing, folder, online, reading, tidying, transfer};
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -56,6 +56,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let out = &output::Output::new(cli.json, std::io::stdout().is_terminal());
     match cli.command {
         Command::Import { files, format, ids } => transfer::import(root, out, &files, format, &ids),
+        Command::Fetch {
+            papers,
+            all,
+            query,
+            dry_run,
+            email,
+            sources,
+        } => online::fetch(
+            root,
+            cli.json,
+            online::FetchArgs {
+                papers: &papers,
+                all,
+                query: query.as_deref(),
+                dry_run,
+                email,
+                sources: sources.as_deref(),
+            },
+        ),
+        Command::Add {
+            ids,
+            email,
+            sources,
+        } => online::add(root, cli.json, &ids, email, sources.as_deref()),
         Command::List { tag, status } => reading::list(root, out, tag.as_deref(), status),
         Command::Show { paper } => reading::show(root, out, &paper),
         Command::Search { query, limit } => reading::search(root, out, &query, limit),

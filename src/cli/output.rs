@@ -185,6 +185,30 @@ impl Output {
         if let Some(y) = p.year {
             println!("  year:    {y}");
         }
+        if let Some(v) = &p.venue {
+            println!("  venue:   {v}");
+        }
+        if let Some(a) = &p.arxiv {
+            println!("  arXiv:   {a}");
+        }
+        if let Some(d) = &p.doi {
+            println!("  doi:     {d}");
+        }
+        if !p.filled_from.is_empty() {
+            let sources: Vec<String> = p
+                .filled_from
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} ({}, {})",
+                        f.field,
+                        f.source,
+                        f.at.get(..10).unwrap_or(&f.at)
+                    )
+                })
+                .collect();
+            println!("  from the web: {}", sources.join(", "));
+        }
         println!(
             "  status:  {}{}",
             p.status,

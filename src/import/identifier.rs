@@ -30,8 +30,19 @@ impl Identifier {
 /// [`crate::import::ids`] reads.
 pub fn parse_identifier(input: &str) -> Result<Identifier> {
     let s = input.trim();
+    // arXiv's own DOI and a Hugging Face paper page name an arXiv paper.
+    if let Some((host, path)) = crate::import::ids::host_and_path(s)
+        && host == "huggingface.co"
+        && let Some(rest) = path.strip_prefix("/papers/")
+        && let Some(id) = arxiv_id_or_url(rest.trim_end_matches('/'))
+    {
+        return Ok(Identifier::Arxiv(id));
+    }
     if let Some(doi) = bare_doi(s) {
-        return Ok(Identifier::Doi(doi));
+        return Ok(match crate::import::ids::arxiv_from_doi(&doi) {
+            Some(id) => Identifier::Arxiv(id),
+            None => Identifier::Doi(doi),
+        });
     }
     if let Some(id) = arxiv_id_or_url(s) {
         return Ok(Identifier::Arxiv(id));
@@ -77,6 +88,8 @@ mod tests {
             "arXiv:2303.16727v12",
             "https://arxiv.org/abs/2303.16727v2",
             "https://arxiv.org/pdf/2303.16727v1.pdf",
+            "10.48550/arXiv.2303.16727",
+            "https://huggingface.co/papers/2303.16727",
         ] {
             assert_eq!(parse_identifier(s).unwrap(), ax, "{s}");
         }

@@ -45,12 +45,15 @@ use crate::store::{self, now};
 use crate::sync::{self as folder, SyncReport};
 
 mod edit;
+mod fetch;
 mod folder_ops;
 mod import;
 mod indexing;
 mod pdf;
 mod search;
 pub mod watch;
+
+pub use fetch::Applied;
 
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";

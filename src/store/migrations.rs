@@ -194,6 +194,15 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE annotations ADD COLUMN file_hash TEXT;
      ALTER TABLE annotations ADD COLUMN rects TEXT NOT NULL DEFAULT '';
      ALTER TABLE annotations ADD COLUMN placed INTEGER NOT NULL DEFAULT 1",
+    // 9: where a field filled from the web came from, and when
+    // (`lectern fetch`); a field the person or an import wrote has no row.
+    "CREATE TABLE field_sources (
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        field    TEXT NOT NULL,
+        source   TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        PRIMARY KEY (paper_id, field)
+    ) WITHOUT ROWID",
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@ pub mod migrations;
 pub mod notes;
 pub mod papers;
 pub mod pending;
+pub mod provenance;
 pub mod relations;
 
 use std::path::Path;

@@ -144,12 +144,40 @@ pub fn fields(conn: &Connection, id: &str) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// The paper (id, citekey) with this arXiv id, if any.
+pub fn with_arxiv(conn: &Connection, arxiv: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, citekey FROM papers WHERE arxiv = ?1 LIMIT 1")?
+        .query_row([arxiv], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The paper (id, citekey) with this DOI, if any.
+pub fn with_doi(conn: &Connection, doi: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, citekey FROM papers WHERE doi = ?1 LIMIT 1")?
+        .query_row([normalize_doi(doi)], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// Fills fields the stored paper lacks from an imported copy. Returns
 /// whether anything changed. User data (notes, status, tags) is untouched
 /// except that new tags and links are added.
 pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Result<bool> {
+    Ok(!fill_missing(conn, id, p, now)?.is_empty())
+}
+
+/// [`merge_missing`], naming the fields it filled (`title`, `abstract`,
+/// `year`, `doi`, `arxiv`, `authors`, `links`, `tags`, `venue`,
+/// `entry_type`, `extra`, `note`).
+pub fn fill_missing(
+    conn: &Connection,
+    id: &str,
+    p: &NewPaper,
+    now: &str,
+) -> Result<Vec<&'static str>> {
     let row = row(conn, id)?;
-    let mut changed = false;
+    let mut filled: Vec<&'static str> = Vec::new();
     // A record made from a bare identifier takes the real title.
     let placeholder = row.doi.as_deref().map(|d| format!("doi:{d}")).as_deref()
         == Some(row.title.as_str())
@@ -164,35 +192,35 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
             "UPDATE papers SET title = ?2, norm_title = ?3 WHERE id = ?1",
             params![id, p.title, crate::text::normalize_title(&p.title)],
         )?;
-        changed = true;
+        filled.push("title");
     }
     if row.abstract_text.is_empty() && !p.abstract_text.is_empty() {
         conn.execute(
             "UPDATE papers SET abstract = ?2 WHERE id = ?1",
             params![id, p.abstract_text],
         )?;
-        changed = true;
+        filled.push("abstract");
     }
     if row.year.is_none() && p.year.is_some() {
         conn.execute(
             "UPDATE papers SET year = ?2 WHERE id = ?1",
             params![id, p.year],
         )?;
-        changed = true;
+        filled.push("year");
     }
     if row.doi.is_none() && p.doi.is_some() {
         conn.execute(
             "UPDATE papers SET doi = ?2 WHERE id = ?1",
             params![id, p.doi],
         )?;
-        changed = true;
+        filled.push("doi");
     }
     if row.arxiv.is_none() && p.arxiv.is_some() {
         conn.execute(
             "UPDATE papers SET arxiv = ?2 WHERE id = ?1",
             params![id, p.arxiv],
         )?;
-        changed = true;
+        filled.push("arxiv");
     }
     if authors(conn, id)?.is_empty() && !p.authors.is_empty() {
         let mut stmt = conn
@@ -200,7 +228,7 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
         for (i, name) in p.authors.iter().enumerate() {
             stmt.execute(params![id, i as i64, name])?;
         }
-        changed = true;
+        filled.push("authors");
     }
     let mut links = links(conn, id)?;
     let before = links.len();
@@ -211,12 +239,15 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
     }
     if links.len() != before {
         set_links(conn, id, &links)?;
-        changed = true;
+        filled.push("links");
     }
     for tag in &p.tags {
-        changed |= add_tag(conn, id, tag)?;
+        if add_tag(conn, id, tag)? && !filled.contains(&"tags") {
+            filled.push("tags");
+        }
     }
-    let filled = conn
+    let before_cols = (row.venue.is_none(), row.entry_type.is_none());
+    let updated = conn
         .prepare_cached(
             "UPDATE papers SET venue = coalesce(venue, ?2), entry_type = coalesce(entry_type, ?3),
                                first_author = coalesce(first_author, ?4)
@@ -225,7 +256,19 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
                                 OR (first_author IS NULL AND ?4 IS NOT NULL))",
         )?
         .execute(params![id, p.venue, p.entry_type, first_author_key(p)])?;
-    changed |= filled > 0;
+    if updated > 0 {
+        let venue = before_cols.0 && p.venue.is_some();
+        let entry_type = before_cols.1 && p.entry_type.is_some();
+        if venue {
+            filled.push("venue");
+        }
+        if entry_type {
+            filled.push("entry_type");
+        }
+        if !venue && !entry_type && !filled.contains(&"authors") {
+            filled.push("authors"); // the first author's sort key
+        }
+    }
     let mut extra = fields(conn, id)?;
     let before = extra.len();
     for (name, value) in &p.extra {
@@ -235,7 +278,7 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
     }
     if extra.len() != before {
         set_fields(conn, id, &extra)?;
-        changed = true;
+        filled.push("extra");
     }
     if let Some(note) = p.note.as_deref().filter(|n| !n.trim().is_empty()) {
         let known = super::notes::for_paper(conn, id)?
@@ -243,13 +286,13 @@ pub fn merge_missing(conn: &Connection, id: &str, p: &NewPaper, now: &str) -> Re
             .any(|n| n.body.trim() == note.trim());
         if !known {
             super::notes::insert(conn, &super::new_id(), id, note, now)?;
-            changed = true;
+            filled.push("note");
         }
     }
-    if changed {
+    if !filled.is_empty() {
         touch(conn, id, now)?;
     }
-    Ok(changed)
+    Ok(filled)
 }
 
 /// Marks a paper as updated now.
@@ -404,7 +447,7 @@ pub fn count(conn: &Connection) -> Result<u64> {
 /// Loads a paper with everything attached to it.
 pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
     let row = row(conn, id)?;
-    Ok(row.into_paper(Attached {
+    let paper = row.into_paper(Attached {
         authors: authors(conn, id)?,
         links: links(conn, id)?,
         tags: tags(conn, id)?,
@@ -413,7 +456,10 @@ pub fn load(conn: &Connection, id: &str) -> Result<Paper> {
         relations: super::relations::for_paper(conn, id)?,
         extra: fields(conn, id)?,
         aliases: super::aliases::for_paper(conn, id)?,
-    }))
+    });
+    let mut paper = paper;
+    paper.filled_from = super::provenance::for_paper(conn, id)?;
+    Ok(paper)
 }
 
 /// What is attached to a paper besides its row ([`load`] reads it one
@@ -454,6 +500,7 @@ impl PaperRow {
             starred: self.starred,
             added: self.added,
             updated: self.updated,
+            filled_from: Vec::new(),
         }
     }
 }

@@ -869,6 +869,7 @@ mod tests {
             aliases: vec!["old/key".into()],
             added: "2026-11-27T00:00:00Z".into(),
             updated: "2026-11-27T00:00:00Z".into(),
+            filled_from: Vec::new(),
         }
     }
 

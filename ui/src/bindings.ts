@@ -262,6 +262,16 @@ export type Facets = {
 	statuses: Count[],
 };
 
+/**  Where a field filled from the web came from. */
+export type FieldSource = {
+	/**  `authors`, `year`, `doi`, `arxiv`, `venue`, `abstract`, `links`, … */
+	field: string,
+	/**  `arxiv`, `huggingface`, `crossref`, `semanticscholar`, `unpaywall`. */
+	source: string,
+	/**  When (RFC 3339). */
+	at: string,
+};
+
 /**  What a browse (a list without a query) keeps. */
 export type Filter = Filter_Serialize | Filter_Deserialize;
 
@@ -505,6 +515,11 @@ export type Paper_Deserialize = {
 	aliases: string[],
 	added: string,
 	updated: string,
+	/**
+	 *  Fields filled from the web (`lectern fetch`), with their source and
+	 *  time; empty in lists, filled when one paper is read.
+	 */
+	filled_from?: FieldSource[],
 };
 
 /**  A paper with everything the user attached to it. */
@@ -535,6 +550,11 @@ export type Paper_Serialize = {
 	aliases: string[],
 	added: string,
 	updated: string,
+	/**
+	 *  Fields filled from the web (`lectern fetch`), with their source and
+	 *  time; empty in lists, filled when one paper is read.
+	 */
+	filled_from: FieldSource[],
 };
 
 /**  What reading a PDF's own annotations added. */

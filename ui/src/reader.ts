@@ -160,6 +160,11 @@ export class Reader {
           p.aliases.length ? h("span", { class: "aliases", id: "paper-aliases", title: "Other keys this paper goes by" }, `also ${p.aliases.join(", ")}`) : null,
         ),
         links,
+        ...((p.filled_from ?? []).length
+          ? [h("div", { class: "provenance", id: "paper-provenance", title: "Fields filled in from the web, with their source and date" },
+              "From the web: ",
+              (p.filled_from ?? []).map((f) => `${f.field} (${f.source}, ${f.at.slice(0, 10)})`).join(", "))]
+          : []),
         this.renderOrganize(p),
     ];
     if (body === kept && kept?.parentElement) {

@@ -1,0 +1,283 @@
+//! Commands that go online: `fetch` (fill papers in from the web) and
+//! `add` (a paper from an identifier or a link).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{open_library, warn_folder};
+use crate::Library;
+use crate::cli::output::print_json;
+use crate::cli::progress::Progress;
+use crate::online::{Fetcher, Found, OnlineOptions, Outcome, Source, Target};
+
+/// How many papers are looked for at once.
+const AT_ONCE: usize = 8;
+
+/// One paper's line in the report.
+#[derive(Debug, Serialize)]
+struct PaperReport {
+    citekey: String,
+    /// `filled`, `unchanged`, `ambiguous`, `not_found` or `failed`.
+    outcome: &'static str,
+    filled: Vec<FilledField>,
+    left_out: Vec<String>,
+    candidates: Vec<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct FilledField {
+    field: String,
+    source: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    papers: usize,
+    filled: usize,
+    unchanged: usize,
+    ambiguous: usize,
+    not_found: usize,
+    failed: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct FetchReport {
+    dry_run: bool,
+    papers: Vec<PaperReport>,
+    summary: Summary,
+}
+
+pub(in crate::cli) struct FetchArgs<'a> {
+    pub papers: &'a [String],
+    pub all: bool,
+    pub query: Option<&'a str>,
+    pub dry_run: bool,
+    pub email: Option<String>,
+    pub sources: Option<&'a str>,
+}
+
+fn options(email: Option<String>, sources: Option<&str>) -> anyhow::Result<OnlineOptions> {
+    let sources = match sources {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                Source::from_name(s).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "`{}` is not a source; use arxiv, huggingface, crossref, semanticscholar or unpaywall",
+                        s.trim()
+                    )
+                })
+            })
+            .collect::<anyhow::Result<_>>()?,
+    };
+    Ok(OnlineOptions {
+        email: email.or_else(|| std::env::var("LECTERN_EMAIL").ok()),
+        sources,
+    })
+}
+
+/// Looks for `targets` and writes what is found, paper by paper.
+fn run(
+    lib: &mut Library,
+    targets: Vec<Target>,
+    options: &OnlineOptions,
+    dry_run: bool,
+) -> anyhow::Result<FetchReport> {
+    let fetcher = Arc::new(Fetcher::standard(lib.root(), options)?);
+    let total = targets.len();
+    let mut progress = Progress::new("Fetching   ");
+    let mut report = FetchReport {
+        dry_run,
+        papers: Vec::new(),
+        summary: Summary {
+            papers: total,
+            ..Summary::default()
+        },
+    };
+    let mut write_error: Option<anyhow::Error> = None;
+    fetcher.resolve_all_blocking(targets, AT_ONCE, |found: Found| {
+        let line = match lib.apply_found(&found, dry_run) {
+            Ok(applied) => paper_report(&found, applied),
+            Err(e) => {
+                // The library itself failed (a full disk, a lock): stop.
+                write_error = Some(anyhow::Error::new(e));
+                return false;
+            }
+        };
+        match line.outcome {
+            "filled" => report.summary.filled += 1,
+            "unchanged" => report.summary.unchanged += 1,
+            "ambiguous" => report.summary.ambiguous += 1,
+            "not_found" => report.summary.not_found += 1,
+            _ => report.summary.failed += 1,
+        }
+        report.papers.push(line);
+        progress.show(report.papers.len(), total);
+        true
+    })?;
+    progress.clear();
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    Ok(report)
+}
+
+fn paper_report(found: &Found, applied: crate::Applied) -> PaperReport {
+    let mut r = PaperReport {
+        citekey: found.target.citekey.clone(),
+        outcome: "unchanged",
+        filled: applied
+            .filled
+            .into_iter()
+            .map(|(field, source)| FilledField { field, source })
+            .collect(),
+        left_out: applied.left_out,
+        candidates: Vec::new(),
+        error: None,
+    };
+    match &found.outcome {
+        Outcome::Found { .. } if !r.filled.is_empty() => r.outcome = "filled",
+        Outcome::Found { .. } => {}
+        Outcome::Ambiguous(list) => {
+            r.outcome = "ambiguous";
+            r.candidates = list.clone();
+        }
+        Outcome::NotFound => r.outcome = "not_found",
+        Outcome::Failed(e) => {
+            r.outcome = "failed";
+            r.error = Some(e.clone());
+        }
+    }
+    r
+}
+
+fn print(json: bool, report: &FetchReport) -> anyhow::Result<()> {
+    if json {
+        return print_json(report);
+    }
+    let would = if report.dry_run {
+        "would fill"
+    } else {
+        "filled"
+    };
+    // The same failure for many papers (offline) is said once.
+    let mut failures: Vec<(&str, Vec<&str>)> = Vec::new();
+    for p in &report.papers {
+        match p.outcome {
+            "filled" => {
+                let fields: Vec<String> = p
+                    .filled
+                    .iter()
+                    .map(|f| format!("{} ({})", f.field, f.source))
+                    .collect();
+                println!("{}: {would} {}", p.citekey, fields.join(", "));
+            }
+            "unchanged" => println!("{}: found; nothing was missing", p.citekey),
+            "ambiguous" => println!(
+                "{}: ambiguous, not filled; it could be {}",
+                p.citekey,
+                p.candidates.join(" or ")
+            ),
+            "not_found" => println!("{}: not found", p.citekey),
+            _ => {
+                let e = p.error.as_deref().unwrap_or("failed");
+                match failures.iter_mut().find(|(m, _)| *m == e) {
+                    Some((_, keys)) => keys.push(&p.citekey),
+                    None => failures.push((e, vec![&p.citekey])),
+                }
+            }
+        }
+        for l in &p.left_out {
+            println!("{}: left out: {l}", p.citekey);
+        }
+    }
+    for (message, keys) in &failures {
+        if keys.len() == 1 {
+            println!("{}: failed: {message}", keys[0]);
+        } else {
+            println!("{} papers failed: {message}", keys.len());
+        }
+    }
+    let s = &report.summary;
+    println!(
+        "{} papers: {} {would}, {} unchanged, {} ambiguous, {} not found, {} failed{}",
+        s.papers,
+        s.filled,
+        s.unchanged,
+        s.ambiguous,
+        s.not_found,
+        s.failed,
+        if report.dry_run {
+            " (dry run: nothing was written)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// A non-zero exit when every paper looked for failed (offline, say).
+fn outcome(report: &FetchReport) -> anyhow::Result<()> {
+    let s = &report.summary;
+    if s.failed > 0 && s.failed == s.papers {
+        let first = report
+            .papers
+            .iter()
+            .find_map(|p| p.error.clone())
+            .unwrap_or_default();
+        anyhow::bail!("nothing was fetched: {first}");
+    }
+    Ok(())
+}
+
+/// `lectern fetch`.
+pub(in crate::cli) fn fetch(root: &Path, json: bool, args: FetchArgs<'_>) -> anyhow::Result<()> {
+    let options = options(args.email, args.sources)?;
+    let mut lib = open_library(root)?;
+    let targets = lib.fetch_targets(args.papers, args.query, args.all)?;
+    let report = run(&mut lib, targets, &options, args.dry_run)?;
+    print(json, &report)?;
+    warn_folder(&mut lib);
+    outcome(&report)
+}
+
+/// `lectern add`: each identifier or link becomes a paper (or finds the
+/// one the library has), which is then filled in from the web.
+pub(in crate::cli) fn add(
+    root: &Path,
+    json: bool,
+    ids: &[String],
+    email: Option<String>,
+    sources: Option<&str>,
+) -> anyhow::Result<()> {
+    let options = options(email, sources)?;
+    let idents = ids
+        .iter()
+        .map(|id| crate::import::identifier::parse_identifier(id))
+        .collect::<crate::Result<Vec<_>>>()?;
+    let records = idents
+        .iter()
+        .enumerate()
+        .map(|(i, ident)| crate::import::identifier::record(ident, &format!("add:{}", i + 1)))
+        .collect();
+    let mut lib = open_library(root)?;
+    lib.import_papers(records, Vec::new())?;
+    let mut keys: Vec<String> = Vec::new();
+    for ident in &idents {
+        if let Some(key) = lib.paper_with_identifier(ident)?
+            && !keys.contains(&key)
+        {
+            keys.push(key);
+        }
+    }
+    let targets = lib.fetch_targets(&keys, None, false)?;
+    let report = run(&mut lib, targets, &options, false)?;
+    print(json, &report)?;
+    warn_folder(&mut lib);
+    outcome(&report)
+}

@@ -1,0 +1,169 @@
+//! Filling papers from the web, the library's side: which papers a fetch
+//! looks for ([`Library::fetch_targets`]) and writing what was found
+//! ([`Library::apply_found`]), one transaction per paper. Only empty
+//! fields are filled; each filled field records its source and time. The
+//! network side is [`crate::online`].
+
+use serde::Serialize;
+
+use super::*;
+use crate::online::{Found, Outcome, Target};
+
+/// What writing one paper's findings did (or, dry, would do).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Applied {
+    pub citekey: String,
+    /// The fields filled, each with its source.
+    pub filled: Vec<(String, String)>,
+    /// Findings left out, each said in one line (an arXiv id another paper
+    /// of the library has).
+    pub left_out: Vec<String>,
+}
+
+/// Whether a paper lacks what a fetch can give.
+fn lacks_something(p: &Paper) -> bool {
+    p.authors.is_empty()
+        || p.year.is_none()
+        || (p.doi.is_none() && p.arxiv.is_none())
+        || p.abstract_text.trim().is_empty()
+}
+
+fn is_placeholder(p: &Paper) -> bool {
+    p.doi.as_deref().map(|d| format!("doi:{d}")).as_deref() == Some(p.title.as_str())
+        || p.arxiv.as_deref().map(|a| format!("arXiv:{a}")).as_deref() == Some(p.title.as_str())
+}
+
+impl Library {
+    /// The papers to look for: those named by `keys` (all of them), else
+    /// the hits of `query`, else with `all` every paper; without named
+    /// keys only papers that lack something (authors, year, an identifier
+    /// or an abstract) are taken.
+    pub fn fetch_targets(
+        &self,
+        keys: &[String],
+        query: Option<&str>,
+        all: bool,
+    ) -> Result<Vec<Target>> {
+        let papers: Vec<Paper> = if !keys.is_empty() {
+            keys.iter().map(|k| self.paper(k)).collect::<Result<_>>()?
+        } else if let Some(q) = query {
+            let ids = self.search_ids(q)?;
+            store::bulk::load_many(&self.conn, &ids)?
+        } else if all {
+            self.list(None, None)?
+        } else {
+            return Err(Error::Invalid(
+                "say which papers: name them, or give --query Q or --all".into(),
+            ));
+        };
+        let named = !keys.is_empty();
+        Ok(papers
+            .into_iter()
+            .filter(|p| named || lacks_something(p))
+            .map(|p| Target {
+                placeholder: is_placeholder(&p),
+                id: p.id,
+                citekey: p.citekey,
+                title: p.title,
+                authors: p.authors,
+                year: p.year,
+                doi: p.doi,
+                arxiv: p.arxiv,
+            })
+            .collect())
+    }
+
+    /// Writes what a fetch found for a paper: every empty field the record
+    /// has is filled (nothing the paper has is overwritten), with its
+    /// source recorded; one transaction. With `dry_run` nothing is
+    /// written and the answer says what would be.
+    pub fn apply_found(&mut self, found: &Found, dry_run: bool) -> Result<Applied> {
+        let Outcome::Found { record, from, .. } = &found.outcome else {
+            return Ok(Applied {
+                citekey: found.target.citekey.clone(),
+                ..Applied::default()
+            });
+        };
+        self.ensure_writable()?;
+        let id = self.resolve(&found.target.id)?;
+        let mut record = NewPaper::clone(record);
+        let mut left_out = Vec::new();
+        // An identifier another paper has would make the two one paper
+        // twice: it is left for the person (`lectern merge`).
+        if let Some(a) = record.arxiv.clone()
+            && let Some(other) = store::papers::with_arxiv(&self.conn, &a)?
+            && other.0 != id
+        {
+            left_out.push(format!(
+                "arXiv {a} is paper `{}` already (merge them?)",
+                other.1
+            ));
+            record.arxiv = None;
+        }
+        if let Some(d) = record.doi.clone()
+            && let Some(other) = store::papers::with_doi(&self.conn, &d)?
+            && other.0 != id
+        {
+            left_out.push(format!(
+                "doi {d} is paper `{}` already (merge them?)",
+                other.1
+            ));
+            record.doi = None;
+        }
+        for p in crate::paths::drop_unsafe_links(&mut record) {
+            left_out.push(p.message);
+        }
+        crate::import::cap_sizes(&mut record);
+        let now = now();
+        let source_of = |field: &str| {
+            from.iter()
+                .find(|(f, _)| *f == field)
+                .or_else(|| from.first())
+                .map(|(_, s)| s.name())
+                .unwrap_or("web")
+        };
+        let fill = |tx: &Transaction<'_>| -> Result<Vec<(String, String)>> {
+            let filled = store::papers::fill_missing(tx, &id, &record, &now)?;
+            let mut out = Vec::new();
+            for field in filled {
+                let source = source_of(field);
+                store::provenance::record(tx, &id, field, source, &now)?;
+                out.push((field.to_string(), source.to_string()));
+            }
+            if !out.is_empty() {
+                store::pending::mark(tx, &id)?;
+            }
+            Ok(out)
+        };
+        let filled = if dry_run {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = fill(&tx)?;
+            tx.rollback()?;
+            out
+        } else {
+            self.write(fill)?
+        };
+        Ok(Applied {
+            citekey: store::papers::row(&self.conn, &id)?.citekey,
+            filled,
+            left_out,
+        })
+    }
+}
+
+impl Library {
+    /// The paper that has this identifier (an arXiv id or a DOI), if any.
+    pub fn paper_with_identifier(
+        &self,
+        id: &crate::import::identifier::Identifier,
+    ) -> Result<Option<String>> {
+        use crate::import::identifier::Identifier;
+        Ok(match id {
+            Identifier::Arxiv(a) => store::papers::with_arxiv(&self.conn, a)?,
+            Identifier::Doi(d) => store::papers::with_doi(&self.conn, d)?,
+        }
+        .map(|(_, citekey)| citekey))
+    }
+}
