@@ -358,3 +358,133 @@ fn add_takes_ids_and_links_and_the_paper_arrives_complete() {
     let err = lib.fails(&["add", "not-an-id"]);
     assert!(err.contains("not-an-id"), "{err}");
 }
+
+/// A two-page PDF whose text holds a word no abstract has.
+fn paper_pdf() -> Vec<u8> {
+    let page = |n: usize| -> Vec<String> {
+        (0..40)
+            .map(|i| {
+                format!("Line {i} of page {n}: masked video pretraining with zygomorphic tubes.")
+            })
+            .collect()
+    };
+    lectern::bench::pdfgen::pdf(VIDEOMAE, "Wang, Limin", &[page(1), page(2)])
+}
+
+fn online_with_pdf() -> Online {
+    let mut mirror = Mirror::new(world());
+    mirror.pdf = paper_pdf();
+    let mirror = Arc::new(mirror);
+    let server = mirror.start().expect("start the stand-in");
+    Online { mirror, server }
+}
+
+fn attached(lib: &Lib, key: &str) -> Vec<String> {
+    show(lib, key)["links"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["kind"] == "pdf")
+        .filter_map(|l| l["url"].as_str().map(str::to_string))
+        .filter(|u| u.starts_with("attachments/"))
+        .collect()
+}
+
+#[test]
+fn with_pdf_the_open_access_pdf_is_downloaded_attached_and_searchable() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("VideoMAE V2");
+    let on = online_with_pdf();
+    let out = on.ok(&lib, &["fetch", "--pdf", &key]);
+    assert!(out.contains(&format!("{key}: PDF attachments/")), "{out}");
+    let pdfs = attached(&lib, &key);
+    assert_eq!(pdfs.len(), 1, "{pdfs:?}");
+    let bytes = std::fs::read(lib.root().join(&pdfs[0])).expect("the PDF is in the library");
+    assert_eq!(bytes, on.mirror.pdf);
+    assert!(
+        lib.search_titles("zygomorphic")
+            .iter()
+            .any(|t| t == VIDEOMAE)
+    );
+    // Nothing is left half-downloaded.
+    let downloads = lib.root().join(".lectern/cache/downloads");
+    assert!(
+        std::fs::read_dir(&downloads)
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0
+    );
+    // Asked again, the paper has its PDF: nothing is downloaded twice.
+    let asked = on.mirror.requests().len();
+    on.ok(&lib, &["fetch", "--pdf", &key]);
+    assert!(
+        on.mirror.requests()[asked..]
+            .iter()
+            .all(|r| !r.path().starts_with("/arxiv/pdf/"))
+    );
+}
+
+#[test]
+fn a_pdf_link_that_gives_a_web_page_or_too_much_attaches_nothing() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("VideoMAE V2");
+    let on = online_with_pdf();
+    on.mirror.fail_next(
+        "/arxiv/pdf/",
+        vec![Reply::new(
+            200,
+            "text/html",
+            "<!DOCTYPE html><html>Log in</html>",
+        )],
+    );
+    let out = on.ok(&lib, &["fetch", "--pdf", &key]);
+    assert!(out.contains("no PDF") && out.contains("web page"), "{out}");
+    assert!(attached(&lib, &key).is_empty());
+    // Bytes that are not a PDF, with a PDF's content type.
+    on.mirror.fail_next(
+        "/arxiv/pdf/",
+        vec![Reply::new(200, "application/pdf", "GIF89a not a pdf")],
+    );
+    let out = on.ok(&lib, &["fetch", "--pdf", &key]);
+    assert!(out.contains("not a PDF"), "{out}");
+    let out = on.ok(&lib, &["fetch", "--pdf", "--max-pdf-mb", "0", &key]);
+    assert!(out.contains("larger than 0 MB"), "{out}");
+    assert!(attached(&lib, &key).is_empty());
+}
+
+#[test]
+fn a_download_cut_in_the_middle_resumes_where_it_stopped() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let key = lib.key_of("VideoMAE V2");
+    let on = online_with_pdf();
+    let whole = on.mirror.pdf.clone();
+    on.mirror.fail_next(
+        "/arxiv/pdf/",
+        vec![Reply {
+            cut_after: Some(whole.len() / 2),
+            ..Reply::new(200, "application/pdf", whole.clone())
+        }],
+    );
+    let out = on.ok(&lib, &["fetch", "--pdf", &key]);
+    assert!(out.contains("run it again to resume"), "{out}");
+    assert!(attached(&lib, &key).is_empty());
+    let out = on.ok(&lib, &["fetch", "--pdf", &key]);
+    assert!(out.contains(&format!("{key}: PDF attachments/")), "{out}");
+    let ranged: Vec<String> = on
+        .mirror
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("Range").map(str::to_string))
+        .collect();
+    assert_eq!(ranged, vec![format!("bytes={}-", whole.len() / 2)]);
+    // It was answered with the rest of the file, and the rest was kept.
+    assert!(on.mirror.statuses().contains(&206));
+    let pdfs = attached(&lib, &key);
+    assert_eq!(
+        std::fs::read(lib.root().join(&pdfs[0])).expect("pdf"),
+        whole
+    );
+}

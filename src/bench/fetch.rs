@@ -90,7 +90,7 @@ pub fn run(n: u64, json: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let (mut filled, mut other) = (0usize, 0usize);
     let mut error = None;
-    fetcher.resolve_all_blocking(targets, AT_ONCE, |found| {
+    fetcher.resolve_all_blocking(targets, AT_ONCE, None, |found| {
         match lib.apply_found(&found, false) {
             Ok(a) if matches!(found.outcome, Outcome::Found { .. }) && !a.filled.is_empty() => {
                 filled += 1

@@ -62,9 +62,16 @@ pub(super) enum Command {
         #[arg(long, value_name = "ADDRESS")]
         email: Option<String>,
         /// Ask only these sources: arxiv, huggingface, crossref,
-        /// semanticscholar (comma-separated).
+        /// semanticscholar, unpaywall (comma-separated).
         #[arg(long, value_name = "LIST")]
         sources: Option<String>,
+        /// Also download each paper's open-access PDF (arXiv's, Semantic
+        /// Scholar's, or Unpaywall's with --email) into attachments/.
+        #[arg(long)]
+        pdf: bool,
+        /// The largest PDF downloaded, in MB.
+        #[arg(long, value_name = "MB", default_value_t = 100)]
+        max_pdf_mb: u64,
     },
     /// Add papers by arXiv id, DOI or link (arxiv.org, doi.org,
     /// huggingface.co/papers), filled in from the web.
@@ -75,6 +82,11 @@ pub(super) enum Command {
         email: Option<String>,
         #[arg(long, value_name = "LIST")]
         sources: Option<String>,
+        /// Also download the open-access PDF.
+        #[arg(long)]
+        pdf: bool,
+        #[arg(long, value_name = "MB", default_value_t = 100)]
+        max_pdf_mb: u64,
     },
     /// List papers in import order.
     List {

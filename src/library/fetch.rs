@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::*;
-use crate::online::{Found, Outcome, Target};
+use crate::online::{Found, Outcome, PdfFetch, Target};
 
 /// What writing one paper's findings did (or, dry, would do).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -18,6 +18,10 @@ pub struct Applied {
     /// Findings left out, each said in one line (an arXiv id another paper
     /// of the library has).
     pub left_out: Vec<String>,
+    /// The PDF attached (`attachments/<citekey>/…`).
+    pub pdf: Option<String>,
+    /// Why no PDF was attached, when one was asked for.
+    pub pdf_problem: Option<String>,
 }
 
 /// Whether a paper lacks what a fetch can give.
@@ -62,6 +66,10 @@ impl Library {
             .filter(|p| named || lacks_something(p))
             .map(|p| Target {
                 placeholder: is_placeholder(&p),
+                has_pdf: p.links.iter().any(|l| {
+                    l.kind == crate::model::LinkKind::Pdf
+                        && l.url.starts_with(&format!("{ATTACHMENTS_DIR}/"))
+                }),
                 id: p.id,
                 citekey: p.citekey,
                 title: p.title,
@@ -75,9 +83,31 @@ impl Library {
 
     /// Writes what a fetch found for a paper: every empty field the record
     /// has is filled (nothing the paper has is overwritten), with its
-    /// source recorded; one transaction. With `dry_run` nothing is
-    /// written and the answer says what would be.
+    /// source recorded, in one transaction; then a downloaded PDF becomes
+    /// the paper's, as `lectern attach` makes it. With `dry_run` nothing
+    /// is written and the answer says what would be.
     pub fn apply_found(&mut self, found: &Found, dry_run: bool) -> Result<Applied> {
+        let mut applied = self.apply_record(found, dry_run)?;
+        match &found.pdf {
+            PdfFetch::Downloaded(path) if !dry_run => {
+                // A PDF that cannot be read is the paper's problem, not
+                // the fetch's: said, and the download removed.
+                match self.replace_pdf(&found.target.id, path) {
+                    Ok(r) => applied.pdf = Some(r.file),
+                    Err(e) => applied.pdf_problem = Some(e.to_string()),
+                }
+                let _ = std::fs::remove_file(path);
+            }
+            PdfFetch::NoneOpen => {
+                applied.pdf_problem = Some("no open-access PDF was found".into());
+            }
+            PdfFetch::Failed(e) => applied.pdf_problem = Some(e.clone()),
+            _ => {}
+        }
+        Ok(applied)
+    }
+
+    fn apply_record(&mut self, found: &Found, dry_run: bool) -> Result<Applied> {
         let Outcome::Found { record, from, .. } = &found.outcome else {
             return Ok(Applied {
                 citekey: found.target.citekey.clone(),
@@ -149,6 +179,7 @@ impl Library {
             citekey: store::papers::row(&self.conn, &id)?.citekey,
             filled,
             left_out,
+            ..Applied::default()
         })
     }
 }

@@ -300,8 +300,9 @@ impl Http {
 
     /// Sends a GET at the source's pace, retrying 429 and 5xx answers
     /// (after `Retry-After`, else an exponential backoff with jitter).
-    /// Any other answer is returned as it is, 304 included; an error
-    /// status after the last try is an error naming it.
+    /// A success, 304 and 416 are returned as they are; a 404 is
+    /// [`Error::NotFound`]; any other status, or a 429/5xx after the last
+    /// try, is an error naming it.
     pub async fn send(
         &self,
         source: Source,
@@ -322,7 +323,10 @@ impl Http {
             let status = response.status();
             let again = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
             if !again {
-                if status.is_success() || status == StatusCode::NOT_MODIFIED {
+                if status.is_success()
+                    || status == StatusCode::NOT_MODIFIED
+                    || status == StatusCode::RANGE_NOT_SATISFIABLE
+                {
                     return Ok(response);
                 }
                 if status == StatusCode::NOT_FOUND {

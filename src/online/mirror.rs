@@ -35,6 +35,8 @@ pub struct Mirror {
     /// whose path starts with the prefix.
     faults: Mutex<Vec<(String, VecDeque<Reply>)>>,
     seen: Mutex<Vec<Request>>,
+    /// The status of each answer, in order.
+    statuses: Mutex<Vec<u16>>,
     /// PDF bytes served at `/arxiv/pdf/<id>`.
     pub pdf: Vec<u8>,
     /// Papers by title in [`match_form`], so most questions need no scan.
@@ -71,6 +73,11 @@ impl Mirror {
         if let Ok(mut f) = self.faults.lock() {
             f.push((prefix.to_string(), replies.into()));
         }
+    }
+
+    /// The status of each answer so far, in order.
+    pub fn statuses(&self) -> Vec<u16> {
+        self.statuses.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// The requests answered so far.
@@ -116,6 +123,14 @@ impl Mirror {
         if let Ok(mut seen) = self.seen.lock() {
             seen.push(r.clone());
         }
+        let reply = self.answer_for(r);
+        if let Ok(mut statuses) = self.statuses.lock() {
+            statuses.push(reply.status);
+        }
+        reply
+    }
+
+    fn answer_for(&self, r: &Request) -> Reply {
         let fault = self.faults.lock().ok().and_then(|mut f| {
             let i = f
                 .iter()
@@ -144,9 +159,7 @@ impl Mirror {
         }
         if let Some(id) = path.strip_prefix("/arxiv/pdf/") {
             return match self.papers.iter().find(|p| p.arxiv == id) {
-                Some(_) if !self.pdf.is_empty() => {
-                    Reply::new(200, "application/pdf", self.pdf.clone())
-                }
+                Some(_) if !self.pdf.is_empty() => self.pdf_reply(r),
                 _ => Reply::status(404),
             };
         }
@@ -219,6 +232,22 @@ impl Mirror {
             };
         }
         Reply::status(404)
+    }
+
+    /// The PDF, or the part of it a `Range: bytes=N-` asks for.
+    fn pdf_reply(&self, r: &Request) -> Reply {
+        let len = self.pdf.len();
+        let from = r
+            .header("Range")
+            .and_then(|v| v.strip_prefix("bytes="))
+            .and_then(|v| v.strip_suffix('-'))
+            .and_then(|n| n.parse::<usize>().ok());
+        match from {
+            Some(n) if n < len => Reply::new(206, "application/pdf", self.pdf[n..].to_vec())
+                .with_header("Content-Range", &format!("bytes {n}-{}/{len}", len - 1)),
+            Some(_) => Reply::status(416),
+            None => Reply::new(200, "application/pdf", self.pdf.clone()),
+        }
     }
 
     fn arxiv(&self, r: &Request) -> Reply {

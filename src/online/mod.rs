@@ -14,6 +14,7 @@
 //! ([`Endpoints::from_env`]), for mirrors and tests; a base on a loopback
 //! address is never rate-limited.
 
+pub mod download;
 pub mod http;
 pub mod matching;
 #[doc(hidden)]
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::NewPaper;
 
-pub use resolve::{Fetcher, Found, Outcome, Target};
+pub use resolve::{Fetcher, Found, Outcome, PdfFetch, PdfWanted, Target};
 
 /// A web source of paper records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -34,6 +34,29 @@ pub struct Target {
     /// Titled after its identifier (`arXiv:2303.16727`): the title says
     /// nothing to compare with.
     pub placeholder: bool,
+    /// Whether it has a PDF in the library already.
+    pub has_pdf: bool,
+}
+
+/// What became of a paper's PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PdfFetch {
+    NotAsked,
+    /// The paper has one already.
+    Had,
+    /// Downloaded to this file (under `.lectern/cache/downloads`), to be
+    /// attached.
+    Downloaded(std::path::PathBuf),
+    /// No source links an open-access PDF.
+    NoneOpen,
+    Failed(String),
+}
+
+/// Where and how big PDFs are downloaded.
+#[derive(Debug, Clone)]
+pub struct PdfWanted {
+    pub dir: std::path::PathBuf,
+    pub cap: u64,
 }
 
 /// What looking for a paper gave.
@@ -59,6 +82,7 @@ pub enum Outcome {
 pub struct Found {
     pub target: Target,
     pub outcome: Outcome,
+    pub pdf: PdfFetch,
 }
 
 /// What choosing among one source's candidates gave.
@@ -244,7 +268,14 @@ fn combine(target: &Target, taken: &[Candidate], arxiv_pdf: &str) -> Outcome {
             pdfs.push((c.source, u.clone()));
         }
     }
-    // arXiv's own PDF, at the configured base, comes first.
+    // arXiv's own PDF, at the configured base, comes first; links to
+    // arxiv.org itself are left for it (a mirror stands in for it).
+    pdfs.retain(|(_, u)| {
+        reqwest::Url::parse(u).is_ok_and(|url| {
+            !url.host_str()
+                .is_some_and(|h| h == "arxiv.org" || h.ends_with(".arxiv.org"))
+        })
+    });
     if let Some(a) = record.arxiv.as_ref().or(target.arxiv.as_ref()) {
         let url = format!("{arxiv_pdf}/{a}");
         pdfs.retain(|(_, u)| u != &url);
@@ -403,16 +434,68 @@ impl Fetcher {
         self.ask(source, url).await
     }
 
-    /// Looks for one paper.
-    pub async fn resolve(&self, target: &Target) -> Found {
+    /// Looks for one paper, and downloads its open-access PDF when
+    /// `pdf` says where and it has none.
+    pub async fn resolve(&self, target: &Target, pdf: Option<&PdfWanted>) -> Found {
         let outcome = match self.resolve_inner(target).await {
             Ok(o) => o,
             Err(e) => Outcome::Failed(e.to_string()),
         };
+        let pdf = match (pdf, &outcome) {
+            (None, _) => PdfFetch::NotAsked,
+            (Some(_), _) if target.has_pdf => PdfFetch::Had,
+            (Some(want), Outcome::Found { record, pdfs, .. }) => {
+                self.download(target, record, pdfs, want).await
+            }
+            (Some(_), _) => PdfFetch::NotAsked,
+        };
         Found {
             target: target.clone(),
             outcome,
+            pdf,
         }
+    }
+
+    /// Tries each open-access PDF in turn (arXiv's first, Unpaywall's by
+    /// DOI last, when an email is set).
+    async fn download(
+        &self,
+        target: &Target,
+        record: &NewPaper,
+        pdfs: &[(Source, String)],
+        want: &PdfWanted,
+    ) -> PdfFetch {
+        let mut urls: Vec<(Source, String)> = pdfs.to_vec();
+        if let (Some(doi), Some(email), true) = (
+            record.doi.as_ref().or(target.doi.as_ref()),
+            self.email.as_deref(),
+            self.on(Source::Unpaywall),
+        ) && let Ok(url) = self.url(Source::Unpaywall, doi, &[("email", email)])
+            && let Ok(answer) = self.http.get_text(Source::Unpaywall, url).await
+            && let Ok(Some(u)) = sources::unpaywall_pdf(&answer.body)
+            && !urls.iter().any(|(_, x)| *x == u)
+        {
+            urls.push((Source::Unpaywall, u));
+        }
+        if urls.is_empty() {
+            return PdfFetch::NoneOpen;
+        }
+        let name = crate::paths::safe_file_name(&format!("{}.pdf", target.citekey));
+        let dest = want.dir.join(name);
+        let mut last = String::new();
+        for (source, u) in urls {
+            let Ok(url) = reqwest::Url::parse(&u) else {
+                continue;
+            };
+            if !matches!(url.scheme(), "http" | "https") {
+                continue;
+            }
+            match super::download::pdf(&self.http, source, &url, &dest, want.cap).await {
+                Ok(()) => return PdfFetch::Downloaded(dest),
+                Err(e) => last = e.to_string(),
+            }
+        }
+        PdfFetch::Failed(last)
     }
 
     async fn resolve_inner(&self, target: &Target) -> Result<Outcome> {
@@ -506,6 +589,7 @@ impl Fetcher {
         self: &Arc<Self>,
         targets: Vec<Target>,
         at_once: usize,
+        pdf: Option<PdfWanted>,
         mut found: impl FnMut(Found) -> bool,
     ) -> Result<()> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -517,7 +601,8 @@ impl Fetcher {
             use futures_util::StreamExt;
             let mut stream = futures_util::stream::iter(targets.into_iter().map(|t| {
                 let me = Arc::clone(self);
-                async move { me.resolve(&t).await }
+                let pdf = pdf.clone();
+                async move { me.resolve(&t, pdf.as_ref()).await }
             }))
             .buffer_unordered(at_once.max(1));
             while let Some(f) = stream.next().await {

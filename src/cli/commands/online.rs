@@ -10,7 +10,7 @@ use super::{open_library, warn_folder};
 use crate::Library;
 use crate::cli::output::print_json;
 use crate::cli::progress::Progress;
-use crate::online::{Fetcher, Found, OnlineOptions, Outcome, Source, Target};
+use crate::online::{Fetcher, Found, OnlineOptions, Outcome, PdfWanted, Source, Target};
 
 /// How many papers are looked for at once.
 const AT_ONCE: usize = 8;
@@ -25,6 +25,10 @@ struct PaperReport {
     left_out: Vec<String>,
     candidates: Vec<String>,
     error: Option<String>,
+    /// The PDF attached, when one was asked for and found.
+    pdf: Option<String>,
+    /// Why none was attached, when one was asked for.
+    pdf_problem: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -41,6 +45,7 @@ struct Summary {
     ambiguous: usize,
     not_found: usize,
     failed: usize,
+    pdfs: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,6 +62,8 @@ pub(in crate::cli) struct FetchArgs<'a> {
     pub dry_run: bool,
     pub email: Option<String>,
     pub sources: Option<&'a str>,
+    /// Download open-access PDFs, at most this many MB each.
+    pub pdf: Option<u64>,
 }
 
 fn options(email: Option<String>, sources: Option<&str>) -> anyhow::Result<OnlineOptions> {
@@ -87,8 +94,18 @@ fn run(
     targets: Vec<Target>,
     options: &OnlineOptions,
     dry_run: bool,
+    pdf_mb: Option<u64>,
 ) -> anyhow::Result<FetchReport> {
     let fetcher = Arc::new(Fetcher::standard(lib.root(), options)?);
+    // Nothing is downloaded on a dry run.
+    let pdf = pdf_mb.filter(|_| !dry_run).map(|mb| PdfWanted {
+        dir: lib
+            .root()
+            .join(crate::library::PRIVATE_DIR)
+            .join("cache")
+            .join("downloads"),
+        cap: mb.saturating_mul(1024 * 1024),
+    });
     let total = targets.len();
     let mut progress = Progress::new("Fetching   ");
     let mut report = FetchReport {
@@ -100,7 +117,7 @@ fn run(
         },
     };
     let mut write_error: Option<anyhow::Error> = None;
-    fetcher.resolve_all_blocking(targets, AT_ONCE, |found: Found| {
+    fetcher.resolve_all_blocking(targets, AT_ONCE, pdf, |found: Found| {
         let line = match lib.apply_found(&found, dry_run) {
             Ok(applied) => paper_report(&found, applied),
             Err(e) => {
@@ -115,6 +132,9 @@ fn run(
             "ambiguous" => report.summary.ambiguous += 1,
             "not_found" => report.summary.not_found += 1,
             _ => report.summary.failed += 1,
+        }
+        if line.pdf.is_some() {
+            report.summary.pdfs += 1;
         }
         report.papers.push(line);
         progress.show(report.papers.len(), total);
@@ -139,6 +159,8 @@ fn paper_report(found: &Found, applied: crate::Applied) -> PaperReport {
         left_out: applied.left_out,
         candidates: Vec::new(),
         error: None,
+        pdf: applied.pdf,
+        pdf_problem: applied.pdf_problem,
     };
     match &found.outcome {
         Outcome::Found { .. } if !r.filled.is_empty() => r.outcome = "filled",
@@ -195,6 +217,12 @@ fn print(json: bool, report: &FetchReport) -> anyhow::Result<()> {
         for l in &p.left_out {
             println!("{}: left out: {l}", p.citekey);
         }
+        if let Some(f) = &p.pdf {
+            println!("{}: PDF {f}", p.citekey);
+        }
+        if let Some(why) = &p.pdf_problem {
+            println!("{}: no PDF: {why}", p.citekey);
+        }
     }
     for (message, keys) in &failures {
         if keys.len() == 1 {
@@ -205,13 +233,14 @@ fn print(json: bool, report: &FetchReport) -> anyhow::Result<()> {
     }
     let s = &report.summary;
     println!(
-        "{} papers: {} {would}, {} unchanged, {} ambiguous, {} not found, {} failed{}",
+        "{} papers: {} {would}, {} unchanged, {} ambiguous, {} not found, {} failed, {} PDFs attached{}",
         s.papers,
         s.filled,
         s.unchanged,
         s.ambiguous,
         s.not_found,
         s.failed,
+        s.pdfs,
         if report.dry_run {
             " (dry run: nothing was written)"
         } else {
@@ -240,7 +269,7 @@ pub(in crate::cli) fn fetch(root: &Path, json: bool, args: FetchArgs<'_>) -> any
     let options = options(args.email, args.sources)?;
     let mut lib = open_library(root)?;
     let targets = lib.fetch_targets(args.papers, args.query, args.all)?;
-    let report = run(&mut lib, targets, &options, args.dry_run)?;
+    let report = run(&mut lib, targets, &options, args.dry_run, args.pdf)?;
     print(json, &report)?;
     warn_folder(&mut lib);
     outcome(&report)
@@ -254,6 +283,7 @@ pub(in crate::cli) fn add(
     ids: &[String],
     email: Option<String>,
     sources: Option<&str>,
+    pdf: Option<u64>,
 ) -> anyhow::Result<()> {
     let options = options(email, sources)?;
     let idents = ids
@@ -276,7 +306,7 @@ pub(in crate::cli) fn add(
         }
     }
     let targets = lib.fetch_targets(&keys, None, false)?;
-    let report = run(&mut lib, targets, &options, false)?;
+    let report = run(&mut lib, targets, &options, false, pdf)?;
     print(json, &report)?;
     warn_folder(&mut lib);
     outcome(&report)
