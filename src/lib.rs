@@ -38,6 +38,6 @@ pub use error::{Error, Result};
 pub use export::markdown::ExportReport;
 pub use fsutil::write_atomic;
 pub use library::watch::{Closed, FolderSession, POLL as WATCH_POLL, Round};
-pub use library::{Applied, Library, Opening, Reconcile, WhenHeld};
+pub use library::{Library, Opening, Reconcile, WhenHeld};
 pub use sync::SyncReport;
 pub use sync::state::TrashEntry;

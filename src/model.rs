@@ -289,6 +289,29 @@ pub struct Paper {
     pub filled_from: Vec<FieldSource>,
 }
 
+/// What a fetch did for one paper (or, on a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Applied {
+    pub citekey: String,
+    /// `filled`, `unchanged` (found; nothing was missing), `ambiguous`,
+    /// `not_found` or `failed`.
+    pub outcome: String,
+    /// The fields filled, each with its source.
+    pub filled: Vec<FieldSource>,
+    /// Findings left out, each said in one line (an arXiv id another paper
+    /// of the library has).
+    pub left_out: Vec<String>,
+    /// When ambiguous: the papers that fit, one line each.
+    pub candidates: Vec<String>,
+    /// When failed: why.
+    pub error: Option<String>,
+    /// The PDF attached (`attachments/<citekey>/…`).
+    pub pdf: Option<String>,
+    /// Why no PDF was attached, when one was asked for.
+    pub pdf_problem: Option<String>,
+}
+
 /// Where a field filled from the web came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

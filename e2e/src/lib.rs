@@ -64,6 +64,12 @@ impl App {
     /// Starts the app on a new library holding the seed listing (imported
     /// with the `lectern` CLI, so each test starts in a known state).
     pub async fn with_sample() -> Result<App> {
+        App::with_sample_and_env(&[]).await
+    }
+
+    /// [`App::with_sample`], the app started with `env` set (the web
+    /// sources' base URLs, say).
+    pub async fn with_sample_and_env(env: &[(&str, String)]) -> Result<App> {
         let dir = tempfile::tempdir()?;
         let library = dir.path().join("library");
         let status = Command::new(cli_binary())
@@ -77,7 +83,7 @@ impl App {
         if !status.success() {
             bail!("lectern import failed");
         }
-        App::start_on(library, Some(dir)).await
+        App::start_binary_with(&app_binary(), library, Some(dir), env).await
     }
 
     /// Starts the app on `library` (created if missing).
@@ -90,6 +96,16 @@ impl App {
         app: &Path,
         library: PathBuf,
         dir: Option<tempfile::TempDir>,
+    ) -> Result<App> {
+        App::start_binary_with(app, library, dir, &[]).await
+    }
+
+    /// [`App::start_binary_on`] with `env` set for the app.
+    pub async fn start_binary_with(
+        app: &Path,
+        library: PathBuf,
+        dir: Option<tempfile::TempDir>,
+        env: &[(&str, String)],
     ) -> Result<App> {
         if !app.exists() {
             bail!("{} is not built", app.display());
@@ -104,6 +120,7 @@ impl App {
                 &native.to_string(),
             ])
             .env("LECTERN_LIBRARY", &library)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

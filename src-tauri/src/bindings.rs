@@ -7,12 +7,14 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, pdf_reader};
+use crate::{commands, fetching, pdf_reader};
 
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::library_info,
+            fetching::fetch_papers,
+            fetching::cancel_fetch,
             commands::choose_library,
             commands::search,
             commands::paper,

@@ -10,6 +10,7 @@ mod attachments;
 mod bindings;
 mod commands;
 mod error;
+mod fetching;
 mod pdf_reader;
 mod state;
 mod watch;

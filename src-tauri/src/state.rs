@@ -1,5 +1,6 @@
 //! What the window shares between commands: the open library (one writer
-//! per process, behind a mutex) and the cancel flag of a running import.
+//! per process, behind a mutex) and the cancel flags of a running import
+//! and a running fetch.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ use crate::error::{CommandError, CommandResult};
 pub struct Shared {
     library: Mutex<Opened>,
     pub cancel: AtomicBool,
+    /// The cancel flag of a running fetch ("Find details and PDF").
+    pub fetch_cancel: AtomicBool,
     /// Paths the person chose in a native dialog or dropped on the window:
     /// the only paths the web view may hand back to read or write.
     granted: Mutex<HashSet<PathBuf>>,
@@ -33,6 +36,7 @@ impl Shared {
         Arc::new(Shared {
             library: Mutex::new(open(path)),
             cancel: AtomicBool::new(false),
+            fetch_cancel: AtomicBool::new(false),
             granted: Mutex::new(HashSet::new()),
         })
     }

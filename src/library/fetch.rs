@@ -4,25 +4,9 @@
 //! fields are filled; each filled field records its source and time. The
 //! network side is [`crate::online`].
 
-use serde::Serialize;
-
 use super::*;
+use crate::model::{Applied, FieldSource};
 use crate::online::{Found, Outcome, PdfFetch, Target};
-
-/// What writing one paper's findings did (or, dry, would do).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Applied {
-    pub citekey: String,
-    /// The fields filled, each with its source.
-    pub filled: Vec<(String, String)>,
-    /// Findings left out, each said in one line (an arXiv id another paper
-    /// of the library has).
-    pub left_out: Vec<String>,
-    /// The PDF attached (`attachments/<citekey>/…`).
-    pub pdf: Option<String>,
-    /// Why no PDF was attached, when one was asked for.
-    pub pdf_problem: Option<String>,
-}
 
 /// Whether a paper lacks what a fetch can give.
 fn lacks_something(p: &Paper) -> bool {
@@ -108,9 +92,18 @@ impl Library {
     }
 
     fn apply_record(&mut self, found: &Found, dry_run: bool) -> Result<Applied> {
+        let (outcome, candidates, error) = match &found.outcome {
+            Outcome::Found { .. } => ("unchanged", Vec::new(), None),
+            Outcome::Ambiguous(list) => ("ambiguous", list.clone(), None),
+            Outcome::NotFound => ("not_found", Vec::new(), None),
+            Outcome::Failed(e) => ("failed", Vec::new(), Some(e.clone())),
+        };
         let Outcome::Found { record, from, .. } = &found.outcome else {
             return Ok(Applied {
                 citekey: found.target.citekey.clone(),
+                outcome: outcome.into(),
+                candidates,
+                error,
                 ..Applied::default()
             });
         };
@@ -152,13 +145,17 @@ impl Library {
                 .map(|(_, s)| s.name())
                 .unwrap_or("web")
         };
-        let fill = |tx: &Transaction<'_>| -> Result<Vec<(String, String)>> {
+        let fill = |tx: &Transaction<'_>| -> Result<Vec<FieldSource>> {
             let filled = store::papers::fill_missing(tx, &id, &record, &now)?;
             let mut out = Vec::new();
             for field in filled {
                 let source = source_of(field);
                 store::provenance::record(tx, &id, field, source, &now)?;
-                out.push((field.to_string(), source.to_string()));
+                out.push(FieldSource {
+                    field: field.to_string(),
+                    source: source.to_string(),
+                    at: now.clone(),
+                });
             }
             if !out.is_empty() {
                 store::pending::mark(tx, &id)?;
@@ -177,6 +174,12 @@ impl Library {
         };
         Ok(Applied {
             citekey: store::papers::row(&self.conn, &id)?.citekey,
+            outcome: if filled.is_empty() {
+                "unchanged"
+            } else {
+                "filled"
+            }
+            .into(),
             filled,
             left_out,
             ..Applied::default()

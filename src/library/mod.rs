@@ -53,8 +53,6 @@ mod pdf;
 mod search;
 pub mod watch;
 
-pub use fetch::Applied;
-
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";
 

@@ -581,10 +581,35 @@ impl Fetcher {
         Ok(combine(target, &taken, &self.endpoints.arxiv_pdf))
     }
 
-    /// Resolves `targets`, `at_once` at a time, calling `found` with each
-    /// result as it comes (on the calling thread, between answers) until
-    /// it returns `false`. Builds its own runtime: for callers outside
-    /// tokio (the CLI).
+    /// Resolves `targets`, `at_once` at a time, awaiting `found` with each
+    /// result as it comes until it returns `false`. For callers inside
+    /// tokio (the window).
+    pub async fn resolve_each<F, Fut>(
+        self: &Arc<Self>,
+        targets: Vec<Target>,
+        at_once: usize,
+        pdf: Option<PdfWanted>,
+        mut found: F,
+    ) where
+        F: FnMut(Found) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        use futures_util::StreamExt;
+        let mut stream = futures_util::stream::iter(targets.into_iter().map(|t| {
+            let me = Arc::clone(self);
+            let pdf = pdf.clone();
+            async move { me.resolve(&t, pdf.as_ref()).await }
+        }))
+        .buffer_unordered(at_once.max(1));
+        while let Some(f) = stream.next().await {
+            if !found(f).await {
+                break;
+            }
+        }
+    }
+
+    /// [`Fetcher::resolve_each`] on a runtime of its own, with a plain
+    /// callback: for callers outside tokio (the CLI).
     pub fn resolve_all_blocking(
         self: &Arc<Self>,
         targets: Vec<Target>,
@@ -597,20 +622,8 @@ impl Fetcher {
             .enable_all()
             .build()
             .map_err(|e| Error::Invalid(format!("cannot start the network runtime: {e}")))?;
-        runtime.block_on(async {
-            use futures_util::StreamExt;
-            let mut stream = futures_util::stream::iter(targets.into_iter().map(|t| {
-                let me = Arc::clone(self);
-                let pdf = pdf.clone();
-                async move { me.resolve(&t, pdf.as_ref()).await }
-            }))
-            .buffer_unordered(at_once.max(1));
-            while let Some(f) = stream.next().await {
-                if !found(f) {
-                    break;
-                }
-            }
-        });
+        runtime
+            .block_on(self.resolve_each(targets, at_once, pdf, |f| std::future::ready(found(f))));
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ import {
   type Filter,
   type ImportProgress,
   type ImportReport,
+  type FetchStep,
   type PdfSelection,
   type Status,
 } from "./bindings";
@@ -22,6 +23,9 @@ export { PALETTE } from "./bindings";
 
 export type {
   Annotation,
+  Applied,
+  FetchStep,
+  FetchSummary,
   Backlink,
   DropEvent,
   FolderEvent,
@@ -111,6 +115,14 @@ export const api = {
   importFiles: (paths: string[], onProgress: (p: ImportProgress) => void): Promise<ImportReport> =>
     unwrap(commands.importFiles(paths, progressChannel(onProgress))),
   cancelImport: () => commands.cancelImport(),
+  /** Looks papers up on the web sources (`keys` empty: every paper
+   * missing something), telling `onStep` about each paper as it is done. */
+  fetchPapers: (keys: string[], pdf: boolean, onStep: (s: FetchStep) => void) => {
+    const channel = new Channel<FetchStep>();
+    channel.onmessage = onStep;
+    return unwrap(commands.fetchPapers(keys, pdf, channel));
+  },
+  cancelFetch: () => commands.cancelFetch(),
   pickImportFiles: () => unwrap(commands.pickImportFiles()),
   pickFolder: (title: string) => unwrap(commands.pickFolder(title)),
   exportMarkdown: (dir: string, keys: string[] | null) => unwrap(commands.exportMarkdown(dir, keys)),

@@ -8,6 +8,13 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	libraryInfo: () => typedError<LibraryInfo_Serialize, CommandError>(__TAURI_INVOKE("library_info")),
+	/**
+	 *  Finds details (and, with `pdf`, the open-access PDF) for the papers
+	 *  `keys`, or, when `keys` is empty, for every paper missing something.
+	 */
+	fetchPapers: (keys: string[], pdf: boolean, progress: Channel<FetchStep_Deserialize>) => typedError<FetchSummary, CommandError>(__TAURI_INVOKE("fetch_papers", { keys, pdf, progress })),
+	/**  Stops a running fetch after the papers being looked up now. */
+	cancelFetch: () => __TAURI_INVOKE<void>("cancel_fetch"),
 	chooseLibrary: () => typedError<LibraryInfo_Serialize | null, CommandError>(__TAURI_INVOKE("choose_library")),
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),
@@ -187,6 +194,59 @@ export type Annotation_Serialize = {
 	updated: string,
 };
 
+/**  What a fetch did for one paper (or, on a dry run, would do). */
+export type Applied = Applied_Serialize | Applied_Deserialize;
+
+/**  What a fetch did for one paper (or, on a dry run, would do). */
+export type Applied_Deserialize = {
+	citekey: string,
+	/**
+	 *  `filled`, `unchanged` (found; nothing was missing), `ambiguous`,
+	 *  `not_found` or `failed`.
+	 */
+	outcome: string,
+	/**  The fields filled, each with its source. */
+	filled: FieldSource[],
+	/**
+	 *  Findings left out, each said in one line (an arXiv id another paper
+	 *  of the library has).
+	 */
+	left_out: string[],
+	/**  When ambiguous: the papers that fit, one line each. */
+	candidates: string[],
+	/**  When failed: why. */
+	error?: string | null,
+	/**  The PDF attached (`attachments/<citekey>/…`). */
+	pdf?: string | null,
+	/**  Why no PDF was attached, when one was asked for. */
+	pdf_problem?: string | null,
+};
+
+/**  What a fetch did for one paper (or, on a dry run, would do). */
+export type Applied_Serialize = {
+	citekey: string,
+	/**
+	 *  `filled`, `unchanged` (found; nothing was missing), `ambiguous`,
+	 *  `not_found` or `failed`.
+	 */
+	outcome: string,
+	/**  The fields filled, each with its source. */
+	filled: FieldSource[],
+	/**
+	 *  Findings left out, each said in one line (an arXiv id another paper
+	 *  of the library has).
+	 */
+	left_out: string[],
+	/**  When ambiguous: the papers that fit, one line each. */
+	candidates: string[],
+	/**  When failed: why. */
+	error: string | null,
+	/**  The PDF attached (`attachments/<citekey>/…`). */
+	pdf: string | null,
+	/**  Why no PDF was attached, when one was asked for. */
+	pdf_problem: string | null,
+};
+
 /**
  *  A note that links to this paper: a note on another paper, or a
  *  free-standing note of the library folder (`notes/…`).
@@ -260,6 +320,39 @@ export type Facets = {
 	tags: Count[],
 	/**  `unread`, `reading`, `read`, always in that order. */
 	statuses: Count[],
+};
+
+/**  One paper done. */
+export type FetchStep = FetchStep_Serialize | FetchStep_Deserialize;
+
+/**  One paper done. */
+export type FetchStep_Deserialize = {
+	done: number,
+	total: number,
+	/**  Since the fetch started, for an estimate of the time left. */
+	elapsed_ms: number,
+	paper: Applied_Deserialize,
+};
+
+/**  One paper done. */
+export type FetchStep_Serialize = {
+	done: number,
+	total: number,
+	/**  Since the fetch started, for an estimate of the time left. */
+	elapsed_ms: number,
+	paper: Applied_Serialize,
+};
+
+/**  What a whole fetch did. */
+export type FetchSummary = {
+	total: number,
+	filled: number,
+	unchanged: number,
+	ambiguous: number,
+	not_found: number,
+	failed: number,
+	pdfs: number,
+	cancelled: boolean,
 };
 
 /**  Where a field filled from the web came from. */

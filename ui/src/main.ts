@@ -7,6 +7,7 @@ import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { Latest, moveIndex } from "./flow";
 import { showDuplicates } from "./duplicates";
 import { fullTextTerms } from "./fulltext";
+import { findDetails, openFindDialog, type FetchHooks } from "./fetchpanel";
 import { drawGraph } from "./graph";
 import { closeModal, modalOpen, openModal } from "./modal";
 import { loadPrefs, savePrefs } from "./prefs";
@@ -35,7 +36,15 @@ const reader = new Reader(byId("reader"), {
   prefs,
   savePrefs: () => savePrefs(prefs),
   showGraph: (center) => void showGraph(center),
+  findDetails: (id) => void findDetails([id], true, fetchHooks),
 });
+
+const fetchHooks: FetchHooks = {
+  paperChanged: async (citekey) => {
+    if (reader.current && reader.current.citekey === citekey) await openPaper(reader.current.id);
+  },
+  finished: () => refreshLists(),
+};
 
 const transferHooks: TransferHooks = {
   imported: async (report: ImportReport) => {
@@ -243,6 +252,7 @@ async function showGraph(center: string | null): Promise<void> {
 byId("btn-import").addEventListener("click", () => openImportDialog(transferHooks));
 byId("btn-export").addEventListener("click", () => openExportDialog(transferHooks));
 byId("btn-graph").addEventListener("click", () => void showGraph(reader.current?.id ?? null));
+byId("btn-find").addEventListener("click", () => openFindDialog(hits.map((hit) => hit.id), fetchHooks));
 byId("btn-duplicates").addEventListener("click", () =>
   void showDuplicates({
     changed: async () => {

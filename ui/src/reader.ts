@@ -23,6 +23,8 @@ export interface ReaderHooks {
   prefs: Prefs;
   savePrefs(): void;
   showGraph(center: string | null): void;
+  /** Looks the paper up on the web sources and downloads its PDF. */
+  findDetails(id: string): void;
 }
 
 type Tab = Prefs["tab"];
@@ -149,7 +151,8 @@ export class Reader {
         h("div", { class: "paper-head" },
           h("h1", { id: "paper-title" }, p.title),
           h("button", { id: "star", type: "button", class: p.starred ? "star on" : "star", title: p.starred ? "Unstar" : "Star", "aria-pressed": String(p.starred), onclick: () => void this.toggleStar() }, p.starred ? "★" : "☆"),
-          h("button", { id: "edit-paper", type: "button", class: "head-btn push", title: "Correct the title, authors, year, venue, DOI or arXiv id", onclick: () => this.openEdit() }, "Edit"),
+          h("button", { id: "find-details", type: "button", class: "head-btn push", title: "Look this paper up on Hugging Face, arXiv, Crossref and Semantic Scholar: fill in what is missing (authors, identifiers, venue) and download its open-access PDF", onclick: () => this.hooks.findDetails(p.id) }, "Find details and PDF"),
+          h("button", { id: "edit-paper", type: "button", class: "head-btn", title: "Correct the title, authors, year, venue, DOI or arXiv id", onclick: () => this.openEdit() }, "Edit"),
           h("button", { id: "delete-paper", type: "button", class: "head-btn delete", title: "Move to the trash (restorable for 30 days)", onclick: (e: Event) => void this.deletePaper(e.currentTarget as HTMLButtonElement) }, "Delete"),
         ),
         h(

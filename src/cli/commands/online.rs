@@ -10,32 +10,11 @@ use super::{open_library, warn_folder};
 use crate::Library;
 use crate::cli::output::print_json;
 use crate::cli::progress::Progress;
-use crate::online::{Fetcher, Found, OnlineOptions, Outcome, PdfWanted, Source, Target};
+use crate::model::Applied;
+use crate::online::{Fetcher, Found, OnlineOptions, PdfWanted, Source, Target};
 
 /// How many papers are looked for at once.
 const AT_ONCE: usize = 8;
-
-/// One paper's line in the report.
-#[derive(Debug, Serialize)]
-struct PaperReport {
-    citekey: String,
-    /// `filled`, `unchanged`, `ambiguous`, `not_found` or `failed`.
-    outcome: &'static str,
-    filled: Vec<FilledField>,
-    left_out: Vec<String>,
-    candidates: Vec<String>,
-    error: Option<String>,
-    /// The PDF attached, when one was asked for and found.
-    pdf: Option<String>,
-    /// Why none was attached, when one was asked for.
-    pdf_problem: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct FilledField {
-    field: String,
-    source: String,
-}
 
 #[derive(Debug, Default, Serialize)]
 struct Summary {
@@ -51,7 +30,7 @@ struct Summary {
 #[derive(Debug, Serialize)]
 struct FetchReport {
     dry_run: bool,
-    papers: Vec<PaperReport>,
+    papers: Vec<Applied>,
     summary: Summary,
 }
 
@@ -119,14 +98,14 @@ fn run(
     let mut write_error: Option<anyhow::Error> = None;
     fetcher.resolve_all_blocking(targets, AT_ONCE, pdf, |found: Found| {
         let line = match lib.apply_found(&found, dry_run) {
-            Ok(applied) => paper_report(&found, applied),
+            Ok(applied) => applied,
             Err(e) => {
                 // The library itself failed (a full disk, a lock): stop.
                 write_error = Some(anyhow::Error::new(e));
                 return false;
             }
         };
-        match line.outcome {
+        match line.outcome.as_str() {
             "filled" => report.summary.filled += 1,
             "unchanged" => report.summary.unchanged += 1,
             "ambiguous" => report.summary.ambiguous += 1,
@@ -147,37 +126,6 @@ fn run(
     Ok(report)
 }
 
-fn paper_report(found: &Found, applied: crate::Applied) -> PaperReport {
-    let mut r = PaperReport {
-        citekey: found.target.citekey.clone(),
-        outcome: "unchanged",
-        filled: applied
-            .filled
-            .into_iter()
-            .map(|(field, source)| FilledField { field, source })
-            .collect(),
-        left_out: applied.left_out,
-        candidates: Vec::new(),
-        error: None,
-        pdf: applied.pdf,
-        pdf_problem: applied.pdf_problem,
-    };
-    match &found.outcome {
-        Outcome::Found { .. } if !r.filled.is_empty() => r.outcome = "filled",
-        Outcome::Found { .. } => {}
-        Outcome::Ambiguous(list) => {
-            r.outcome = "ambiguous";
-            r.candidates = list.clone();
-        }
-        Outcome::NotFound => r.outcome = "not_found",
-        Outcome::Failed(e) => {
-            r.outcome = "failed";
-            r.error = Some(e.clone());
-        }
-    }
-    r
-}
-
 fn print(json: bool, report: &FetchReport) -> anyhow::Result<()> {
     if json {
         return print_json(report);
@@ -190,7 +138,7 @@ fn print(json: bool, report: &FetchReport) -> anyhow::Result<()> {
     // The same failure for many papers (offline) is said once.
     let mut failures: Vec<(&str, Vec<&str>)> = Vec::new();
     for p in &report.papers {
-        match p.outcome {
+        match p.outcome.as_str() {
             "filled" => {
                 let fields: Vec<String> = p
                     .filled

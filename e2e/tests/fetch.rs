@@ -1,0 +1,105 @@
+//! "Find details and PDF" in the real window, against a stand-in for the
+//! web sources on 127.0.0.1 (nothing leaves the machine): two sample
+//! papers get their authors, an arXiv link and a PDF that opens in the
+//! reader.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use lectern::online::mirror::{Mirror, WorldPaper};
+use lectern_e2e::App;
+
+fn world() -> Vec<WorldPaper> {
+    vec![
+        WorldPaper {
+            title: "VideoMAE V2: Scaling Video Masked Autoencoders with Dual Masking".into(),
+            arxiv: "2303.16727".into(),
+            authors: vec![
+                "Limin Wang".into(),
+                "Bingkun Huang".into(),
+                "Zhiyu Zhao".into(),
+            ],
+            abstract_text: "Scale is the primary factor.".into(),
+            year: 2023,
+            doi: Some("10.1109/CVPR52729.2023.01398".into()),
+            venue: Some("CVPR".into()),
+        },
+        WorldPaper {
+            title: "Text2MDT: Extracting Medical Decision Trees from Medical Texts".into(),
+            arxiv: "2401.02034".into(),
+            authors: vec!["Wei Zhu".into(), "Wenfeng Li".into()],
+            abstract_text: "Medical decision trees.".into(),
+            year: 2024,
+            doi: None,
+            venue: None,
+        },
+    ]
+}
+
+#[tokio::test]
+async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable_pdf() -> Result<()>
+{
+    let mut mirror = Mirror::new(world());
+    let lines: Vec<String> = (0..30)
+        .map(|i| format!("Line {i}: dual masking halves the decoder's cost on video tokens."))
+        .collect();
+    mirror.pdf = lectern::bench::pdfgen::pdf("VideoMAE V2", "Wang, Limin", &[lines.clone(), lines]);
+    let mirror = Arc::new(mirror);
+    let server = mirror.start()?;
+    let app = App::with_sample_and_env(&Mirror::env(&server)).await?;
+    let run = async {
+        let mut seen = Vec::new();
+        for (query, title, author, arxiv) in [
+            (
+                "VideoMAE V2",
+                "VideoMAE V2: Scaling Video Masked Autoencoders with Dual Masking",
+                "Limin Wang",
+                "2303.16727",
+            ),
+            (
+                "Text2MDT",
+                "Text2MDT: Extracting Medical Decision Trees from Medical Texts",
+                "Wei Zhu",
+                "2401.02034",
+            ),
+        ] {
+            app.open_paper(query, title).await?;
+            app.click("#find-details").await?;
+            // The panel reports the paper, and the reader shows what came.
+            app.wait_js(&format!(
+                "return [...document.querySelectorAll('#fetch-lines li')].some(li => li.textContent.includes('PDF attached') && li.textContent.includes('arxiv'))"
+            ))
+            .await?;
+            app.wait_text("#paper .meta", author).await?;
+            app.wait_text("#paper .links", &format!("arXiv:{arxiv}"))
+                .await?;
+            let provenance = app.wait_text("#paper-provenance", "huggingface").await?;
+            // The PDF opens in the reader and its pages are drawn.
+            app.wait_js("return !!document.getElementById('view-pdf')")
+                .await?;
+            app.show_pdf(query, title).await?;
+            let pages = app.text("#pdf-pane .pdf-page-total").await?;
+            if let Ok(dir) = std::env::var("LECTERN_E2E_SHOTS") {
+                app.screenshot(&std::path::Path::new(&dir).join(format!("fetched-{arxiv}.png")))
+                    .await?;
+            }
+            app.click("#view-abstract").await?;
+            seen.push((provenance, pages));
+        }
+        anyhow::Ok(seen)
+    };
+    let seen = run.await;
+    let _dir = app.close().await?;
+    let seen = seen?;
+    assert_eq!(seen.len(), 2);
+    for (provenance, pages) in &seen {
+        assert!(provenance.contains("arxiv (huggingface"), "{provenance}");
+        assert!(pages.contains('2'), "the PDF has two pages: {pages}");
+    }
+    // The window asked only the stand-in, as Lectern.
+    assert!(mirror.requests().iter().all(|r| {
+        r.header("User-Agent")
+            .is_some_and(|u| u.starts_with("Lectern/"))
+    }));
+    Ok(())
+}
