@@ -66,9 +66,9 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
             app.open_paper(query, title).await?;
             app.click("#find-details").await?;
             // The panel reports the paper, and the reader shows what came.
-            app.wait_js(&format!(
-                "return [...document.querySelectorAll('#fetch-lines li')].some(li => li.textContent.includes('PDF attached') && li.textContent.includes('arxiv'))"
-            ))
+            app.wait_js(
+                "return [...document.querySelectorAll('#fetch-lines li')].some(li => li.textContent.includes('PDF attached') && li.textContent.includes('arxiv'))",
+            )
             .await?;
             app.wait_text("#paper .meta", author).await?;
             app.wait_text("#paper .links", &format!("arXiv:{arxiv}"))
