@@ -488,3 +488,30 @@ fn a_download_cut_in_the_middle_resumes_where_it_stopped() {
         whole
     );
 }
+
+#[test]
+fn a_days_hugging_face_papers_import_with_ids_authors_and_upvotes() {
+    let lib = Lib::new();
+    let on = online(world());
+    let out = on.ok(&lib, &["--json", "import", "--hf-daily", "2024-01-04"]);
+    let report: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["added"], 2, "{report}");
+    let daily = on
+        .mirror
+        .requests()
+        .into_iter()
+        .find(|r| r.path() == "/hf/api/daily_papers")
+        .expect("asked for the day");
+    assert_eq!(daily.query("date").as_deref(), Some("2024-01-04"));
+    let key = lib.key_of("VideoMAE V2");
+    let p = show(&lib, &key);
+    assert_eq!(p["arxiv"], "2303.16727");
+    assert_eq!(p["authors"][0], "Limin Wang");
+    assert!(p["extra"].to_string().contains("upvotes"), "{p}");
+    // The same day again adds nothing twice; a bad date is one line.
+    on.ok(&lib, &["import", "--hf-daily"]);
+    assert_eq!(lib.json(&["list"]).as_array().map(Vec::len), Some(2));
+    let out = on.run(&lib, &["import", "--hf-daily", "yesterday"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a date"));
+}

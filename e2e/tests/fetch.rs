@@ -86,11 +86,29 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
             app.click("#view-abstract").await?;
             seen.push((provenance, pages));
         }
-        anyhow::Ok(seen)
+        // A day of Hugging Face papers, from the import dialog: both are
+        // in the library already, so nothing is added.
+        app.click("#btn-import").await?;
+        app.click("#import-hf-daily").await?;
+        let known = [
+            app.text("#summary-added").await?,
+            app.text("#summary-merged").await?,
+            app.text("#summary-skipped").await?,
+        ];
+        app.click("#summary-close").await?;
+        anyhow::Ok((seen, known))
     };
     let seen = run.await;
     let _dir = app.close().await?;
-    let seen = seen?;
+    let (seen, [added, merged, skipped]) = seen?;
+    assert_eq!(added, "0");
+    assert_eq!(merged.parse::<u32>()? + skipped.parse::<u32>()?, 2);
+    assert!(
+        mirror
+            .requests()
+            .iter()
+            .any(|r| r.path() == "/hf/api/daily_papers")
+    );
     assert_eq!(seen.len(), 2);
     for (provenance, pages) in &seen {
         assert!(provenance.contains("arxiv (huggingface"), "{provenance}");

@@ -15,6 +15,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::library_info,
             fetching::fetch_papers,
             fetching::cancel_fetch,
+            fetching::import_hf_daily,
             commands::choose_library,
             commands::search,
             commands::paper,

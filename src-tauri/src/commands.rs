@@ -278,7 +278,7 @@ pub enum ImportProgress {
 }
 
 /// Imports parsed papers, reporting progress and honouring Cancel.
-fn import_parsed(
+pub(crate) fn import_parsed(
     shared: &State,
     papers: Vec<lectern::model::NewPaper>,
     problems: Vec<Problem>,

@@ -8,12 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use lectern::model::Applied;
+use lectern::model::{Applied, ImportReport};
 use lectern::online::{Fetcher, OnlineOptions, PdfWanted};
 use serde::Serialize;
 use tauri::ipc::Channel;
 
-use crate::commands::{AppState, run};
+use crate::commands::{AppState, ImportProgress, blocking, import_parsed, run};
 use crate::error::{CommandError, CommandResult};
 
 /// How many papers are looked for at once.
@@ -133,6 +133,27 @@ pub async fn fetch_papers(
         Some(e) => Err(e),
         None => Ok(summary),
     }
+}
+
+/// Imports a day's Hugging Face daily papers (`date` as `YYYY-MM-DD`;
+/// `None`: the latest day).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_hf_daily(
+    state: AppState<'_>,
+    date: Option<String>,
+    progress: Channel<ImportProgress>,
+) -> CommandResult<ImportReport> {
+    let shared = state.inner().clone();
+    shared.cancel.store(false, Ordering::SeqCst);
+    let root = run(&state, |lib| Ok(lib.root().to_path_buf())).await?;
+    let fetcher =
+        Fetcher::standard(&root, &OnlineOptions::default()).map_err(CommandError::from)?;
+    let parsed = fetcher
+        .daily_papers(date.as_deref())
+        .await
+        .map_err(CommandError::from)?;
+    blocking(move || import_parsed(&shared, parsed.papers, parsed.problems, &progress)).await?
 }
 
 /// Stops a running fetch after the papers being looked up now.

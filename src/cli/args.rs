@@ -30,7 +30,7 @@ pub(super) enum Command {
     /// listing, BibTeX, RIS, CSL-JSON, arXiv Atom, Hugging Face JSON,
     /// Markdown with front matter) is detected from the content.
     Import {
-        #[arg(value_name = "FILE", required_unless_present = "ids")]
+        #[arg(value_name = "FILE", required_unless_present_any = ["ids", "hf_daily"])]
         files: Vec<String>,
         /// Read every file as this format: listing, bibtex, ris, csl-json,
         /// arxiv, hf, markdown.
@@ -40,6 +40,10 @@ pub(super) enum Command {
         /// it, or creates a placeholder a later import fills in.
         #[arg(long = "id", value_name = "ID")]
         ids: Vec<String>,
+        /// Also import a day's Hugging Face daily papers (online), the
+        /// latest day's without a date.
+        #[arg(long, value_name = "YYYY-MM-DD", num_args = 0..=1, default_missing_value = "latest")]
+        hf_daily: Option<String>,
     },
     /// Fill papers in from the web (arXiv, Hugging Face, Crossref,
     /// Semantic Scholar): authors, year, arXiv id, DOI, venue, abstract and

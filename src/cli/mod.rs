@@ -55,7 +55,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = root.as_path();
     let out = &output::Output::new(cli.json, std::io::stdout().is_terminal());
     match cli.command {
-        Command::Import { files, format, ids } => transfer::import(root, out, &files, format, &ids),
+        Command::Import {
+            files,
+            format,
+            ids,
+            hf_daily,
+        } => transfer::import(root, out, &files, format, &ids, hf_daily.as_deref()),
         Command::Fetch {
             papers,
             all,

@@ -163,6 +163,10 @@ impl Mirror {
                 _ => Reply::status(404),
             };
         }
+        if path == "/hf/api/daily_papers" {
+            let day: Vec<serde_json::Value> = self.papers.iter().map(|p| self.hf_item(p)).collect();
+            return Reply::json(&serde_json::Value::Array(day).to_string());
+        }
         if path == "/hf/api/papers/search" {
             let q = r.query("q").unwrap_or_default();
             let hits: Vec<serde_json::Value> = self

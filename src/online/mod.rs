@@ -205,3 +205,40 @@ impl Fetcher {
         )
     }
 }
+
+impl Fetcher {
+    /// A day's Hugging Face daily papers (`date` as `YYYY-MM-DD`; `None`:
+    /// the latest day), as records to import.
+    pub async fn daily_papers(&self, date: Option<&str>) -> crate::Result<crate::import::Parsed> {
+        let mut query: Vec<(&str, &str)> = Vec::new();
+        if let Some(d) = date {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return Err(crate::Error::Invalid(format!(
+                    "`{d}` is not a date (YYYY-MM-DD)"
+                )));
+            }
+            query.push(("date", d));
+        }
+        let url = self.url(Source::HuggingFace, "daily_papers", &query)?;
+        let answer = self.http().get_text(Source::HuggingFace, url).await?;
+        // The list must be JSON; its items are read as an import reads a
+        // saved copy of it.
+        sources::hf_papers(&answer.body)?;
+        Ok(crate::import::hf::parse(
+            &answer.body,
+            "huggingface daily papers",
+        ))
+    }
+
+    /// [`Fetcher::daily_papers`] on a runtime of its own (the CLI).
+    pub fn daily_papers_blocking(
+        &self,
+        date: Option<&str>,
+    ) -> crate::Result<crate::import::Parsed> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| crate::Error::Invalid(format!("cannot start the network runtime: {e}")))?
+            .block_on(self.daily_papers(date))
+    }
+}

@@ -328,7 +328,12 @@ impl Fetcher {
         self.enabled.contains(&s)
     }
 
-    fn url(&self, source: Source, path: &str, query: &[(&str, &str)]) -> Result<reqwest::Url> {
+    pub(super) fn url(
+        &self,
+        source: Source,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<reqwest::Url> {
         let base = self.endpoints.base(source);
         let mut url = reqwest::Url::parse(&format!("{base}/{path}")).map_err(|e| {
             Error::Invalid(format!(

@@ -115,6 +115,8 @@ export const api = {
   importFiles: (paths: string[], onProgress: (p: ImportProgress) => void): Promise<ImportReport> =>
     unwrap(commands.importFiles(paths, progressChannel(onProgress))),
   cancelImport: () => commands.cancelImport(),
+  importHfDaily: (date: string | null, onProgress: (p: ImportProgress) => void): Promise<ImportReport> =>
+    unwrap(commands.importHfDaily(date, progressChannel(onProgress))),
   /** Looks papers up on the web sources (`keys` empty: every paper
    * missing something), telling `onStep` about each paper as it is done. */
   fetchPapers: (keys: string[], pdf: boolean, onStep: (s: FetchStep) => void) => {

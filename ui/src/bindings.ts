@@ -15,6 +15,11 @@ export const commands = {
 	fetchPapers: (keys: string[], pdf: boolean, progress: Channel<FetchStep_Deserialize>) => typedError<FetchSummary, CommandError>(__TAURI_INVOKE("fetch_papers", { keys, pdf, progress })),
 	/**  Stops a running fetch after the papers being looked up now. */
 	cancelFetch: () => __TAURI_INVOKE<void>("cancel_fetch"),
+	/**
+	 *  Imports a day's Hugging Face daily papers (`date` as `YYYY-MM-DD`;
+	 *  `None`: the latest day).
+	 */
+	importHfDaily: (date: string | null, progress: Channel<ImportProgress>) => typedError<ImportReport_Serialize, CommandError>(__TAURI_INVOKE("import_hf_daily", { date, progress })),
 	chooseLibrary: () => typedError<LibraryInfo_Serialize | null, CommandError>(__TAURI_INVOKE("choose_library")),
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),

@@ -129,6 +129,15 @@ export function openImportDialog(hooks: TransferHooks): void {
       h("button", { id: "import-paste", type: "button", class: "primary", onclick: () => void importPasted() }, "Import pasted text"),
       h("button", { id: "import-files", type: "button", onclick: () => void importFromDialog(hooks) }, "Import files…"),
       h("button", { id: "import-sample", type: "button", onclick: () => void importSample(hooks) }, "Load the sample papers"),
+      h("button", {
+        id: "import-hf-daily",
+        type: "button",
+        title: "Import the latest day's Hugging Face daily papers, with their arXiv ids, authors and links (goes online)",
+        onclick: () => {
+          closeModal();
+          void runImport((p) => api.importHfDaily(null, p), hooks);
+        },
+      }, "Today's papers from Hugging Face"),
     ),
     h("p", { class: "hint" }, "You can also drop files anywhere on the window."),
   );

@@ -20,9 +20,17 @@ pub(in crate::cli) fn import(
     files: &[String],
     format: Option<Format>,
     ids: &[String],
+    hf_daily: Option<&str>,
 ) -> anyhow::Result<()> {
     let mut papers = Vec::new();
     let mut problems = Vec::new();
+    if let Some(day) = hf_daily {
+        let fetcher =
+            crate::online::Fetcher::standard(root, &crate::online::OnlineOptions::default())?;
+        let parsed = fetcher.daily_papers_blocking((day != "latest").then_some(day))?;
+        papers.extend(parsed.papers);
+        problems.extend(parsed.problems);
+    }
     for f in files {
         let parsed = read_import_file(f, format)?;
         papers.extend(parsed.papers);
