@@ -289,6 +289,51 @@ pub struct Paper {
     pub filled_from: Vec<FieldSource>,
 }
 
+/// What a person chose about going online; kept in the library.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct OnlineSettings {
+    /// Sent to Crossref (its polite pool) and Unpaywall (which needs it).
+    pub email: Option<String>,
+    /// The sources asked: `arxiv`, `huggingface`, `crossref`,
+    /// `semanticscholar`, `unpaywall`.
+    pub sources: Vec<String>,
+    /// Least milliseconds between two requests to a source, where the
+    /// default does not suit.
+    pub rate_limits: Vec<RateLimit>,
+    /// Look up newly imported papers at once (off: only on request).
+    pub fill_new: bool,
+}
+
+impl Default for OnlineSettings {
+    fn default() -> Self {
+        OnlineSettings {
+            email: None,
+            sources: [
+                "arxiv",
+                "huggingface",
+                "crossref",
+                "semanticscholar",
+                "unpaywall",
+            ]
+            .map(str::to_string)
+            .to_vec(),
+            rate_limits: Vec::new(),
+            fill_new: false,
+        }
+    }
+}
+
+/// A source's pace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RateLimit {
+    pub source: String,
+    /// Least milliseconds between two requests.
+    pub ms: u32,
+}
+
 /// What a fetch did for one paper (or, on a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -515,3 +515,29 @@ fn a_days_hugging_face_papers_import_with_ids_authors_and_upvotes() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a date"));
 }
+
+#[test]
+fn settings_choose_the_sources_and_fill_new_papers_on_import() {
+    let lib = Lib::new();
+    lib.ok(&["config", "online.sources", "huggingface"]);
+    lib.ok(&["config", "online.rate-limit", "crossref=50"]);
+    lib.ok(&["config", "online.email", "someone@example.org"]);
+    let shown = lib.json(&["config"]);
+    assert_eq!(shown["sources"], serde_json::json!(["huggingface"]));
+    assert_eq!(shown["email"], "someone@example.org");
+    let err = lib.fails(&["config", "online.sources", "google"]);
+    assert!(err.contains("google"), "{err}");
+    let on = online(world());
+    on.ok(&lib, &["config", "online.fill-new", "true"]);
+    // Importing the listing looks the new papers up, asking only Hugging Face.
+    let out = on.ok(&lib, &["import", common::SEED]);
+    assert!(out.contains("filled"), "{out}");
+    let key = lib.key_of("VideoMAE V2");
+    assert_eq!(show(&lib, &key)["arxiv"], "2303.16727");
+    assert!(
+        on.mirror
+            .requests()
+            .iter()
+            .all(|r| r.path().starts_with("/hf/"))
+    );
+}

@@ -47,6 +47,7 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
     let mirror = Arc::new(mirror);
     let server = mirror.start()?;
     let app = App::with_sample_and_env(&Mirror::env(&server)).await?;
+    let library = app.library.clone();
     let run = async {
         let mut seen = Vec::new();
         for (query, title, author, arxiv) in [
@@ -96,10 +97,17 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
             app.text("#summary-skipped").await?,
         ];
         app.click("#summary-close").await?;
+        // The settings dialog keeps the email in the library.
+        app.click("#btn-settings").await?;
+        app.type_into("#settings-email", "reader@example.org")
+            .await?;
+        app.click("#settings-save").await?;
+        app.wait_js("return !document.getElementById('settings-email')")
+            .await?;
         anyhow::Ok((seen, known))
     };
     let seen = run.await;
-    let _dir = app.close().await?;
+    let dir = app.close().await?;
     let (seen, [added, merged, skipped]) = seen?;
     assert_eq!(added, "0");
     assert_eq!(merged.parse::<u32>()? + skipped.parse::<u32>()?, 2);
@@ -114,10 +122,18 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
         assert!(provenance.contains("arxiv (huggingface"), "{provenance}");
         assert!(pages.contains('2'), "the PDF has two pages: {pages}");
     }
+    let out = std::process::Command::new(lectern_e2e::cli_binary())
+        .arg("--library")
+        .arg(&library)
+        .args(["--json", "config"])
+        .output()?;
+    let settings: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(settings["email"], "reader@example.org", "{settings}");
     // The window asked only the stand-in, as Lectern.
     assert!(mirror.requests().iter().all(|r| {
         r.header("User-Agent")
             .is_some_and(|u| u.starts_with("Lectern/"))
     }));
+    drop(dir);
     Ok(())
 }

@@ -16,6 +16,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             fetching::fetch_papers,
             fetching::cancel_fetch,
             fetching::import_hf_daily,
+            fetching::online_settings,
+            fetching::set_online_settings,
             commands::choose_library,
             commands::search,
             commands::paper,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use lectern::model::{Applied, ImportReport};
+use lectern::model::{Applied, ImportReport, OnlineSettings};
 use lectern::online::{Fetcher, OnlineOptions, PdfWanted};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -55,17 +55,15 @@ pub async fn fetch_papers(
     let shared = state.inner().clone();
     shared.fetch_cancel.store(false, Ordering::SeqCst);
     let all = keys.is_empty();
-    let (targets, root) = run(&state, move |lib| {
+    let (targets, root, settings) = run(&state, move |lib| {
         Ok((
             lib.fetch_targets(&keys, None, all)?,
             lib.root().to_path_buf(),
+            lib.online_settings()?,
         ))
     })
     .await?;
-    let options = OnlineOptions {
-        email: std::env::var("LECTERN_EMAIL").ok(),
-        sources: Vec::new(),
-    };
+    let options = OnlineOptions::from_settings(&settings);
     let fetcher = Arc::new(Fetcher::standard(&root, &options).map_err(CommandError::from)?);
     let wanted = pdf.then(|| PdfWanted {
         dir: root.join(".lectern").join("cache").join("downloads"),
@@ -146,14 +144,34 @@ pub async fn import_hf_daily(
 ) -> CommandResult<ImportReport> {
     let shared = state.inner().clone();
     shared.cancel.store(false, Ordering::SeqCst);
-    let root = run(&state, |lib| Ok(lib.root().to_path_buf())).await?;
-    let fetcher =
-        Fetcher::standard(&root, &OnlineOptions::default()).map_err(CommandError::from)?;
+    let (root, settings) = run(&state, |lib| {
+        Ok((lib.root().to_path_buf(), lib.online_settings()?))
+    })
+    .await?;
+    let fetcher = Fetcher::standard(&root, &OnlineOptions::from_settings(&settings))
+        .map_err(CommandError::from)?;
     let parsed = fetcher
         .daily_papers(date.as_deref())
         .await
         .map_err(CommandError::from)?;
     blocking(move || import_parsed(&shared, parsed.papers, parsed.problems, &progress)).await?
+}
+
+/// The library's online settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn online_settings(state: AppState<'_>) -> CommandResult<OnlineSettings> {
+    run(&state, |lib| lib.online_settings()).await
+}
+
+/// Saves the library's online settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_online_settings(
+    state: AppState<'_>,
+    settings: OnlineSettings,
+) -> CommandResult<()> {
+    run(&state, move |lib| lib.set_online_settings(&settings)).await
 }
 
 /// Stops a running fetch after the papers being looked up now.

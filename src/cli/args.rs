@@ -92,6 +92,13 @@ pub(super) enum Command {
         #[arg(long, value_name = "MB", default_value_t = 100)]
         max_pdf_mb: u64,
     },
+    /// Show or change the library's settings: online.email ADDRESS,
+    /// online.sources LIST, online.rate-limit SOURCE=MS, online.fill-new
+    /// true|false (look up newly imported papers at once).
+    Config {
+        key: Option<String>,
+        value: Option<String>,
+    },
     /// List papers in import order.
     List {
         #[arg(long)]

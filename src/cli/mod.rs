@@ -97,6 +97,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sources.as_deref(),
             pdf.then_some(max_pdf_mb),
         ),
+        Command::Config { key, value } => {
+            online::config(root, out, key.as_deref(), value.as_deref())
+        }
         Command::List { tag, status } => reading::list(root, out, tag.as_deref(), status),
         Command::Show { paper } => reading::show(root, out, &paper),
         Command::Search { query, limit } => reading::search(root, out, &query, limit),

@@ -201,3 +201,39 @@ impl Library {
         .map(|(_, citekey)| citekey))
     }
 }
+
+impl Library {
+    /// The library's online settings (defaults where none were saved).
+    pub fn online_settings(&self) -> Result<crate::model::OnlineSettings> {
+        Ok(match store::provenance::setting(&self.conn, "online")? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                Error::Invalid(format!("the library's online settings cannot be read: {e}"))
+            })?,
+            None => crate::model::OnlineSettings::default(),
+        })
+    }
+
+    /// Saves the library's online settings, after checking them.
+    pub fn set_online_settings(&mut self, settings: &crate::model::OnlineSettings) -> Result<()> {
+        for s in settings
+            .sources
+            .iter()
+            .chain(settings.rate_limits.iter().map(|r| &r.source))
+        {
+            if crate::online::Source::from_name(s).is_none() {
+                return Err(Error::Invalid(format!(
+                    "`{s}` is not a source; use arxiv, huggingface, crossref, semanticscholar or unpaywall"
+                )));
+            }
+        }
+        if let Some(e) = &settings.email
+            && !e.trim().is_empty()
+            && !e.contains('@')
+        {
+            return Err(Error::Invalid(format!("`{e}` is not an email address")));
+        }
+        let json = serde_json::to_string(settings)
+            .map_err(|e| Error::Invalid(format!("settings: {e}")))?;
+        self.write(|tx| store::provenance::set_setting(tx, "online", &json))
+    }
+}

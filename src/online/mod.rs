@@ -168,6 +168,30 @@ pub struct OnlineOptions {
     pub email: Option<String>,
     /// The sources asked; empty: all.
     pub sources: Vec<Source>,
+    /// Paces that replace the defaults.
+    pub intervals: Vec<(Source, Duration)>,
+}
+
+impl OnlineOptions {
+    /// The options a library's settings give.
+    pub fn from_settings(s: &crate::model::OnlineSettings) -> OnlineOptions {
+        OnlineOptions {
+            email: s.email.clone().filter(|e| !e.trim().is_empty()),
+            sources: s
+                .sources
+                .iter()
+                .filter_map(|n| Source::from_name(n))
+                .collect(),
+            intervals: s
+                .rate_limits
+                .iter()
+                .filter_map(|r| {
+                    Source::from_name(&r.source)
+                        .map(|src| (src, Duration::from_millis(u64::from(r.ms))))
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Fetcher {
@@ -191,6 +215,9 @@ impl Fetcher {
             settings.read_timeout = Duration::from_secs_f64(secs);
             settings.connect_timeout = settings.connect_timeout.min(settings.read_timeout);
             settings.backoff = settings.backoff.min(settings.read_timeout / 4);
+        }
+        for (source, every) in &options.intervals {
+            settings.intervals.insert(*source, *every);
         }
         let sources = if options.sources.is_empty() {
             Source::ALL.to_vec()

@@ -196,12 +196,17 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE annotations ADD COLUMN placed INTEGER NOT NULL DEFAULT 1",
     // 9: where a field filled from the web came from, and when
     // (`lectern fetch`); a field the person or an import wrote has no row.
+    // And the library's settings, one JSON value per key (`online`).
     "CREATE TABLE field_sources (
         paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
         field    TEXT NOT NULL,
         source   TEXT NOT NULL,
         at       TEXT NOT NULL,
         PRIMARY KEY (paper_id, field)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
     ) WITHOUT ROWID",
 ];
 

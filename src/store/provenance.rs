@@ -1,5 +1,6 @@
 //! Where fields filled from the web came from (`field_sources`): one row
-//! per paper and field, naming the source and the time.
+//! per paper and field, naming the source and the time. And the library's
+//! settings (`settings`), one JSON value per key.
 
 use rusqlite::{Connection, params};
 
@@ -29,4 +30,23 @@ pub fn for_paper(conn: &Connection, id: &str) -> Result<Vec<FieldSource>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A setting's stored value.
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Stores a setting.
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
 }

@@ -14,6 +14,7 @@ import {
   type ImportProgress,
   type ImportReport,
   type FetchStep,
+  type OnlineSettings_Serialize as OnlineSettings,
   type PdfSelection,
   type Status,
 } from "./bindings";
@@ -26,6 +27,7 @@ export type {
   Applied,
   FetchStep,
   FetchSummary,
+  OnlineSettings_Serialize as OnlineSettings,
   Backlink,
   DropEvent,
   FolderEvent,
@@ -125,6 +127,8 @@ export const api = {
     return unwrap(commands.fetchPapers(keys, pdf, channel));
   },
   cancelFetch: () => commands.cancelFetch(),
+  onlineSettings: () => unwrap(commands.onlineSettings()),
+  setOnlineSettings: (s: OnlineSettings) => unwrap(commands.setOnlineSettings(s)),
   pickImportFiles: () => unwrap(commands.pickImportFiles()),
   pickFolder: (title: string) => unwrap(commands.pickFolder(title)),
   exportMarkdown: (dir: string, keys: string[] | null) => unwrap(commands.exportMarkdown(dir, keys)),

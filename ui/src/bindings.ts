@@ -20,6 +20,10 @@ export const commands = {
 	 *  `None`: the latest day).
 	 */
 	importHfDaily: (date: string | null, progress: Channel<ImportProgress>) => typedError<ImportReport_Serialize, CommandError>(__TAURI_INVOKE("import_hf_daily", { date, progress })),
+	/**  The library's online settings. */
+	onlineSettings: () => typedError<OnlineSettings_Serialize, CommandError>(__TAURI_INVOKE("online_settings")),
+	/**  Saves the library's online settings. */
+	setOnlineSettings: (settings: OnlineSettings_Deserialize) => typedError<null, CommandError>(__TAURI_INVOKE("set_online_settings", { settings })),
 	chooseLibrary: () => typedError<LibraryInfo_Serialize | null, CommandError>(__TAURI_INVOKE("choose_library")),
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),
@@ -543,6 +547,45 @@ export type Note = {
 	updated: string,
 };
 
+/**  What a person chose about going online; kept in the library. */
+export type OnlineSettings = OnlineSettings_Serialize | OnlineSettings_Deserialize;
+
+/**  What a person chose about going online; kept in the library. */
+export type OnlineSettings_Deserialize = {
+	/**  Sent to Crossref (its polite pool) and Unpaywall (which needs it). */
+	email?: string | null,
+	/**
+	 *  The sources asked: `arxiv`, `huggingface`, `crossref`,
+	 *  `semanticscholar`, `unpaywall`.
+	 */
+	sources?: string[],
+	/**
+	 *  Least milliseconds between two requests to a source, where the
+	 *  default does not suit.
+	 */
+	rate_limits?: RateLimit[],
+	/**  Look up newly imported papers at once (off: only on request). */
+	fill_new?: boolean,
+};
+
+/**  What a person chose about going online; kept in the library. */
+export type OnlineSettings_Serialize = {
+	/**  Sent to Crossref (its polite pool) and Unpaywall (which needs it). */
+	email: string | null,
+	/**
+	 *  The sources asked: `arxiv`, `huggingface`, `crossref`,
+	 *  `semanticscholar`, `unpaywall`.
+	 */
+	sources: string[],
+	/**
+	 *  Least milliseconds between two requests to a source, where the
+	 *  default does not suit.
+	 */
+	rate_limits: RateLimit[],
+	/**  Look up newly imported papers at once (off: only on request). */
+	fill_new: boolean,
+};
+
 /**  A paper with everything the user attached to it. */
 export type Paper = Paper_Serialize | Paper_Deserialize;
 
@@ -763,6 +806,13 @@ export type PossibleDuplicate_Serialize = {
 export type Problem = {
 	location: string,
 	message: string,
+};
+
+/**  A source's pace. */
+export type RateLimit = {
+	source: string,
+	/**  Least milliseconds between two requests. */
+	ms: number,
 };
 
 /**  Related papers: computed suggestions plus the user's own relations. */

@@ -12,6 +12,7 @@ import { drawGraph } from "./graph";
 import { closeModal, modalOpen, openModal } from "./modal";
 import { loadPrefs, savePrefs } from "./prefs";
 import { Reader } from "./reader";
+import { openSettings } from "./settings";
 import { snippetFragment } from "./snippet";
 import { importDropped, importFromDialog, importSample, openExportDialog, openImportDialog, type TransferHooks } from "./transfer";
 
@@ -50,6 +51,11 @@ const transferHooks: TransferHooks = {
   imported: async (report: ImportReport) => {
     await refreshLists();
     if (report.added_ids.length > 0 && !reader.current) await openPaper(report.added_ids[0]);
+    // "Look up newly imported papers at once".
+    if (report.added_ids.length > 0) {
+      const settings = await api.onlineSettings().catch(() => null);
+      if (settings?.fill_new) void findDetails(report.added_ids, false, fetchHooks);
+    }
   },
   currentIds: () => hits.map((hit) => hit.id),
   currentQuery: () => searchBox.value.trim(),
@@ -253,6 +259,7 @@ byId("btn-import").addEventListener("click", () => openImportDialog(transferHook
 byId("btn-export").addEventListener("click", () => openExportDialog(transferHooks));
 byId("btn-graph").addEventListener("click", () => void showGraph(reader.current?.id ?? null));
 byId("btn-find").addEventListener("click", () => openFindDialog(hits.map((hit) => hit.id), fetchHooks));
+byId("btn-settings").addEventListener("click", () => void openSettings());
 byId("btn-duplicates").addEventListener("click", () =>
   void showDuplicates({
     changed: async () => {

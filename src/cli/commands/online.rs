@@ -45,9 +45,16 @@ pub(in crate::cli) struct FetchArgs<'a> {
     pub pdf: Option<u64>,
 }
 
-fn options(email: Option<String>, sources: Option<&str>) -> anyhow::Result<OnlineOptions> {
+/// The library's online settings, with the command line's choices over
+/// them.
+fn options(
+    lib: &Library,
+    email: Option<String>,
+    sources: Option<&str>,
+) -> anyhow::Result<OnlineOptions> {
+    let saved = OnlineOptions::from_settings(&lib.online_settings()?);
     let sources = match sources {
-        None => Vec::new(),
+        None => saved.sources,
         Some(list) => list
             .split(',')
             .filter(|s| !s.trim().is_empty())
@@ -62,8 +69,11 @@ fn options(email: Option<String>, sources: Option<&str>) -> anyhow::Result<Onlin
             .collect::<anyhow::Result<_>>()?,
     };
     Ok(OnlineOptions {
-        email: email.or_else(|| std::env::var("LECTERN_EMAIL").ok()),
+        email: email
+            .or_else(|| std::env::var("LECTERN_EMAIL").ok())
+            .or(saved.email),
         sources,
+        intervals: saved.intervals,
     })
 }
 
@@ -214,8 +224,8 @@ fn outcome(report: &FetchReport) -> anyhow::Result<()> {
 
 /// `lectern fetch`.
 pub(in crate::cli) fn fetch(root: &Path, json: bool, args: FetchArgs<'_>) -> anyhow::Result<()> {
-    let options = options(args.email, args.sources)?;
     let mut lib = open_library(root)?;
+    let options = options(&lib, args.email, args.sources)?;
     let targets = lib.fetch_targets(args.papers, args.query, args.all)?;
     let report = run(&mut lib, targets, &options, args.dry_run, args.pdf)?;
     print(json, &report)?;
@@ -233,7 +243,6 @@ pub(in crate::cli) fn add(
     sources: Option<&str>,
     pdf: Option<u64>,
 ) -> anyhow::Result<()> {
-    let options = options(email, sources)?;
     let idents = ids
         .iter()
         .map(|id| crate::import::identifier::parse_identifier(id))
@@ -244,6 +253,7 @@ pub(in crate::cli) fn add(
         .map(|(i, ident)| crate::import::identifier::record(ident, &format!("add:{}", i + 1)))
         .collect();
     let mut lib = open_library(root)?;
+    let options = options(&lib, email, sources)?;
     lib.import_papers(records, Vec::new())?;
     let mut keys: Vec<String> = Vec::new();
     for ident in &idents {
@@ -258,4 +268,106 @@ pub(in crate::cli) fn add(
     print(json, &report)?;
     warn_folder(&mut lib);
     outcome(&report)
+}
+
+/// Looks up papers an import just added (the library's "fill new papers
+/// automatically" setting); the report is printed unless the import's
+/// own output is JSON.
+pub(in crate::cli) fn fill_added(
+    lib: &mut Library,
+    ids: &[String],
+    json: bool,
+) -> anyhow::Result<()> {
+    let options = options(lib, None, None)?;
+    let targets = lib.fetch_targets(ids, None, false)?;
+    let report = run(lib, targets, &options, false, None)?;
+    if !json {
+        print(false, &report)?;
+    }
+    Ok(())
+}
+
+/// `lectern config`: shows the settings, or sets one.
+pub(in crate::cli) fn config(
+    root: &Path,
+    out: &crate::cli::output::Output,
+    key: Option<&str>,
+    value: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut lib = open_library(root)?;
+    let mut s = lib.online_settings()?;
+    match (key, value) {
+        (None, _) | (Some(_), None) => {}
+        (Some(key), Some(value)) => {
+            let value = value.trim();
+            match key {
+                "online.email" => s.email = Some(value.to_string()).filter(|v| !v.is_empty()),
+                "online.sources" => {
+                    s.sources = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                }
+                "online.rate-limit" => {
+                    let (source, ms) = value.split_once('=').ok_or_else(|| {
+                        anyhow::anyhow!("give SOURCE=MILLISECONDS, for example arxiv=3000")
+                    })?;
+                    let ms: u32 = ms
+                        .trim()
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("`{ms}` is not a number of milliseconds"))?;
+                    s.rate_limits.retain(|r| r.source != source.trim());
+                    s.rate_limits.push(crate::model::RateLimit {
+                        source: source.trim().to_string(),
+                        ms,
+                    });
+                }
+                "online.fill-new" => {
+                    s.fill_new = match value {
+                        "true" | "on" | "yes" => true,
+                        "false" | "off" | "no" => false,
+                        other => anyhow::bail!("`{other}` is not true or false"),
+                    }
+                }
+                other => anyhow::bail!(
+                    "`{other}` is not a setting; use online.email, online.sources, online.rate-limit or online.fill-new"
+                ),
+            }
+            lib.set_online_settings(&s)?;
+        }
+    }
+    if out.is_json() {
+        return print_json(&s);
+    }
+    let shown = |k: &str| key.is_none() || key == Some(k);
+    if shown("online.email") {
+        println!(
+            "online.email       {}",
+            s.email.as_deref().unwrap_or("(none)")
+        );
+    }
+    if shown("online.sources") {
+        println!("online.sources     {}", s.sources.join(","));
+    }
+    if shown("online.rate-limit") {
+        let limits: Vec<String> = s
+            .rate_limits
+            .iter()
+            .map(|r| format!("{}={}", r.source, r.ms))
+            .collect();
+        println!(
+            "online.rate-limit  {}",
+            if limits.is_empty() {
+                "(defaults)".to_string()
+            } else {
+                limits.join(" ")
+            }
+        );
+    }
+    if shown("online.fill-new") {
+        println!("online.fill-new    {}", s.fill_new);
+    }
+    Ok(())
 }

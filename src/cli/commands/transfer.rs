@@ -24,9 +24,13 @@ pub(in crate::cli) fn import(
 ) -> anyhow::Result<()> {
     let mut papers = Vec::new();
     let mut problems = Vec::new();
+    // The library is opened after every file is read (a bad file leaves it
+    // untouched), but first when its online settings are needed.
+    let mut opened = None;
     if let Some(day) = hf_daily {
-        let fetcher =
-            crate::online::Fetcher::standard(root, &crate::online::OnlineOptions::default())?;
+        let lib = opened.insert(open_library(root)?);
+        let options = crate::online::OnlineOptions::from_settings(&lib.online_settings()?);
+        let fetcher = crate::online::Fetcher::standard(root, &options)?;
         let parsed = fetcher.daily_papers_blocking((day != "latest").then_some(day))?;
         papers.extend(parsed.papers);
         problems.extend(parsed.problems);
@@ -43,7 +47,10 @@ pub(in crate::cli) fn import(
             &format!("--id:{}", i + 1),
         ));
     }
-    let mut lib = open_library(root)?;
+    let mut lib = match opened {
+        Some(lib) => lib,
+        None => open_library(root)?,
+    };
     // Bars on a terminal: one while papers go into the store and index,
     // one while their files are written.
     let mut storing = Progress::new("Importing  ");
@@ -63,6 +70,10 @@ pub(in crate::cli) fn import(
     // What the write-out of the paper files could not do is said now, not
     // on the next command.
     warn_folder(&mut lib);
+    // "Fill new papers automatically": the papers just added are looked up.
+    if lib.online_settings()?.fill_new && !report.added_ids.is_empty() {
+        super::online::fill_added(&mut lib, &report.added_ids, out.is_json())?;
+    }
     Ok(())
 }
 
