@@ -120,6 +120,9 @@ pub struct Library {
     write_progress: Option<Box<dyn FnMut(usize, usize) + Send>>,
     /// The pages of the PDF read last for highlights (`pdf.rs`).
     pdf_cache: Option<pdf::CachedPdf>,
+    /// While set, writes leave their index work queued (see
+    /// [`Library::hold_index`]).
+    index_held: bool,
 }
 
 /// What a process does when another Lectern process holds the library.
@@ -306,6 +309,7 @@ impl Library {
             owes_files: false,
             write_progress: None,
             pdf_cache: None,
+            index_held: false,
         })
     }
 
@@ -462,6 +466,7 @@ impl Library {
             owes_files: false,
             write_progress: None,
             pdf_cache: None,
+            index_held: false,
         })
     }
 
@@ -504,9 +509,24 @@ impl Library {
             .map_err(|e| Error::from(e).in_library(&root))?;
         let out = f(&tx).map_err(|e| e.in_library(&root))?;
         tx.commit().map_err(|e| Error::from(e).in_library(&root))?;
-        self.catch_up_index();
+        if !self.index_held {
+            self.catch_up_index();
+        }
         self.write_out();
         Ok(out)
+    }
+
+    /// With `true`, writes leave the index work they queue for later
+    /// (each write is still its own committed transaction, and the queue
+    /// is in SQLite, so nothing is lost); with `false`, the queue is
+    /// applied now. A long run of small writes (a fetch of many papers)
+    /// commits the index once in a while instead of once per write;
+    /// search sees its papers after the next catch-up.
+    pub fn hold_index(&mut self, hold: bool) {
+        self.index_held = hold;
+        if !hold {
+            self.catch_up_index();
+        }
     }
 
     /// Writes what the library folder is owed, when mirroring. A failure

@@ -2,7 +2,8 @@
 //! a per-source rate limit (skipped for loopback hosts), retries with
 //! exponential backoff and jitter on 429 and 5xx that honour `Retry-After`,
 //! a cap on the size of an answer, and a cache of answers validated with
-//! `ETag` / `Last-Modified`, so a second fetch asks only what changed.
+//! `ETag` / `Last-Modified` (in `.lectern/cache/http.sqlite`), so a second
+//! fetch asks only what changed.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use serde::{Deserialize, Serialize};
 
 use super::Source;
 use crate::error::{Error, Result};
@@ -34,9 +34,13 @@ pub struct HttpSettings {
     /// Least time between two requests to a source (loopback hosts are
     /// not limited).
     pub intervals: HashMap<Source, Duration>,
-    /// Where answers are cached (`.lectern/cache/http`); `None`: no cache.
+    /// The file answers are cached in (`.lectern/cache/http.sqlite`);
+    /// `None`: no cache.
     pub cache: Option<PathBuf>,
     pub user_agent: String,
+    /// Pace loopback hosts too (a benchmark of the real rules against a
+    /// local stand-in; `LECTERN_PACE_LOOPBACK=1`).
+    pub pace_loopback: bool,
 }
 
 impl Default for HttpSettings {
@@ -54,6 +58,7 @@ impl Default for HttpSettings {
                 "Lectern/{} (+https://github.com/lectern-app/lectern)",
                 env!("CARGO_PKG_VERSION")
             ),
+            pace_loopback: std::env::var("LECTERN_PACE_LOOPBACK").is_ok_and(|v| v == "1"),
         }
     }
 }
@@ -78,12 +83,64 @@ struct Pace {
 }
 
 /// A cached answer with what validates it.
-#[derive(Serialize, Deserialize)]
 struct Cached {
-    url: String,
     etag: Option<String>,
     last_modified: Option<String>,
     body: String,
+}
+
+/// Answers kept with their validators, in one SQLite file (a file per
+/// answer would cost a file creation per request). A cache that cannot be
+/// opened, read or written only costs requests.
+struct AnswerCache {
+    conn: std::sync::Mutex<rusqlite::Connection>,
+}
+
+impl AnswerCache {
+    fn open(path: &std::path::Path) -> Option<AnswerCache> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).ok()?;
+        }
+        let conn = rusqlite::Connection::open(path).ok()?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA busy_timeout = 2000;
+             CREATE TABLE IF NOT EXISTS answers (
+                 url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, body TEXT NOT NULL
+             ) WITHOUT ROWID;",
+        )
+        .ok()?;
+        Some(AnswerCache {
+            conn: std::sync::Mutex::new(conn),
+        })
+    }
+
+    fn get(&self, url: &str) -> Option<Cached> {
+        use rusqlite::OptionalExtension;
+        let conn = self.conn.lock().ok()?;
+        conn.query_row(
+            "SELECT etag, last_modified, body FROM answers WHERE url = ?1",
+            [url],
+            |r| {
+                Ok(Cached {
+                    etag: r.get(0)?,
+                    last_modified: r.get(1)?,
+                    body: r.get(2)?,
+                })
+            },
+        )
+        .optional()
+        .ok()
+        .flatten()
+    }
+
+    fn put(&self, url: &str, c: &Cached) {
+        if let Ok(conn) = self.conn.lock() {
+            let _ = conn.execute(
+                "INSERT OR REPLACE INTO answers (url, etag, last_modified, body) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![url, c.etag, c.last_modified, c.body],
+            );
+        }
+    }
 }
 
 /// The shared client. Cheap to share behind an `Arc`; requests run
@@ -92,6 +149,7 @@ pub struct Http {
     client: reqwest::Client,
     settings: HttpSettings,
     paces: HashMap<Source, Pace>,
+    cache: Option<AnswerCache>,
 }
 
 /// A text answer.
@@ -189,10 +247,12 @@ impl Http {
                 )
             })
             .collect();
+        let cache = settings.cache.as_deref().and_then(AnswerCache::open);
         Ok(Http {
             client,
             settings,
             paces,
+            cache,
         })
     }
 
@@ -207,7 +267,7 @@ impl Http {
         source: Source,
         url: &reqwest::Url,
     ) -> Option<tokio::sync::MutexGuard<'_, Instant>> {
-        if is_loopback(url) {
+        if is_loopback(url) && !self.settings.pace_loopback {
             return None;
         }
         let pace = self.paces.get(&source)?;
@@ -219,17 +279,7 @@ impl Http {
 
     /// GETs a text answer (JSON, XML), through the cache.
     pub async fn get_text(&self, source: Source, url: reqwest::Url) -> Result<Answer> {
-        let cache_file = self.settings.cache.as_ref().map(|dir| {
-            dir.join(format!(
-                "{}.json",
-                blake3::hash(url.as_str().as_bytes()).to_hex()
-            ))
-        });
-        let cached: Option<Cached> = cache_file
-            .as_ref()
-            .and_then(|f| std::fs::read(f).ok())
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .filter(|c: &Cached| c.url == url.as_str());
+        let cached = self.cache.as_ref().and_then(|c| c.get(url.as_str()));
         let mut headers = HeaderMap::new();
         if let Some(c) = &cached {
             if let Some(e) = c
@@ -274,22 +324,20 @@ impl Http {
                 "answered with a web page instead of data (a captive portal or a login page?)",
             ));
         }
-        if let Some(file) = cache_file
+        if let Some(cache) = &self.cache
             && (etag.is_some() || last_modified.is_some())
         {
             let entry = Cached {
-                url: url.to_string(),
                 etag,
                 last_modified,
-                body: body.clone(),
+                body,
             };
-            if let Some(dir) = file.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            if let Ok(json) = serde_json::to_vec(&entry) {
-                // A cache that cannot be written only costs a later request.
-                let _ = crate::fsutil::write_atomic(&file, &json);
-            }
+            cache.put(url.as_str(), &entry);
+            return Ok(Answer {
+                body: entry.body,
+                content_type,
+                cached: false,
+            });
         }
         Ok(Answer {
             body,

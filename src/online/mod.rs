@@ -195,15 +195,15 @@ impl OnlineOptions {
 }
 
 impl Fetcher {
-    /// A fetcher for the library at `root`: answers cached under
-    /// `.lectern/cache/http`, base URLs from the environment, and
+    /// A fetcher for the library at `root`: answers cached in
+    /// `.lectern/cache/http.sqlite`, base URLs from the environment, and
     /// `LECTERN_HTTP_TIMEOUT` (seconds) as the read timeout when set.
     pub fn standard(root: &std::path::Path, options: &OnlineOptions) -> crate::Result<Fetcher> {
         let mut settings = http::HttpSettings {
             cache: Some(
                 root.join(crate::library::PRIVATE_DIR)
                     .join("cache")
-                    .join("http"),
+                    .join("http.sqlite"),
             ),
             ..http::HttpSettings::default()
         };

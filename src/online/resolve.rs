@@ -600,10 +600,21 @@ impl Fetcher {
         Fut: std::future::Future<Output = bool>,
     {
         use futures_util::StreamExt;
+        // Each paper is its own task, so lookups go on while the caller
+        // writes what came back.
         let mut stream = futures_util::stream::iter(targets.into_iter().map(|t| {
             let me = Arc::clone(self);
             let pdf = pdf.clone();
-            async move { me.resolve(&t, pdf.as_ref()).await }
+            let target = t.clone();
+            let task = tokio::spawn(async move { me.resolve(&t, pdf.as_ref()).await });
+            async move {
+                // A lookup that panicked is that paper's failure.
+                task.await.unwrap_or_else(|e| Found {
+                    target,
+                    outcome: Outcome::Failed(format!("the lookup stopped: {e}")),
+                    pdf: PdfFetch::NotAsked,
+                })
+            }
         }))
         .buffer_unordered(at_once.max(1));
         while let Some(f) = stream.next().await {

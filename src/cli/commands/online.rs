@@ -15,6 +15,8 @@ use crate::online::{Fetcher, Found, OnlineOptions, PdfWanted, Source, Target};
 
 /// How many papers are looked for at once.
 const AT_ONCE: usize = 8;
+/// How often the index takes in the papers filled so far.
+const INDEX_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Default, Serialize)]
 struct Summary {
@@ -106,7 +108,15 @@ fn run(
         },
     };
     let mut write_error: Option<anyhow::Error> = None;
+    // The index catches up about once a second, not after every paper.
+    lib.hold_index(true);
+    let mut caught_up = std::time::Instant::now();
     fetcher.resolve_all_blocking(targets, AT_ONCE, pdf, |found: Found| {
+        if caught_up.elapsed() >= INDEX_EVERY {
+            lib.hold_index(false);
+            lib.hold_index(true);
+            caught_up = std::time::Instant::now();
+        }
         let line = match lib.apply_found(&found, dry_run) {
             Ok(applied) => applied,
             Err(e) => {
@@ -129,6 +139,7 @@ fn run(
         progress.show(report.papers.len(), total);
         true
     })?;
+    lib.hold_index(false);
     progress.clear();
     if let Some(e) = write_error {
         return Err(e);
