@@ -541,3 +541,29 @@ fn settings_choose_the_sources_and_fill_new_papers_on_import() {
             .all(|r| r.path().starts_with("/hf/"))
     );
 }
+
+#[test]
+fn broken_xml_from_arxiv_is_that_papers_failure_and_writes_nothing() {
+    let lib = Lib::new();
+    let on = online(world());
+    // A placeholder from an id is looked up by it, at arXiv first.
+    lib.ok(&["import", "--id", "arXiv:2303.16727"]);
+    let key = lib.key_of("arXiv:2303.16727");
+    on.mirror.fail_next(
+        "/arxiv/",
+        vec![Reply::atom(
+            "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>http://arxiv.org/abs/2303.16727v1</id><title>VideoMAE",
+        )],
+    );
+    let out = on.run(&lib, &["fetch", &key]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("{key}: failed")) && stdout.contains("cannot be read"),
+        "{stdout}"
+    );
+    assert_eq!(show(&lib, &key)["title"], "arXiv:2303.16727");
+    // Asked again with arXiv answering properly, the placeholder becomes
+    // the paper.
+    on.ok(&lib, &["fetch", &key]);
+    assert_eq!(show(&lib, &key)["title"], VIDEOMAE);
+}

@@ -33,7 +33,39 @@ fn world() -> Vec<WorldPaper> {
             doi: None,
             venue: None,
         },
+        WorldPaper {
+            title: "ZoomEye: Enhancing Multimodal LLMs with Human-Like Zooming Capabilities through Tree-Based Image Exploration".into(),
+            arxiv: "2411.16044".into(),
+            authors: vec!["Jane Roe".into()],
+            abstract_text: "Zooming.".into(),
+            year: 2024,
+            doi: None,
+            venue: None,
+        },
     ]
+}
+
+/// `lectern show --json` of the paper whose title holds `needle`.
+fn show_json(library: &std::path::Path, needle: &str) -> Result<serde_json::Value> {
+    let run = |args: &[&str]| -> Result<serde_json::Value> {
+        let out = std::process::Command::new(lectern_e2e::cli_binary())
+            .arg("--library")
+            .arg(library)
+            .arg("--json")
+            .args(args)
+            .output()?;
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let list = run(&["list"])?;
+    let key = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["title"].as_str().is_some_and(|t| t.contains(needle)))
+        .and_then(|p| p["citekey"].as_str())
+        .ok_or_else(|| anyhow::anyhow!("no paper like {needle}"))?
+        .to_string();
+    run(&["show", &key])
 }
 
 #[tokio::test]
@@ -87,8 +119,20 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
             app.click("#view-abstract").await?;
             seen.push((provenance, pages));
         }
-        // A day of Hugging Face papers, from the import dialog: both are
-        // in the library already, so nothing is added.
+        // Find details… for every paper missing something, reviewed
+        // first: only ZoomEye would change; nothing is written until Apply.
+        app.click("#btn-find").await?;
+        app.click("#find-pdf").await?; // no PDFs this time
+        app.click("#find-missing").await?;
+        app.wait_js("return !!document.querySelector('#fetch-apply') && !document.querySelector('#fetch-apply').hidden")
+            .await?;
+        let reviewed = app.texts("#fetch-lines li.fetch-filled").await?;
+        let before_apply = show_json(&app.library, "ZoomEye")?;
+        app.click("#fetch-apply").await?;
+        app.wait_text("#fetch-label", "Done").await?;
+        let after_apply = show_json(&app.library, "ZoomEye")?;
+        // A day of Hugging Face papers, from the import dialog: all three
+        // are in the library already, so nothing is added.
         app.click("#btn-import").await?;
         app.click("#import-hf-daily").await?;
         let known = [
@@ -104,13 +148,17 @@ async fn find_details_fills_two_papers_with_authors_an_arxiv_link_and_a_readable
         app.click("#settings-save").await?;
         app.wait_js("return !document.getElementById('settings-email')")
             .await?;
-        anyhow::Ok((seen, known))
+        anyhow::Ok((seen, known, reviewed, before_apply, after_apply))
     };
     let seen = run.await;
     let dir = app.close().await?;
-    let (seen, [added, merged, skipped]) = seen?;
+    let (seen, [added, merged, skipped], reviewed, before_apply, after_apply) = seen?;
     assert_eq!(added, "0");
-    assert_eq!(merged.parse::<u32>()? + skipped.parse::<u32>()?, 2);
+    assert_eq!(merged.parse::<u32>()? + skipped.parse::<u32>()?, 3);
+    assert_eq!(reviewed.len(), 1, "{reviewed:?}");
+    assert!(reviewed[0].contains("would fill"), "{reviewed:?}");
+    assert!(before_apply["arxiv"].is_null(), "the review wrote nothing");
+    assert_eq!(after_apply["arxiv"], "2411.16044");
     assert!(
         mirror
             .requests()

@@ -44,12 +44,15 @@ pub struct FetchSummary {
 
 /// Finds details (and, with `pdf`, the open-access PDF) for the papers
 /// `keys`, or, when `keys` is empty, for every paper missing something.
+/// With `dry_run` nothing is written or downloaded: each step says what
+/// would be (the review before a fetch is applied).
 #[tauri::command]
 #[specta::specta]
 pub async fn fetch_papers(
     state: AppState<'_>,
     keys: Vec<String>,
     pdf: bool,
+    dry_run: bool,
     progress: Channel<FetchStep>,
 ) -> CommandResult<FetchSummary> {
     let shared = state.inner().clone();
@@ -65,7 +68,7 @@ pub async fn fetch_papers(
     .await?;
     let options = OnlineOptions::from_settings(&settings);
     let fetcher = Arc::new(Fetcher::standard(&root, &options).map_err(CommandError::from)?);
-    let wanted = pdf.then(|| PdfWanted {
+    let wanted = (pdf && !dry_run).then(|| PdfWanted {
         dir: root.join(".lectern").join("cache").join("downloads"),
         cap: lectern::online::download::MAX_PDF,
     });
@@ -88,7 +91,7 @@ pub async fn fetch_papers(
             async move {
                 let writer = shared.clone();
                 let applied = tauri::async_runtime::spawn_blocking(move || {
-                    writer.with(|lib| lib.apply_found(&found, false))
+                    writer.with(|lib| lib.apply_found(&found, dry_run))
                 })
                 .await
                 .unwrap_or_else(|e| Err(CommandError::new("internal", e.to_string())));

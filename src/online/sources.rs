@@ -172,6 +172,22 @@ fn crossref_work(item: &Value) -> Option<Candidate> {
     .and_then(|y| i32::try_from(y).ok())
     .filter(|y| (1000..=9999).contains(y));
     let kind = str_at(item, "type").unwrap_or_default();
+    // A preprint's record names the version it became: that DOI is the
+    // paper's published identity.
+    let published = item
+        .get("relation")
+        .and_then(|r| r.get("is-preprint-of"))
+        .and_then(Value::as_array)
+        .and_then(|list| {
+            list.iter()
+                .find(|x| str_at(x, "id-type") == Some("doi"))
+                .and_then(|x| str_at(x, "id"))
+                .and_then(bare_doi)
+        });
+    let doi = match (kind, published) {
+        ("posted-content", Some(p)) => Some(p),
+        _ => doi,
+    };
     let entry_type = match kind {
         "journal-article" => Some("article"),
         "proceedings-article" => Some("inproceedings"),
@@ -344,6 +360,15 @@ mod tests {
         assert!(p.venue.as_deref().unwrap_or_default().contains("CVPR"));
         assert_eq!(p.abstract_text, "Scale is the primary factor & more.");
         assert!(p.extra.contains(&("pages".into(), "14549-14560".into())));
+    }
+
+    #[test]
+    fn a_preprint_record_gives_the_doi_of_its_published_version() {
+        let text = r#"{"message":{"DOI":"10.31219/osf.io/abcd","type":"posted-content",
+          "title":["A Preprint"],"relation":{"is-preprint-of":[{"id-type":"doi","id":"10.1000/journal.5","asserted-by":"subject"}]}}}"#;
+        let c = crossref(text).unwrap();
+        assert_eq!(c[0].paper.doi.as_deref(), Some("10.1000/journal.5"));
+        assert_eq!(c[0].paper.venue, None);
     }
 
     #[test]

@@ -121,10 +121,10 @@ export const api = {
     unwrap(commands.importHfDaily(date, progressChannel(onProgress))),
   /** Looks papers up on the web sources (`keys` empty: every paper
    * missing something), telling `onStep` about each paper as it is done. */
-  fetchPapers: (keys: string[], pdf: boolean, onStep: (s: FetchStep) => void) => {
+  fetchPapers: (keys: string[], pdf: boolean, dryRun: boolean, onStep: (s: FetchStep) => void) => {
     const channel = new Channel<FetchStep>();
     channel.onmessage = onStep;
-    return unwrap(commands.fetchPapers(keys, pdf, channel));
+    return unwrap(commands.fetchPapers(keys, pdf, dryRun, channel));
   },
   cancelFetch: () => commands.cancelFetch(),
   onlineSettings: () => unwrap(commands.onlineSettings()),

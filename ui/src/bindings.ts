@@ -11,8 +11,10 @@ export const commands = {
 	/**
 	 *  Finds details (and, with `pdf`, the open-access PDF) for the papers
 	 *  `keys`, or, when `keys` is empty, for every paper missing something.
+	 *  With `dry_run` nothing is written or downloaded: each step says what
+	 *  would be (the review before a fetch is applied).
 	 */
-	fetchPapers: (keys: string[], pdf: boolean, progress: Channel<FetchStep_Deserialize>) => typedError<FetchSummary, CommandError>(__TAURI_INVOKE("fetch_papers", { keys, pdf, progress })),
+	fetchPapers: (keys: string[], pdf: boolean, dryRun: boolean, progress: Channel<FetchStep_Deserialize>) => typedError<FetchSummary, CommandError>(__TAURI_INVOKE("fetch_papers", { keys, pdf, dryRun, progress })),
 	/**  Stops a running fetch after the papers being looked up now. */
 	cancelFetch: () => __TAURI_INVOKE<void>("cancel_fetch"),
 	/**

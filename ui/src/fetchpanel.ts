@@ -17,12 +17,12 @@ export interface FetchHooks {
 
 let running = false;
 
-/** One line about a paper's outcome. */
-export function outcomeLine(p: Applied): string {
+/** One line about a paper's outcome (on a review, what would be done). */
+export function outcomeLine(p: Applied, review = false): string {
   switch (p.outcome) {
     case "filled": {
       const fields = p.filled.map((f) => `${f.field} (${f.source})`).join(", ");
-      return `${p.citekey}: filled ${fields}${p.pdf ? "; PDF attached" : ""}`;
+      return `${p.citekey}: ${review ? "would fill" : "filled"} ${fields}${p.pdf ? "; PDF attached" : ""}`;
     }
     case "unchanged":
       return `${p.citekey}: found; nothing was missing${p.pdf ? "; PDF attached" : ""}`;
@@ -52,8 +52,10 @@ function summaryLine(s: FetchSummary): string {
   return `${s.cancelled ? "Stopped" : "Done"}: ${parts.join(", ")}.`;
 }
 
-/** Runs a fetch for `keys` (empty: every paper missing something). */
-export async function findDetails(keys: string[], pdf: boolean, hooks: FetchHooks): Promise<void> {
+/** Runs a fetch for `keys` (empty: every paper missing something). With
+ * `review`, nothing is written: the panel lists what would change and
+ * offers to apply it. */
+export async function findDetails(keys: string[], pdf: boolean, hooks: FetchHooks, review = false): Promise<void> {
   if (running) {
     toast("Details are being looked up already; wait for that to end or cancel it.");
     return;
@@ -64,22 +66,35 @@ export async function findDetails(keys: string[], pdf: boolean, hooks: FetchHook
   const lines = h("ul", { id: "fetch-lines" });
   const cancel = h("button", { id: "fetch-cancel", type: "button", onclick: () => void api.cancelFetch() }, "Cancel");
   const close = h("button", { id: "fetch-close", type: "button", hidden: true, onclick: () => panel.remove() }, "Close");
+  // After a review: the papers that would change, to apply at once.
+  const changing: string[] = [];
+  const apply = h("button", {
+    id: "fetch-apply",
+    type: "button",
+    class: "primary",
+    hidden: true,
+    onclick: () => void findDetails(changing, pdf, hooks, false),
+  }, "Apply");
   const panel = h("aside", { id: "fetch-panel", role: "status", "aria-label": "Finding details" },
-    h("div", { class: "fetch-head" }, h("strong", {}, "Finding details"), cancel, close),
+    h("div", { class: "fetch-head" }, h("strong", {}, review ? "Reviewing details" : "Finding details"), apply, cancel, close),
     label, bar, lines);
   document.getElementById("fetch-panel")?.remove();
   document.body.appendChild(panel);
   try {
-    const summary = await api.fetchPapers(keys, pdf, (step) => {
+    const summary = await api.fetchPapers(keys, pdf, review, (step) => {
       bar.max = Math.max(1, step.total);
       bar.value = step.done;
       label.textContent = `${step.done} of ${step.total} papers ${timeLeft(step)}`.trim();
-      const li = h("li", { class: `fetch-${step.paper.outcome}`, "data-citekey": step.paper.citekey }, outcomeLine(step.paper));
-      if (step.paper.pdf_problem && pdf) li.appendChild(h("div", { class: "fetch-pdf-problem" }, `No PDF: ${step.paper.pdf_problem}`));
+      const li = h("li", { class: `fetch-${step.paper.outcome}`, "data-citekey": step.paper.citekey }, outcomeLine(step.paper, review));
+      if (step.paper.pdf_problem && pdf && !review) li.appendChild(h("div", { class: "fetch-pdf-problem" }, `No PDF: ${step.paper.pdf_problem}`));
       lines.prepend(li);
-      if (step.paper.outcome === "filled" || step.paper.pdf) void hooks.paperChanged(step.paper.citekey);
+      if (review && (step.paper.outcome === "filled" || (pdf && step.paper.outcome === "unchanged"))) changing.push(step.paper.citekey);
+      if (!review && (step.paper.outcome === "filled" || step.paper.pdf)) void hooks.paperChanged(step.paper.citekey);
     });
-    label.textContent = summary.total === 0 ? "Nothing is missing from these papers." : summaryLine(summary);
+    if (summary.total === 0) label.textContent = "Nothing is missing from these papers.";
+    else if (review) label.textContent = `${summaryLine(summary).replace(/^Done: (\d+) filled/, "Reviewed: $1 would be filled")} Nothing was written yet.`;
+    else label.textContent = summaryLine(summary);
+    apply.hidden = !review || changing.length === 0;
     bar.max = 1;
     bar.value = 1;
   } catch (e) {
@@ -97,15 +112,17 @@ export async function findDetails(keys: string[], pdf: boolean, hooks: FetchHook
  * missing something, and whether to download PDFs. */
 export function openFindDialog(resultKeys: string[], hooks: FetchHooks): void {
   const withPdf = h("input", { id: "find-pdf", type: "checkbox", checked: true }) as HTMLInputElement;
+  const review = h("input", { id: "find-review", type: "checkbox", checked: true }) as HTMLInputElement;
   const go = (keys: string[]) => {
     closeModal();
-    void findDetails(keys, withPdf.checked, hooks);
+    void findDetails(keys, withPdf.checked, hooks, review.checked);
   };
   openModal(
     "find-modal",
     "Find details and PDFs",
     h("p", {}, "Lectern asks Hugging Face, arXiv, Crossref and Semantic Scholar for each paper's authors, identifiers and venue, and fills in only what is missing."),
     h("label", { class: "check" }, withPdf, " Also download open-access PDFs"),
+    h("label", { class: "check" }, review, " Show what would change before writing anything"),
     h(
       "div",
       { class: "actions" },
