@@ -391,6 +391,10 @@ impl App {
     pub async fn close(mut self) -> Result<Option<tempfile::TempDir>> {
         let r = self.client.clone().close().await;
         stop(&mut self.driver);
+        // The next window on this library must find it free: on a busy
+        // machine the app can outlive its session by many seconds, still
+        // holding the library (the next window then opens it read-only).
+        wait_for_app_exit(&self.library).await;
         r.map_err(|e| anyhow!("closing session: {e}"))?;
         Ok(self._dir.take())
     }
@@ -399,6 +403,52 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         stop(&mut self.driver);
+    }
+}
+
+/// The app processes started on `library` (by their `LECTERN_LIBRARY`).
+fn app_processes(library: &Path) -> Vec<u32> {
+    let wanted = format!("LECTERN_LIBRARY={}", library.display());
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|pid| {
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+            exe.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("lectern-desktop"))
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
+        })
+        .collect()
+}
+
+/// Waits until the app started on `library` has exited: up to 10 s, then
+/// it is asked to stop (SIGTERM), then killed.
+async fn wait_for_app_exit(library: &Path) {
+    let started = Instant::now();
+    loop {
+        let left = app_processes(library);
+        if left.is_empty() {
+            return;
+        }
+        let signal = match started.elapsed() {
+            t if t > Duration::from_secs(15) => "-KILL",
+            t if t > Duration::from_secs(10) => "-TERM",
+            _ => "",
+        };
+        if !signal.is_empty() {
+            for pid in &left {
+                let _ = Command::new("kill")
+                    .args([signal, &pid.to_string()])
+                    .status();
+            }
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

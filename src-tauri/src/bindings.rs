@@ -13,6 +13,7 @@ pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             commands::library_info,
+            commands::folder_changes,
             fetching::fetch_papers,
             fetching::cancel_fetch,
             fetching::import_hf_daily,

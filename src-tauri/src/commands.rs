@@ -506,10 +506,23 @@ pub async fn open_attachment(
 }
 
 /// The library folder changed outside the window (or a write-out found a
-/// conflict): what the sync did.
+/// conflict): what the sync did. `seq` counts these events; the window
+/// also asks for the count now and then ([`folder_changes`]), so a change
+/// whose event did not arrive still reaches it.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct FolderEvent {
     pub report: lectern::SyncReport,
+    pub seq: u32,
+}
+
+/// How many [`FolderEvent`]s were sent: the window compares it with the
+/// last one it received. An event is sometimes not delivered to the page
+/// while the machine is busy (seen under load in the end-to-end tests);
+/// the count lets the window catch up within its next look.
+#[tauri::command]
+#[specta::specta]
+pub fn folder_changes(state: AppState<'_>) -> u32 {
+    state.folder_changes.load(Ordering::SeqCst)
 }
 
 /// Corrects a paper's title, authors, year, venue, DOI and arXiv id.

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use lectern::Library;
@@ -16,6 +16,8 @@ pub struct Shared {
     pub cancel: AtomicBool,
     /// The cancel flag of a running fetch ("Find details and PDF").
     pub fetch_cancel: AtomicBool,
+    /// How many folder events were sent (`commands::folder_changes`).
+    pub folder_changes: AtomicU32,
     /// Paths the person chose in a native dialog or dropped on the window:
     /// the only paths the web view may hand back to read or write.
     granted: Mutex<HashSet<PathBuf>>,
@@ -37,6 +39,7 @@ impl Shared {
             library: Mutex::new(open(path)),
             cancel: AtomicBool::new(false),
             fetch_cancel: AtomicBool::new(false),
+            folder_changes: AtomicU32::new(0),
             granted: Mutex::new(HashSet::new()),
         })
     }

@@ -4,6 +4,7 @@
 //! tells the window what changed through [`FolderEvent`].
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use tauri_specta::Event;
@@ -32,7 +33,8 @@ fn writable_root(state: &State) -> Option<PathBuf> {
 }
 
 /// Starts the watcher thread. While the library is open read-only it
-/// tries every [`TAKE_OVER_EVERY`] to become the library's writer.
+/// tries every [`TAKE_OVER_EVERY`] to become the library's writer, and
+/// tells the window when the writer commits.
 pub fn start(app: tauri::AppHandle, state: State) {
     std::thread::spawn(move || {
         let mut session: Option<lectern::FolderSession> = None;
@@ -48,7 +50,7 @@ pub fn start(app: tauri::AppHandle, state: State) {
                     others: 1,
                     ..Default::default()
                 };
-                let _ = FolderEvent { report }.emit(&app);
+                emit(&app, &state, report);
             }
             // A library just opened: watch it, and reconcile what changed
             // while nothing watched it.
@@ -60,6 +62,15 @@ pub fn start(app: tauri::AppHandle, state: State) {
                 }
             }
             let Some(watching) = session.as_mut() else {
+                // Read-only: the writer (another Lectern) applies the
+                // folder's changes; the window is told when it commits.
+                if state.with(|lib| lib.others_committed()).unwrap_or(false) {
+                    let report = lectern::SyncReport {
+                        others: 1,
+                        ..Default::default()
+                    };
+                    emit(&app, &state, report);
+                }
                 std::thread::sleep(lectern::WATCH_POLL);
                 continue;
             };
@@ -77,8 +88,14 @@ pub fn start(app: tauri::AppHandle, state: State) {
                 || !report.conflicts.is_empty()
                 || !report.problems.is_empty()
             {
-                let _ = FolderEvent { report }.emit(&app);
+                emit(&app, &state, report);
             }
         }
     });
+}
+
+/// Tells the window what changed, counting the event.
+fn emit(app: &tauri::AppHandle, state: &State, report: lectern::SyncReport) {
+    let seq = state.folder_changes.fetch_add(1, Ordering::SeqCst) + 1;
+    let _ = FolderEvent { report, seq }.emit(app);
 }

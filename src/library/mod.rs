@@ -123,6 +123,8 @@ pub struct Library {
     /// While set, writes leave their index work queued (see
     /// [`Library::hold_index`]).
     index_held: bool,
+    /// SQLite's `data_version` at the last [`Library::others_committed`].
+    seen_version: Option<i64>,
 }
 
 /// What a process does when another Lectern process holds the library.
@@ -310,6 +312,7 @@ impl Library {
             write_progress: None,
             pdf_cache: None,
             index_held: false,
+            seen_version: None,
         })
     }
 
@@ -390,6 +393,19 @@ impl Library {
         }
     }
 
+    /// Whether another process committed to the library since the last
+    /// call (the first call only takes note). For a window that opened
+    /// the library read-only: the writer's changes are in SQLite at once,
+    /// and the window re-reads what it shows. One `PRAGMA data_version`.
+    pub fn others_committed(&mut self) -> Result<bool> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let changed = self.seen_version.is_some_and(|v| v != version);
+        self.seen_version = Some(version);
+        Ok(changed)
+    }
+
     /// Whether [`Library::catch_up_others`] has more of a batch to apply.
     pub fn others_pending(&self) -> bool {
         self.others.is_some()
@@ -467,6 +483,7 @@ impl Library {
             write_progress: None,
             pdf_cache: None,
             index_held: false,
+            seen_version: None,
         })
     }
 

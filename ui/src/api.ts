@@ -136,6 +136,7 @@ export const api = {
   openAttachment: (path: string) => unwrap(commands.openAttachment(path)),
   onDrop: (cb: (e: DropEvent) => void) => events.dropEvent.listen((e) => cb(e.payload)),
   onFolder: (cb: (e: FolderEvent) => void) => events.folderEvent.listen((e) => cb(e.payload)),
+  folderChanges: () => commands.folderChanges(),
   deletePaper: (key: string) => unwrap(commands.deletePaper(key)),
   editPaper: (key: string, edit: PaperEdit) => unwrap(commands.editPaper(key, edit)),
   possibleDuplicates: () => unwrap(commands.possibleDuplicates()),

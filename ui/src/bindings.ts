@@ -9,6 +9,13 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	libraryInfo: () => typedError<LibraryInfo_Serialize, CommandError>(__TAURI_INVOKE("library_info")),
 	/**
+	 *  How many [`FolderEvent`]s were sent: the window compares it with the
+	 *  last one it received. An event is sometimes not delivered to the page
+	 *  while the machine is busy (seen under load in the end-to-end tests);
+	 *  the count lets the window catch up within its next look.
+	 */
+	folderChanges: () => __TAURI_INVOKE<number>("folder_changes"),
+	/**
 	 *  Finds details (and, with `pdf`, the open-access PDF) for the papers
 	 *  `keys`, or, when `keys` is empty, for every paper missing something.
 	 *  With `dry_run` nothing is written or downloaded: each step says what
@@ -395,10 +402,13 @@ export type Filter_Serialize = {
 
 /**
  *  The library folder changed outside the window (or a write-out found a
- *  conflict): what the sync did.
+ *  conflict): what the sync did. `seq` counts these events; the window
+ *  also asks for the count now and then ([`folder_changes`]), so a change
+ *  whose event did not arrive still reaches it.
  */
 export type FolderEvent = {
 	report: SyncReport,
+	seq: number,
 };
 
 /**  Papers and the links between them. */

@@ -43,6 +43,9 @@ export const metrics = {
   pdfHighlightDrawn: [] as number[],
   /** Picking a color for a PDF selection → the engine has stored it. */
   pdfHighlightStored: [] as number[],
+  /** What the window did with each change of the library folder it was
+   * told of, newest last (at most 50), for tests that look into a miss. */
+  folder: [] as string[],
 };
 (window as unknown as { __lectern: typeof metrics }).__lectern = metrics;
 

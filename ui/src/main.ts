@@ -1,7 +1,7 @@
 // The window: wires the search box, the sidebar, the result list, the
 // reader, dialogs and keyboard together.
 
-import { api, type Facets, type Filter, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
+import { api, type Facets, type Filter, type FolderEvent, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
 import { h, byId, clear } from "./dom";
 import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { Latest, moveIndex } from "./flow";
@@ -207,7 +207,10 @@ async function openPaper(key: string): Promise<void> {
   const ticket = opens.next();
   try {
     const paper = await api.paper(key);
-    if (!opens.isCurrent(ticket)) return;
+    if (!opens.isCurrent(ticket)) {
+      metrics.folder.push(`${Math.round(performance.now())} open ${key} superseded`);
+      return;
+    }
     // From a search of the full text, the PDF opens where it holds the words.
     await reader.show(paper, fullTextTerms(searchBox.value)[0] ?? null);
     const i = hits.findIndex((x) => x.id === paper.id);
@@ -357,8 +360,17 @@ async function dropped(paths: string[]): Promise<void> {
 
 // The library folder changed outside the window (an editor, git, Syncthing,
 // the inbox): refresh what is shown. The open paper is re-read unless the
-// user is typing in it.
-void api.onFolder(({ report }) => {
+// user is typing in it. Events are counted: the window also asks for the
+// count every 2 s, so a change whose event was not delivered (seen while
+// the machine is busy) is shown at the next look.
+let folderSeq = 0;
+
+function noteFolder(what: string): void {
+  metrics.folder.push(`${Math.round(performance.now())} ${what}`);
+  if (metrics.folder.length > 50) metrics.folder.shift();
+}
+
+function onFolderChange(report: FolderEvent["report"] | null): void {
   // A window that opened its library read-only becomes its writer once the
   // other process lets go: the banner goes.
   if (info && !info.writable) {
@@ -369,16 +381,37 @@ void api.onFolder(({ report }) => {
     }).catch(() => undefined);
   }
   void refreshLists().then(async () => {
-    const outside = report.applied + report.created + report.trashed + report.notes + report.others > 0;
+    // Without the event's report (a missed event), the paper is re-read.
+    const outside = !report || report.applied + report.created + report.trashed + report.notes + report.others > 0;
     const typingInEditor = document.activeElement?.closest(".cm-editor") != null;
-    if (outside && reader.current && !typingInEditor) await openPaper(reader.current.id);
+    if (outside && reader.current && !typingInEditor) {
+      await openPaper(reader.current.id);
+      noteFolder(`reopened ${reader.current?.citekey ?? "-"}`);
+    }
   });
+  if (!report) return;
   if (report.conflicts.length > 0) {
     toast(`Library folder conflict: ${report.conflicts.join(", ")} — both versions are kept; see the file beside it.`, "error");
   } else if (report.inbox_imported > 0) {
     toast(`Imported ${report.inbox_imported} file(s) from the inbox.`);
   }
+}
+
+void api.onFolder(({ report, seq }) => {
+  noteFolder(`event ${seq} applied=${report.applied} created=${report.created} others=${report.others}`);
+  folderSeq = Math.max(folderSeq, seq);
+  onFolderChange(report);
 }).catch(showError);
+
+setInterval(() => {
+  void api.folderChanges().then((seq) => {
+    if (seq > folderSeq) {
+      noteFolder(`missed event ${seq}`);
+      folderSeq = seq;
+      onFolderChange(null);
+    }
+  }).catch(() => undefined);
+}, 2000);
 
 function applyWidths(): void {
   const panes = byId("panes");
