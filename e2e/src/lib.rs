@@ -229,6 +229,22 @@ impl App {
         }
     }
 
+    /// Clears the search box, then types `query` one character at a time,
+    /// waiting after each for its results (the page times each keystroke).
+    pub async fn type_query(&self, query: &str) -> Result<()> {
+        self.search("").await?;
+        let box_ = self.find("#search").await?;
+        let mut prefix = String::new();
+        for ch in query.chars() {
+            prefix.push(ch);
+            box_.send_keys(&ch.to_string()).await?;
+            if ch != ' ' {
+                self.wait_results(&prefix).await?;
+            }
+        }
+        Ok(())
+    }
+
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         self.find(css)
             .await?

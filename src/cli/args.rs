@@ -62,35 +62,16 @@ pub(super) enum Command {
         /// Say what would change, write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Sent to Crossref (its polite pool) and Unpaywall.
-        #[arg(long, value_name = "ADDRESS")]
-        email: Option<String>,
-        /// Ask only these sources: arxiv, huggingface, crossref,
-        /// semanticscholar, unpaywall (comma-separated).
-        #[arg(long, value_name = "LIST")]
-        sources: Option<String>,
-        /// Also download each paper's open-access PDF (arXiv's, Semantic
-        /// Scholar's, or Unpaywall's with --email) into attachments/.
-        #[arg(long)]
-        pdf: bool,
-        /// The largest PDF downloaded, in MB.
-        #[arg(long, value_name = "MB", default_value_t = 100)]
-        max_pdf_mb: u64,
+        #[command(flatten)]
+        online: OnlineArgs,
     },
     /// Add papers by arXiv id, DOI or link (arxiv.org, doi.org,
     /// huggingface.co/papers), filled in from the web.
     Add {
         #[arg(value_name = "ID", required = true)]
         ids: Vec<String>,
-        #[arg(long, value_name = "ADDRESS")]
-        email: Option<String>,
-        #[arg(long, value_name = "LIST")]
-        sources: Option<String>,
-        /// Also download the open-access PDF.
-        #[arg(long)]
-        pdf: bool,
-        #[arg(long, value_name = "MB", default_value_t = 100)]
-        max_pdf_mb: u64,
+        #[command(flatten)]
+        online: OnlineArgs,
     },
     /// Show or change the library's settings: online.email ADDRESS,
     /// online.sources LIST, online.rate-limit SOURCE=MS, online.fill-new
@@ -293,4 +274,23 @@ pub(super) enum ExportCommand {
         #[arg(long, value_name = "QUERY")]
         query: Option<String>,
     },
+}
+
+/// What `fetch` and `add` ask of the web sources.
+#[derive(Debug, Args)]
+pub(super) struct OnlineArgs {
+    /// Sent to Crossref (its polite pool) and Unpaywall.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(super) email: Option<String>,
+    /// Ask only these sources: arxiv, huggingface, crossref,
+    /// semanticscholar, unpaywall (comma-separated).
+    #[arg(long, value_name = "LIST")]
+    pub(super) sources: Option<String>,
+    /// Also download each paper's open-access PDF (arXiv's, Semantic
+    /// Scholar's, or Unpaywall's with --email) into attachments/.
+    #[arg(long)]
+    pub(super) pdf: bool,
+    /// The largest PDF downloaded, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 100)]
+    pub(super) max_pdf_mb: u64,
 }

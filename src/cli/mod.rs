@@ -66,10 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             all,
             query,
             dry_run,
-            email,
-            sources,
-            pdf,
-            max_pdf_mb,
+            online: o,
         } => online::fetch(
             root,
             cli.json,
@@ -78,24 +75,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 all,
                 query: query.as_deref(),
                 dry_run,
-                email,
-                sources: sources.as_deref(),
-                pdf: pdf.then_some(max_pdf_mb),
+                email: o.email,
+                sources: o.sources.as_deref(),
+                pdf: o.pdf.then_some(o.max_pdf_mb),
             },
         ),
-        Command::Add {
-            ids,
-            email,
-            sources,
-            pdf,
-            max_pdf_mb,
-        } => online::add(
+        Command::Add { ids, online: o } => online::add(
             root,
             cli.json,
             &ids,
-            email,
-            sources.as_deref(),
-            pdf.then_some(max_pdf_mb),
+            o.email,
+            o.sources.as_deref(),
+            o.pdf.then_some(o.max_pdf_mb),
         ),
         Command::Config { key, value } => {
             online::config(root, out, key.as_deref(), value.as_deref())

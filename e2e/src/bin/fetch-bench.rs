@@ -62,16 +62,7 @@ async fn main() -> Result<()> {
         let mut estimates = Vec::new();
         while started.elapsed() < Duration::from_secs(30) {
             for q in queries {
-                app.search("").await?;
-                let box_ = app.find("#search").await?;
-                let mut prefix = String::new();
-                for ch in q.chars() {
-                    prefix.push(ch);
-                    box_.send_keys(&ch.to_string()).await?;
-                    if ch != ' ' {
-                        app.wait_results(&prefix).await?;
-                    }
-                }
+                app.type_query(q).await?;
             }
             if fetching {
                 estimates.push(app.text("#fetch-label").await?);

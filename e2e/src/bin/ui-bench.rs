@@ -148,16 +148,7 @@ async fn main() -> Result<()> {
     let mut finished_at: Option<Instant> = None;
     'typing: for round in 0..50 {
         for q in queries.terms.iter().take(args.queries) {
-            app.search("").await?;
-            let box_ = app.find("#search").await?;
-            let mut prefix = String::new();
-            for ch in q.chars() {
-                prefix.push(ch);
-                box_.send_keys(&ch.to_string()).await?;
-                if ch != ' ' {
-                    app.wait_results(&prefix).await?;
-                }
-            }
+            app.type_query(q).await?;
             typed.push(q.clone());
             let Some((child, _)) = importing.as_mut() else {
                 continue;
