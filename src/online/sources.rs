@@ -388,6 +388,21 @@ mod tests {
     }
 
     #[test]
+    fn unpaywall_gives_the_best_open_pdf_and_nothing_without_one() {
+        let found = r#"{"doi":"10.1038/nature12373","is_oa":true,
+          "best_oa_location":{"url":"https://example.org/landing","url_for_pdf":"https://example.org/paper.pdf","host_type":"repository"}}"#;
+        assert_eq!(
+            unpaywall_pdf(found).unwrap().as_deref(),
+            Some("https://example.org/paper.pdf")
+        );
+        let closed = r#"{"doi":"10.1000/x","is_oa":false,"best_oa_location":null}"#;
+        assert_eq!(unpaywall_pdf(closed).unwrap(), None);
+        let odd = r#"{"best_oa_location":{"url_for_pdf":"file:///etc/passwd"}}"#;
+        assert_eq!(unpaywall_pdf(odd).unwrap(), None);
+        assert!(unpaywall_pdf("<html>").is_err());
+    }
+
+    #[test]
     fn broken_answers_are_errors_naming_the_source() {
         for (f, text) in [
             (
