@@ -68,10 +68,8 @@ pub async fn fetch_papers(
     .await?;
     let options = OnlineOptions::from_settings(&settings);
     let fetcher = Arc::new(Fetcher::standard(&root, &options).map_err(CommandError::from)?);
-    let wanted = (pdf && !dry_run).then(|| PdfWanted {
-        dir: root.join(".lectern").join("cache").join("downloads"),
-        cap: lectern::online::download::MAX_PDF,
-    });
+    let wanted =
+        (pdf && !dry_run).then(|| PdfWanted::in_library(&root, lectern::online::download::MAX_PDF));
     let total = targets.len() as u32;
     // What the steps add up, shared with each step's future.
     let tally = Arc::new(std::sync::Mutex::new((

@@ -93,35 +93,15 @@ pub fn run(n: u64, json: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let (mut filled, mut other) = (0usize, 0usize);
     let mut writing = std::time::Duration::ZERO;
-    let mut error = None;
-    // As the CLI does: the index catches up once a second.
-    lib.hold_index(true);
-    let mut caught_up = Instant::now();
-    fetcher.resolve_all_blocking(targets, AT_ONCE, None, |found| {
-        if caught_up.elapsed().as_secs() >= 1 {
-            lib.hold_index(false);
-            lib.hold_index(true);
-            caught_up = Instant::now();
-        }
-        let t = Instant::now();
-        let applied = lib.apply_found(&found, false);
-        writing += t.elapsed();
-        match applied {
-            Ok(a) if matches!(found.outcome, Outcome::Found { .. }) && !a.filled.is_empty() => {
-                filled += 1
-            }
-            Ok(_) => other += 1,
-            Err(e) => {
-                error = Some(e);
-                return false;
-            }
+    lib.fetch_blocking(&fetcher, targets, AT_ONCE, None, false, |found, a, took| {
+        writing += took;
+        if matches!(found.outcome, Outcome::Found { .. }) && !a.filled.is_empty() {
+            filled += 1;
+        } else {
+            other += 1;
         }
         true
     })?;
-    lib.hold_index(false);
-    if let Some(e) = error {
-        return Err(e.into());
-    }
     let secs = started.elapsed().as_secs_f64();
     let requests = mirror.requests().len();
     let rss = super::peak_rss_mib();

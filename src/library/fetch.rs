@@ -4,9 +4,15 @@
 //! fields are filled; each filled field records its source and time. The
 //! network side is [`crate::online`].
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use super::*;
 use crate::model::{Applied, FieldSource};
-use crate::online::{Found, Outcome, PdfFetch, Target};
+use crate::online::{Fetcher, Found, Outcome, PdfFetch, PdfWanted, Target};
+
+/// How often a long fetch lets the index take in the papers written so far.
+const INDEX_EVERY: Duration = Duration::from_secs(1);
 
 /// Whether a paper lacks what a fetch can give.
 fn lacks_something(p: &Paper) -> bool {
@@ -89,6 +95,44 @@ impl Library {
             _ => {}
         }
         Ok(applied)
+    }
+
+    /// Looks `targets` up (`at_once` at a time, on a runtime of its own)
+    /// and writes each finding as it comes ([`Library::apply_found`]), the
+    /// index catching up about once a second rather than after every
+    /// paper. `each` gets every paper's result and how long writing it
+    /// took, and returns `false` to stop. An error of the library itself
+    /// (a full disk) stops the fetch and is returned.
+    pub fn fetch_blocking(
+        &mut self,
+        fetcher: &Arc<Fetcher>,
+        targets: Vec<Target>,
+        at_once: usize,
+        pdf: Option<PdfWanted>,
+        dry_run: bool,
+        mut each: impl FnMut(&Found, Applied, Duration) -> bool,
+    ) -> Result<()> {
+        let mut failure = None;
+        self.hold_index(true);
+        let mut caught_up = Instant::now();
+        let looked = fetcher.resolve_all_blocking(targets, at_once, pdf, |found| {
+            if caught_up.elapsed() >= INDEX_EVERY {
+                self.hold_index(false);
+                self.hold_index(true);
+                caught_up = Instant::now();
+            }
+            let started = Instant::now();
+            match self.apply_found(&found, dry_run) {
+                Ok(applied) => each(&found, applied, started.elapsed()),
+                Err(e) => {
+                    failure = Some(e);
+                    false
+                }
+            }
+        });
+        self.hold_index(false);
+        looked?;
+        failure.map_or(Ok(()), Err)
     }
 
     fn apply_record(&mut self, found: &Found, dry_run: bool) -> Result<Applied> {

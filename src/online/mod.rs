@@ -161,6 +161,20 @@ pub struct Candidate {
     pub pdf_url: Option<String>,
 }
 
+impl PdfWanted {
+    /// PDFs downloaded for the library at `root`, into
+    /// `.lectern/cache/downloads` (until attached), at most `cap` bytes.
+    pub fn in_library(root: &std::path::Path, cap: u64) -> PdfWanted {
+        PdfWanted {
+            dir: root
+                .join(crate::library::PRIVATE_DIR)
+                .join("cache")
+                .join("downloads"),
+            cap,
+        }
+    }
+}
+
 /// What a person chooses about going online.
 #[derive(Debug, Clone, Default)]
 pub struct OnlineOptions {

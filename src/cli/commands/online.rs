@@ -11,12 +11,10 @@ use crate::Library;
 use crate::cli::output::print_json;
 use crate::cli::progress::Progress;
 use crate::model::Applied;
-use crate::online::{Fetcher, Found, OnlineOptions, PdfWanted, Source, Target};
+use crate::online::{Fetcher, OnlineOptions, PdfWanted, Source, Target};
 
 /// How many papers are looked for at once.
 const AT_ONCE: usize = 8;
-/// How often the index takes in the papers filled so far.
-const INDEX_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Default, Serialize)]
 struct Summary {
@@ -89,14 +87,9 @@ fn run(
 ) -> anyhow::Result<FetchReport> {
     let fetcher = Arc::new(Fetcher::standard(lib.root(), options)?);
     // Nothing is downloaded on a dry run.
-    let pdf = pdf_mb.filter(|_| !dry_run).map(|mb| PdfWanted {
-        dir: lib
-            .root()
-            .join(crate::library::PRIVATE_DIR)
-            .join("cache")
-            .join("downloads"),
-        cap: mb.saturating_mul(1024 * 1024),
-    });
+    let pdf = pdf_mb
+        .filter(|_| !dry_run)
+        .map(|mb| PdfWanted::in_library(lib.root(), mb.saturating_mul(1024 * 1024)));
     let total = targets.len();
     let mut progress = Progress::new("Fetching   ");
     let mut report = FetchReport {
@@ -107,24 +100,7 @@ fn run(
             ..Summary::default()
         },
     };
-    let mut write_error: Option<anyhow::Error> = None;
-    // The index catches up about once a second, not after every paper.
-    lib.hold_index(true);
-    let mut caught_up = std::time::Instant::now();
-    fetcher.resolve_all_blocking(targets, AT_ONCE, pdf, |found: Found| {
-        if caught_up.elapsed() >= INDEX_EVERY {
-            lib.hold_index(false);
-            lib.hold_index(true);
-            caught_up = std::time::Instant::now();
-        }
-        let line = match lib.apply_found(&found, dry_run) {
-            Ok(applied) => applied,
-            Err(e) => {
-                // The library itself failed (a full disk, a lock): stop.
-                write_error = Some(anyhow::Error::new(e));
-                return false;
-            }
-        };
+    lib.fetch_blocking(&fetcher, targets, AT_ONCE, pdf, dry_run, |_, line, _| {
         match line.outcome.as_str() {
             "filled" => report.summary.filled += 1,
             "unchanged" => report.summary.unchanged += 1,
@@ -139,11 +115,7 @@ fn run(
         progress.show(report.papers.len(), total);
         true
     })?;
-    lib.hold_index(false);
     progress.clear();
-    if let Some(e) = write_error {
-        return Err(e);
-    }
     Ok(report)
 }
 
