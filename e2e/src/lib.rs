@@ -107,6 +107,27 @@ impl App {
         dir: Option<tempfile::TempDir>,
         env: &[(&str, String)],
     ) -> Result<App> {
+        App::launch(app, &[], library, dir, env).await
+    }
+
+    /// Starts `app` with command-line `args` (files opened with Lectern,
+    /// as a file manager passes them) on `library`.
+    pub async fn start_with_args(
+        app: &Path,
+        args: &[String],
+        library: PathBuf,
+        dir: Option<tempfile::TempDir>,
+    ) -> Result<App> {
+        App::launch(app, args, library, dir, &[]).await
+    }
+
+    async fn launch(
+        app: &Path,
+        args: &[String],
+        library: PathBuf,
+        dir: Option<tempfile::TempDir>,
+        env: &[(&str, String)],
+    ) -> Result<App> {
         if !app.exists() {
             bail!("{} is not built", app.display());
         }
@@ -132,7 +153,7 @@ impl App {
         };
         let caps = json!({
             "browserName": "wry",
-            "tauri:options": { "application": app.display().to_string() }
+            "tauri:options": { "application": app.display().to_string(), "args": args }
         });
         let caps = match caps {
             Value::Object(map) => map,
@@ -422,7 +443,8 @@ impl Drop for App {
     }
 }
 
-/// The app processes started on `library` (by their `LECTERN_LIBRARY`).
+/// The app processes started on `library` (by their `LECTERN_LIBRARY`):
+/// the built `lectern-desktop` or an installed `lectern`.
 fn app_processes(library: &Path) -> Vec<u32> {
     let wanted = format!("LECTERN_LIBRARY={}", library.display());
     let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -433,7 +455,7 @@ fn app_processes(library: &Path) -> Vec<u32> {
         .filter(|pid| {
             let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
             exe.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("lectern-desktop"))
+                .is_some_and(|n| n.to_string_lossy().starts_with("lectern"))
                 && std::fs::read(format!("/proc/{pid}/environ"))
                     .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == wanted.as_bytes()))
         })

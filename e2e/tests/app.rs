@@ -569,3 +569,132 @@ async fn a_window_opened_while_the_cli_held_the_library_becomes_its_writer() -> 
     drop(dir);
     Ok(())
 }
+
+/// A small BibTeX file outside the library, as a file manager would hand
+/// it to "Open with Lectern".
+fn bib_outside(dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    let bib = dir.join("opened refs.bib");
+    std::fs::write(
+        &bib,
+        "@article{opened2026,\n  title = {Opened With Lectern From A File Manager},\n  \
+         author = {Doe, Jane},\n  year = {2026}\n}\n",
+    )?;
+    Ok(bib)
+}
+
+#[tokio::test]
+async fn a_file_opened_with_lectern_is_imported_into_the_library_it_opens() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = dir.path().join("library");
+    let bib = bib_outside(dir.path())?;
+    let args = [bib.display().to_string()];
+    let app =
+        App::start_with_args(&lectern_e2e::app_binary(), &args, library.clone(), None).await?;
+    let run = async {
+        app.search("opened file manager").await?;
+        app.wait_text("#result-list", "Opened With Lectern").await
+    }
+    .await;
+    let _ = app.close().await?;
+    let results = run?;
+    assert!(
+        results.contains("Opened With Lectern From A File Manager"),
+        "{results}"
+    );
+    // The file the person opened is left where it was; the inbox's copy
+    // moved to inbox/done/ with its report.
+    assert!(bib.exists());
+    assert!(library.join("inbox/done/opened refs.bib").exists());
+    Ok(())
+}
+
+#[test]
+fn a_file_opened_while_another_lectern_holds_the_library_is_handed_to_it() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = dir.path().join("library");
+    let bib = bib_outside(dir.path())?;
+    let cli = |args: &[&str]| {
+        std::process::Command::new(lectern_e2e::cli_binary())
+            .arg("--library")
+            .arg(&library)
+            .args(args)
+            .output()
+    };
+    assert!(
+        cli(&["import", "--id", "arXiv:2303.16727"])?
+            .status
+            .success()
+    );
+    let mut holder = std::process::Command::new(lectern_e2e::cli_binary())
+        .arg("--library")
+        .arg(&library)
+        .args(["sync", "--watch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // No window opens (there is no display here to open one on): the file
+    // goes to the holder, which imports it.
+    let handed = std::process::Command::new(lectern_e2e::app_binary())
+        .arg("--library")
+        .arg(&library)
+        .arg(&bib)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()?;
+    let done = library.join("inbox/done/opened refs.bib");
+    let started = std::time::Instant::now();
+    while !done.exists() && started.elapsed() < lectern_e2e::WAIT {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &holder.id().to_string()])
+        .status();
+    let _ = holder.wait();
+    let stdout = String::from_utf8_lossy(&handed.stdout);
+    assert!(
+        handed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&handed.stderr)
+    );
+    assert!(stdout.contains("handed to the Lectern"), "{stdout}");
+    assert!(done.exists(), "the holder imported the file");
+    let listed = cli(&["list"])?;
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("Opened With Lectern From A File Manager"),
+        "{listed}"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_desktop_program_is_the_command_line_when_given_a_command() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let library = dir.path().join("library");
+    let run = |args: &[&str]| {
+        std::process::Command::new(lectern_e2e::app_binary())
+            .arg("--library")
+            .arg(&library)
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+    };
+    let sample = lectern_e2e::fixture("trending-papers.txt");
+    let imported = run(&["import", &sample.display().to_string()])?;
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let found = run(&["search", "VideoMAE V2"])?;
+    assert!(String::from_utf8_lossy(&found.stdout).contains("VideoMAE V2"));
+    // A mistyped command is explained, not taken for a file to open.
+    let typo = run(&["serach", "x"])?;
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("unrecognized subcommand"));
+    let completions = run(&["completions", "bash"])?;
+    assert!(String::from_utf8_lossy(&completions.stdout).contains("complete -F"));
+    Ok(())
+}

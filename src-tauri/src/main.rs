@@ -37,9 +37,43 @@ fn is_app_url(url: &tauri::Url) -> bool {
     }
 }
 
-fn main() {
+/// The `lectern` program of the desktop package: with a command it is the
+/// command line (the same as the CLI-only build); without one it opens the
+/// window, first handing any files it was given (a file manager's "Open
+/// with Lectern") to the library's inbox.
+fn main() -> std::process::ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    match lectern::cli::launch(&args) {
+        lectern::cli::Launch::Cli => lectern::cli::main(),
+        lectern::cli::Launch::Window { open, library } => {
+            let root = library.unwrap_or_else(state::default_library);
+            match lectern::Library::deliver_to_inbox(&root, &open) {
+                Ok(_) => window(root, open.len()),
+                Err(e) => {
+                    eprintln!(
+                        "lectern: error: cannot hand a file to {}: {e}",
+                        root.display()
+                    );
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Opens the window on the library at `root`. When `opened` files were
+/// just put in its inbox and another Lectern holds the library, that one
+/// imports them, and no second window opens.
+fn window(root: std::path::PathBuf, opened: usize) -> std::process::ExitCode {
+    let shared = state::Shared::start(root);
+    if opened > 0 && shared.held_elsewhere() {
+        println!(
+            "lectern: {opened} file{} handed to the Lectern that has this library open",
+            if opened == 1 { "" } else { "s" }
+        );
+        return std::process::ExitCode::SUCCESS;
+    }
     let builder = bindings::builder();
-    let shared = state::Shared::start();
     let for_watcher = shared.clone();
     let for_drops = shared.clone();
     let for_reader = shared.clone();
@@ -78,9 +112,10 @@ fn main() {
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .unwrap_or_else(|e| {
-            eprintln!("lectern-desktop: error: {e}");
+            eprintln!("lectern: error: {e}");
             std::process::exit(1);
         });
+    std::process::ExitCode::SUCCESS
 }
 
 #[cfg(test)]

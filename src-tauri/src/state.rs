@@ -32,9 +32,9 @@ pub enum Opened {
 pub type State = Arc<Shared>;
 
 impl Shared {
-    /// Opens the default library: `LECTERN_LIBRARY`, else `~/Lectern`.
-    pub fn start() -> State {
-        let path = default_library();
+    /// Opens the library at `path` ([`default_library`] unless the command
+    /// line named one).
+    pub fn start(path: PathBuf) -> State {
         Arc::new(Shared {
             library: Mutex::new(open(path)),
             cancel: AtomicBool::new(false),
@@ -92,6 +92,12 @@ impl Shared {
         }
     }
 
+    /// Whether the library is open read-only because another process
+    /// holds it.
+    pub fn held_elsewhere(&self) -> bool {
+        matches!(&*self.lock(), Opened::Library(lib) if !lib.is_writable())
+    }
+
     pub fn replace(&self, path: PathBuf) {
         let mut guard = self.lock();
         // Release the old library (and its lock) before opening the next,
@@ -104,7 +110,8 @@ impl Shared {
     }
 }
 
-fn default_library() -> PathBuf {
+/// The library the window opens: `LECTERN_LIBRARY`, else `~/Lectern`.
+pub fn default_library() -> PathBuf {
     if let Some(p) = std::env::var_os("LECTERN_LIBRARY") {
         return PathBuf::from(p);
     }

@@ -11,7 +11,9 @@ use crate::model::Status;
 #[command(
     name = "lectern",
     version,
-    about = "A fast, local-first library of research papers"
+    about = "A fast, local-first library of research papers",
+    after_help = "The desktop package's `lectern` opens the window when run with no \
+                  command, and `lectern FILE...` hands the files to it to import."
 )]
 pub struct Cli {
     /// The library folder (created if missing).
@@ -187,6 +189,12 @@ pub(super) enum Command {
     /// Papers deleted in the last 30 days.
     #[command(subcommand)]
     Trash(TrashCommand),
+    /// Print a shell completion script: bash, zsh, fish, elvish or
+    /// powershell (the desktop package installs bash, zsh and fish ones).
+    Completions { shell: clap_complete::Shell },
+    /// Print this command's manual page (roff), for packaging.
+    #[command(hide = true)]
+    Manual,
     /// Benchmark the engine on a synthetic library.
     #[cfg(feature = "bench")]
     Bench(crate::bench::BenchArgs),

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 pub use args::Cli;
 use args::{Command, ExportCommand, NoteCommand, TrashCommand};
@@ -41,6 +41,62 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// What a `lectern` program that also has a window (the desktop package's)
+/// does with its arguments.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Launch {
+    /// Open the window; `open` are files the person opened with Lectern,
+    /// to import; `library` a `--library DIR` given on the command line.
+    Window {
+        open: Vec<PathBuf>,
+        library: Option<PathBuf>,
+    },
+    /// Run the command line: a command, a flag, or something that is
+    /// neither a command nor an existing file (for clap to explain).
+    Cli,
+}
+
+/// Sorts a desktop `lectern`'s arguments (without the program name): no
+/// arguments opens the window, as do existing files (`lectern refs.bib`,
+/// what a file manager's "Open with" runs); a command or any other flag
+/// than `--library DIR` runs the CLI.
+pub fn launch(args: &[std::ffi::OsString]) -> Launch {
+    let cmd = Cli::command();
+    let is_command = |word: &str| {
+        word == "help"
+            || cmd
+                .get_subcommands()
+                .any(|c| c.get_name() == word || c.get_all_aliases().any(|a| a == word))
+    };
+    let mut open = Vec::new();
+    let mut library = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let text = arg.to_string_lossy();
+        if text == "--library" {
+            match rest.next() {
+                Some(dir) => library = Some(PathBuf::from(dir)),
+                None => return Launch::Cli,
+            }
+        } else if let Some(dir) = text.strip_prefix("--library=") {
+            library = Some(PathBuf::from(dir));
+        } else if text == "--" {
+            // Everything after `--` is a file.
+            for file in rest.by_ref() {
+                open.push(PathBuf::from(file));
+            }
+        } else if text.starts_with('-') || is_command(&text) {
+            return Launch::Cli;
+        } else {
+            open.push(PathBuf::from(arg));
+        }
+    }
+    if open.iter().any(|f| !f.is_file()) {
+        return Launch::Cli;
+    }
+    Launch::Window { open, library }
+}
+
 fn default_library() -> anyhow::Result<PathBuf> {
     let home = std::env::var_os("HOME").context("HOME is not set; pass --library DIR")?;
     Ok(PathBuf::from(home).join("Lectern"))
@@ -48,6 +104,18 @@ fn default_library() -> anyhow::Result<PathBuf> {
 
 /// Runs a parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "lectern", &mut std::io::stdout());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Manual => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let root = match cli.library {
         Some(p) => p,
         None => default_library()?,
@@ -140,8 +208,58 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Trash(TrashCommand::Restore { paper }) => {
             tidying::trash_restore(root, out, &paper)
         }
+        Command::Completions { .. } | Command::Manual => Ok(()),
         #[cfg(feature = "bench")]
         Command::Bench(args) => commands::bench::bench(args, cli.json),
     }?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Launch, launch};
+    use std::ffi::OsString;
+    use std::path::PathBuf;
+
+    fn args(words: &[&str]) -> Vec<OsString> {
+        words.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn a_desktop_lectern_opens_the_window_only_without_a_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let bib = dir.path().join("refs.bib");
+        std::fs::write(&bib, "@misc{a, title={A}}").unwrap();
+        let bib_arg = bib.to_str().unwrap();
+        let window = |open: Vec<PathBuf>, library: Option<&str>| Launch::Window {
+            open,
+            library: library.map(PathBuf::from),
+        };
+        assert_eq!(launch(&args(&[])), window(vec![], None));
+        assert_eq!(
+            launch(&args(&["--library", "/l"])),
+            window(vec![], Some("/l"))
+        );
+        assert_eq!(launch(&args(&[bib_arg])), window(vec![bib.clone()], None));
+        assert_eq!(
+            launch(&args(&["--library=/l", "--", bib_arg])),
+            window(vec![bib.clone()], Some("/l"))
+        );
+        for cli in [
+            &["search", "diffusion"][..],
+            &["--version"],
+            &["-h"],
+            &["help"],
+            &["--json", "list"],
+            &["--library", "/l", "show", "x"],
+            &["--library"],
+            // A mistyped command is not a file: clap explains.
+            &["serach", "x"],
+            &[bib_arg, "nonexistent.bib"],
+        ] {
+            assert_eq!(launch(&args(cli)), Launch::Cli, "{cli:?}");
+        }
+        // A file named like a command is still the command.
+        assert_eq!(launch(&args(&["list"])), Launch::Cli);
+    }
 }

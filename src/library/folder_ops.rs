@@ -141,6 +141,18 @@ impl Library {
         Ok(())
     }
 
+    /// Hands files the person opened with Lectern (a file manager's "Open
+    /// with") to the library at `root`, open or not: each is copied whole
+    /// into `inbox/`, which the library's writer (this process once it
+    /// opens the library, or another Lectern holding it) imports. Returns
+    /// where each landed; stops at the first file that cannot be copied.
+    pub fn deliver_to_inbox(root: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        files
+            .iter()
+            .map(|f| folder::inbox::deliver(root, f))
+            .collect()
+    }
+
     /// Imports the files waiting in `inbox/`, a few hundred per transaction.
     fn import_inbox(&mut self, report: &mut SyncReport) -> Result<()> {
         let folder::inbox::Ready {

@@ -71,6 +71,51 @@ pub fn ready(root: &Path) -> Result<Ready> {
     Ok(out)
 }
 
+/// Copies a file the person chose (a file manager's "Open with Lectern")
+/// into `inbox/` under a free name, for the library's writer to import:
+/// written under a hidden `.part` name the inbox skips, flushed, then
+/// renamed in one step, so a sync never reads half a file. Returns the
+/// inbox path. Only regular files are taken.
+pub fn deliver(root: &Path, file: &Path) -> Result<PathBuf> {
+    let meta = std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
+    if !meta.is_file() {
+        return Err(Error::io(
+            file,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+        ));
+    }
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') && !n.ends_with(".part") && !n.ends_with('~'))
+        .unwrap_or_else(|| "opened-file".into());
+    let dir = root.join(super::INBOX_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let temp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    let copied = std::fs::copy(file, &temp)
+        .and_then(|_| std::fs::File::open(&temp)?.sync_all())
+        .map_err(|e| Error::io(&temp, e));
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    loop {
+        let dest = free_name(&dir, &name);
+        match crate::fsutil::rename_noreplace(&temp, &dest) {
+            Ok(()) => {
+                crate::fsutil::sync_dir(&dir);
+                return Ok(dest);
+            }
+            // Another copy took the name between the look and the rename.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                let _ = std::fs::remove_file(&temp);
+                return Err(Error::io(&dest, e));
+            }
+        }
+    }
+}
+
 /// A free name for `name` in `dir` (`a.bib`, `a-1.bib`, …).
 fn free_name(dir: &Path, name: &str) -> PathBuf {
     let candidate = dir.join(name);
@@ -129,6 +174,33 @@ pub fn failed(root: &Path, file: &Path, error: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivered_files_land_whole_under_free_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = dir.path().join("library");
+        let outside = dir.path().join("refs.bib");
+        std::fs::write(&outside, "@article{a, title={A}}").unwrap();
+        let first = deliver(&lib, &outside).unwrap();
+        let second = deliver(&lib, &outside).unwrap();
+        assert_eq!(first, lib.join("inbox/refs.bib"));
+        assert_eq!(second, lib.join("inbox/refs-1.bib"));
+        assert_eq!(
+            std::fs::read_to_string(&second).unwrap(),
+            "@article{a, title={A}}"
+        );
+        let names: Vec<_> = std::fs::read_dir(lib.join("inbox"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+        let err = deliver(&lib, dir.path()).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        let err = deliver(&lib, &dir.path().join("missing.pdf"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing.pdf"), "{err}");
+    }
 
     #[test]
     fn settling_files_wait_and_names_do_not_clash() {
