@@ -445,7 +445,7 @@ impl Drop for App {
 
 /// The app processes started on `library` (by their `LECTERN_LIBRARY`):
 /// the built `lectern-desktop` or an installed `lectern`.
-fn app_processes(library: &Path) -> Vec<u32> {
+pub fn app_processes(library: &Path) -> Vec<u32> {
     let wanted = format!("LECTERN_LIBRARY={}", library.display());
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return Vec::new();

@@ -588,8 +588,10 @@ async fn a_file_opened_with_lectern_is_imported_into_the_library_it_opens() -> R
     let library = dir.path().join("library");
     let bib = bib_outside(dir.path())?;
     let args = [bib.display().to_string()];
+    // `lectern FILE`, as the menu entry runs it: the command line hands
+    // over to the window program beside it.
     let app =
-        App::start_with_args(&lectern_e2e::app_binary(), &args, library.clone(), None).await?;
+        App::start_with_args(&lectern_e2e::cli_binary(), &args, library.clone(), None).await?;
     let run = async {
         app.search("opened file manager").await?;
         app.wait_text("#result-list", "Opened With Lectern").await

@@ -37,10 +37,11 @@ fn is_app_url(url: &tauri::Url) -> bool {
     }
 }
 
-/// The `lectern` program of the desktop package: with a command it is the
-/// command line (the same as the CLI-only build); without one it opens the
+/// The window program (`/usr/lib/lectern/lectern-window` in the package,
+/// which `lectern` with no command runs). Without a command it opens the
 /// window, first handing any files it was given (a file manager's "Open
-/// with Lectern") to the library's inbox.
+/// with Lectern") to the library's inbox; with one it is the command line,
+/// like `lectern`.
 fn main() -> std::process::ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     match lectern::cli::launch(&args) {

@@ -12,8 +12,8 @@ use crate::model::Status;
     name = "lectern",
     version,
     about = "A fast, local-first library of research papers",
-    after_help = "The desktop package's `lectern` opens the window when run with no \
-                  command, and `lectern FILE...` hands the files to it to import."
+    after_help = "Run with no command, `lectern` opens the window (when installed with it), \
+                  and `lectern FILE...` hands the files to the window to import."
 )]
 pub struct Cli {
     /// The library folder (created if missing).

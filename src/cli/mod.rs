@@ -30,6 +30,10 @@ pub fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if let Launch::Window { .. } = launch(&args) {
+        return open_window(&args);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -41,8 +45,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What a `lectern` program that also has a window (the desktop package's)
-/// does with its arguments.
+/// What `lectern` does with its arguments: the window or the command line.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Launch {
     /// Open the window; `open` are files the person opened with Lectern,
@@ -56,10 +59,10 @@ pub enum Launch {
     Cli,
 }
 
-/// Sorts a desktop `lectern`'s arguments (without the program name): no
-/// arguments opens the window, as do existing files (`lectern refs.bib`,
-/// what a file manager's "Open with" runs); a command or any other flag
-/// than `--library DIR` runs the CLI.
+/// Sorts `lectern`'s arguments (without the program name): no arguments
+/// opens the window, as do existing files (`lectern refs.bib`, what a file
+/// manager's "Open with" runs); a command or any other flag than
+/// `--library DIR` runs the CLI.
 pub fn launch(args: &[std::ffi::OsString]) -> Launch {
     let cmd = Cli::command();
     let is_command = |word: &str| {
@@ -95,6 +98,41 @@ pub fn launch(args: &[std::ffi::OsString]) -> Launch {
         return Launch::Cli;
     }
     Launch::Window { open, library }
+}
+
+/// The window program beside this one: `../lib/lectern/lectern-window` in
+/// an installed package (`/usr/bin/lectern` → `/usr/lib/lectern/`), or
+/// `lectern-desktop` in the same cargo target folder. Only these two
+/// places are looked at, never `PATH`.
+fn window_program() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    [
+        dir.join("../lib/lectern/lectern-window"),
+        dir.join("lectern-desktop"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
+/// Runs the window program in place of this process, with the same
+/// arguments. The command line itself links no GUI libraries, so a shell
+/// command starts in milliseconds and works where WebKitGTK is missing.
+fn open_window(args: &[std::ffi::OsString]) -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let Some(program) = window_program() else {
+        eprintln!(
+            "lectern: this build is the command line only and has no window; \
+             `lectern --help` lists its commands"
+        );
+        return ExitCode::from(2);
+    };
+    let error = std::process::Command::new(&program).args(args).exec();
+    eprintln!(
+        "lectern: error: cannot start the window {}: {error}",
+        program.display()
+    );
+    ExitCode::FAILURE
 }
 
 fn default_library() -> anyhow::Result<PathBuf> {

@@ -291,8 +291,11 @@ impl Library {
             drop(index);
             index = SearchIndex::recreate(&index_path)?;
             indexing::rebuild(&mut index, &conn)?;
-        } else if index.num_docs() != store::papers::count(&conn)? {
-            // A stale or foreign index (wrong document count) is rebuilt.
+        } else if index.num_docs() != store::papers::count(&conn)?
+            && index.num_docs() != store::papers::count_rows(&conn)?
+        {
+            // A stale or foreign index (wrong document count, counted row
+            // by row before anything is thrown away) is rebuilt.
             indexing::rebuild(&mut index, &conn)?;
         }
         Ok(Library {

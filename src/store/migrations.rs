@@ -208,6 +208,19 @@ const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) WITHOUT ROWID",
+    // 10: the number of papers, kept by triggers, so that opening a
+    // library compares it with the index's document count without
+    // counting every row (a scan of 100,000 index entries, 0.2 s when the
+    // disk cache is cold).
+    "CREATE TABLE paper_count (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        n   INTEGER NOT NULL
+    );
+    INSERT INTO paper_count (one, n) SELECT 1, count(*) FROM papers;
+    CREATE TRIGGER paper_count_insert AFTER INSERT ON papers
+    BEGIN UPDATE paper_count SET n = n + 1; END;
+    CREATE TRIGGER paper_count_delete AFTER DELETE ON papers
+    BEGIN UPDATE paper_count SET n = n - 1; END",
 ];
 
 /// The schema version this build writes.
@@ -396,5 +409,35 @@ mod tests {
         assert_eq!(a.kind, crate::model::AnnotationKind::Text);
         assert_eq!((a.page, a.file.as_deref(), a.rects.len()), (None, None, 0));
         assert!(a.placed);
+    }
+
+    #[test]
+    fn the_paper_count_starts_from_the_rows_and_follows_inserts_and_deletes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v9.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+            for sql in &MIGRATIONS[..9] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 9;
+                 INSERT INTO papers (id, citekey, title, norm_title, added, updated)
+                   VALUES ('p1', 'k1', 'T', 't', 'now', 'now'), ('p2', 'k2', 'U', 'u', 'now', 'now');",
+            )
+            .unwrap();
+        }
+        let conn = crate::store::open(&path).unwrap();
+        let count = |conn: &Connection| crate::store::papers::count(conn).unwrap();
+        assert_eq!(count(&conn), 2);
+        conn.execute_batch(
+            "INSERT INTO papers (id, citekey, title, norm_title, added, updated)
+               VALUES ('p3', 'k3', 'V', 'v', 'now', 'now');
+             DELETE FROM papers WHERE id IN ('p1', 'p2');",
+        )
+        .unwrap();
+        assert_eq!(count(&conn), 1);
+        assert_eq!(crate::store::papers::count_rows(&conn).unwrap(), 1);
     }
 }
