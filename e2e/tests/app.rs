@@ -530,14 +530,7 @@ async fn a_window_opened_while_the_cli_held_the_library_becomes_its_writer() -> 
         .output()?;
     assert!(import.status.success());
     // `sync --watch` holds the library while the window opens.
-    let mut holder = std::process::Command::new(lectern_e2e::cli_binary())
-        .arg("--library")
-        .arg(&library)
-        .args(["sync", "--watch"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut holder = hold_library(&library)?;
     let app = App::start_on(library.clone(), None).await;
     let app = match app {
         Ok(app) => app,
@@ -627,14 +620,7 @@ fn a_file_opened_while_another_lectern_holds_the_library_is_handed_to_it() -> Re
             .status
             .success()
     );
-    let mut holder = std::process::Command::new(lectern_e2e::cli_binary())
-        .arg("--library")
-        .arg(&library)
-        .args(["sync", "--watch"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()?;
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut holder = hold_library(&library)?;
     // No window opens (there is no display here to open one on): the file
     // goes to the holder, which imports it.
     let handed = std::process::Command::new(lectern_e2e::app_binary())
@@ -699,4 +685,18 @@ fn the_desktop_program_is_the_command_line_when_given_a_command() -> Result<()> 
     let completions = run(&["completions", "bash"])?;
     assert!(String::from_utf8_lossy(&completions.stdout).contains("complete -F"));
     Ok(())
+}
+
+/// Starts `lectern sync --watch` on `library`: a CLI holding the library
+/// (its writer, watching the folder) until it is stopped.
+fn hold_library(library: &std::path::Path) -> Result<std::process::Child> {
+    let holder = std::process::Command::new(lectern_e2e::cli_binary())
+        .arg("--library")
+        .arg(library)
+        .args(["sync", "--watch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    Ok(holder)
 }
