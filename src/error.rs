@@ -62,6 +62,10 @@ pub enum Error {
     DiskFull { path: PathBuf },
     #[error("search index {}: {message}", path.display())]
     Index { path: PathBuf, message: String },
+    /// The sentence-embedding model could not be found, read or run
+    /// (search by meaning is off; search by words works without it).
+    #[error("embedding model {}: {message}", path.display())]
+    Model { path: PathBuf, message: String },
     #[error("cancelled; nothing was changed")]
     Cancelled,
     /// A web source could not be reached or gave an answer that cannot be
@@ -117,6 +121,7 @@ impl Error {
             Error::Damaged { .. } => "damaged",
             Error::DiskFull { .. } => "disk_full",
             Error::Index { .. } => "index",
+            Error::Model { .. } => "model",
             Error::Cancelled => "cancelled",
             Error::Online { .. } => "online",
         }

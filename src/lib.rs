@@ -10,6 +10,7 @@ pub(crate) mod anchor;
 pub mod bench;
 pub(crate) mod citekey;
 pub mod cli;
+pub mod embed;
 pub mod error;
 pub(crate) mod export;
 pub(crate) mod fsutil;

@@ -765,6 +765,9 @@ pub struct SearchHit {
     pub matched: Vec<String>,
     /// …and those it does not: best match lists papers holding only some.
     pub missing: Vec<String>,
+    /// Found by meaning alone, holding none of the query's words: shown
+    /// as "similar in meaning" rather than with a snippet.
+    pub by_meaning: bool,
 }
 
 /// One suggested related paper.
@@ -777,6 +780,28 @@ pub struct RelatedHit {
     pub score: f32,
     /// The few words both papers share that weighed most.
     pub terms: Vec<String>,
+    /// Why it is suggested: `shared terms`, `similar in meaning`, or both
+    /// (`shared terms, similar in meaning`).
+    pub reason: String,
+    /// For a paper close in meaning: the sentence of its abstract closest
+    /// to this paper.
+    pub sentence: Option<String>,
+}
+
+/// One paper of the "for you" order: how close it is to the papers the
+/// reader starred, annotated or wrote on, and the closest of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ForYouHit {
+    pub id: String,
+    pub citekey: String,
+    pub title: String,
+    /// The cosine similarity to the closest of those papers.
+    pub score: f32,
+    /// That paper's citekey…
+    pub because_citekey: String,
+    /// …and title.
+    pub because_title: String,
 }
 
 /// Related papers: computed suggestions plus the user's own relations.

@@ -138,6 +138,59 @@ pub fn trim_blank_lines(s: &str) -> &str {
     &s[start..]
 }
 
+/// The first `n` characters of `s`, with `…` when it was cut.
+pub fn first_chars(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((b, _)) => format!("{}…", &s[..b]),
+        None => s.to_string(),
+    }
+}
+
+/// The sentences of a prose text: split after `.`, `?` or `!` followed by
+/// white space and a capital letter or digit, except after a short
+/// lowercase word ("et al.") or before a number ("Fig. 3"); trimmed, empty
+/// ones left out.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '.' | '?' | '!') {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        let rest = &text[end..];
+        let after = rest.trim_start();
+        let spaced = after.len() < rest.len();
+        let next_starts = after
+            .chars()
+            .next()
+            .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit());
+        // "Fig. 3", "et al. Then": a short word before the dot is an
+        // abbreviation.
+        let word_before = text[start..i]
+            .rsplit(|ch: char| !ch.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let short = !word_before.is_empty() && word_before.chars().count() <= 3;
+        let abbreviation = c == '.'
+            && short
+            && (word_before.chars().all(char::is_lowercase) && word_before.chars().count() <= 2
+                || after.starts_with(|n: char| n.is_ascii_digit()));
+        if spaced && next_starts && !abbreviation {
+            let s = text[start..end].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = end;
+        }
+    }
+    let s = text[start..].trim();
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +226,21 @@ mod tests {
             "pre trained bert models"
         );
         assert_eq!(normalize_title("Über"), "uber");
+    }
+
+    #[test]
+    fn sentences_split_after_full_stops_but_not_abbreviations() {
+        let text =
+            "We mask video. It works, e.g. on Kinetics! Fig. 3 shows it et al. Then 2 more? Yes.";
+        assert_eq!(
+            sentences(text),
+            [
+                "We mask video.",
+                "It works, e.g. on Kinetics!",
+                "Fig. 3 shows it et al. Then 2 more?",
+                "Yes."
+            ]
+        );
+        assert!(sentences("  ").is_empty());
     }
 }

@@ -157,6 +157,24 @@ pub fn facets(conn: &Connection) -> Result<Facets> {
     })
 }
 
+/// Whether paper `id` passes the sidebar's filters.
+pub fn passes(conn: &Connection, id: &str, filter: &Filter) -> Result<bool> {
+    if filter.tag.is_none() && filter.status.is_none() && !filter.starred {
+        return Ok(true);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM papers p WHERE p.id = ?1
+            AND (?2 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.paper_id = p.id AND t.tag = ?2))
+            AND (?3 IS NULL OR p.status = ?3) AND (?4 = 0 OR p.starred = 1)",
+    )?;
+    Ok(stmt.exists(params![
+        id,
+        filter.tag,
+        filter.status.map(Status::as_str),
+        filter.starred
+    ])?)
+}
+
 pub fn browse(conn: &Connection, filter: &Filter, limit: usize) -> Result<Vec<SearchHit>> {
     let mut sql =
         String::from("SELECT p.id, p.citekey, p.title, substr(p.abstract, 1, ?1) FROM papers p");
@@ -194,6 +212,7 @@ pub fn browse(conn: &Connection, filter: &Filter, limit: usize) -> Result<Vec<Se
                 snippet: MarkedText::plain(&snippet),
                 matched: Vec::new(),
                 missing: Vec::new(),
+                by_meaning: false,
             })
         },
     )?;

@@ -77,7 +77,8 @@ pub(super) enum Command {
     },
     /// Show or change the library's settings: online.email ADDRESS,
     /// online.sources LIST, online.rate-limit SOURCE=MS, online.fill-new
-    /// true|false (look up newly imported papers at once).
+    /// true|false (look up newly imported papers at once), search.mode
+    /// hybrid|words|meaning.
     Config {
         key: Option<String>,
         value: Option<String>,
@@ -91,7 +92,9 @@ pub(super) enum Command {
     },
     /// Show one paper with its notes, highlights and links.
     Show { paper: String },
-    /// Search titles, authors, abstracts, notes, highlights and tags.
+    /// Search titles, authors, abstracts, notes, highlights and tags, by
+    /// words and by meaning (`~query`: meaning only, `=query`: words
+    /// only; fields, phrases, +word and -word match exactly).
     Search {
         query: Vec<String>,
         #[arg(long, default_value_t = 20)]
@@ -155,11 +158,44 @@ pub(super) enum Command {
     Edit(EditArgs),
     /// Set the reading status: unread, reading or read.
     Status { paper: String, status: Status },
+    /// Star a paper (`--off` to take the star away).
+    Star {
+        paper: String,
+        #[arg(long)]
+        off: bool,
+    },
     /// Export the library.
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Rebuild the full-text index from the database.
-    Reindex,
+    /// Rebuild the full-text index from the database; with --embeddings,
+    /// delete the vectors of search by meaning instead (`lectern embed`
+    /// or the window computes them again).
+    Reindex {
+        #[arg(long)]
+        embeddings: bool,
+    },
+    /// Compute the vectors of search by meaning for papers that lack them
+    /// or changed (resumable: a stopped run keeps what it did).
+    Embed {
+        /// Stop after this many texts.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// The embedding model behind search by meaning: status, fetch, place.
+    #[command(subcommand)]
+    Model(ModelCommand),
+    /// Order papers by closeness in meaning to those you starred,
+    /// annotated or wrote notes on ("for you").
+    Rank {
+        /// Required: the order this command gives (the only one so far).
+        #[arg(long, required = true)]
+        for_me: bool,
+        /// Only the papers this search finds.
+        #[arg(long, value_name = "Q")]
+        query: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
     /// Rebuild a damaged library database from the folder (papers/, notes/,
     /// attachments/); the old one is kept in .lectern/damaged-<time>/.
     Repair,
@@ -301,4 +337,21 @@ pub(super) struct OnlineArgs {
     /// The largest PDF downloaded, in MB.
     #[arg(long, value_name = "MB", default_value_t = 100)]
     pub(super) max_pdf_mb: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum ModelCommand {
+    /// Where the model is looked for, whether it loads, and how many
+    /// papers have vectors.
+    Status,
+    /// Download the model (all-MiniLM-L6-v2, about 91 MB) into your data
+    /// folder, checking every file's SHA-256.
+    Fetch {
+        /// Do not ask first.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Use a copy of the model you already have: a folder holding
+    /// config.json, tokenizer.json and model.safetensors.
+    Place { dir: PathBuf },
 }

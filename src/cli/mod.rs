@@ -19,7 +19,7 @@ use clap::{CommandFactory, Parser};
 
 pub use args::Cli;
 use args::{Command, ExportCommand, NoteCommand, TrashCommand};
-use commands::{editing, folder, online, reading, tidying, transfer};
+use commands::{editing, folder, meaning, online, reading, tidying, transfer};
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -224,6 +224,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Untag { paper, tags } => editing::untag(root, out, &paper, &tags),
         Command::Edit(args) => editing::edit(root, out, args),
         Command::Status { paper, status } => editing::status(root, out, &paper, status),
+        Command::Star { paper, off } => editing::star(root, out, &paper, !off),
         Command::Export(ExportCommand::Bibtex { out: file, query }) => {
             transfer::export_bibtex(root, file.as_deref(), query.as_deref())
         }
@@ -237,7 +238,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             transfer::export_markdown(root, out, &dir, query.as_deref())
         }
         Command::Repair => folder::repair(root, out),
-        Command::Reindex => folder::reindex(root, out),
+        Command::Reindex { embeddings } => folder::reindex(root, out, embeddings),
+        Command::Embed { limit } => meaning::embed(root, out, limit),
+        Command::Model(cmd) => meaning::model(root, out, cmd),
+        Command::Rank {
+            for_me: _,
+            query,
+            limit,
+        } => meaning::for_you(root, out, query.as_deref(), limit),
         Command::Sync { watch, check } => return folder::sync(root, out, watch, check),
         Command::Delete { paper } => tidying::delete(root, out, &paper),
         Command::Merge { keep, other } => tidying::merge(root, out, &keep, &other),

@@ -67,6 +67,7 @@ struct JsonHit<'a> {
     snippet_marked: &'a MarkedText,
     matched: &'a [String],
     missing: &'a [String],
+    by_meaning: bool,
 }
 
 impl<'a> JsonHit<'a> {
@@ -82,6 +83,7 @@ impl<'a> JsonHit<'a> {
             snippet_marked: &h.snippet,
             matched: &h.matched,
             missing: &h.missing,
+            by_meaning: h.by_meaning,
         }
     }
 }
@@ -272,7 +274,9 @@ impl Output {
         for h in hits {
             writeln!(out, "{:<36} {:>6.2}  {}", h.citekey, h.score, h.title)?;
             writeln!(out, "    {}", for_terminal(&h.snippet, self.color))?;
-            if !h.missing.is_empty() {
+            if h.by_meaning {
+                writeln!(out, "    (similar in meaning)")?;
+            } else if !h.missing.is_empty() {
                 // Best match lists papers holding only some of the words;
                 // say which ones this one lacks.
                 let (on, off) = if self.color {
@@ -293,7 +297,12 @@ impl Output {
         println!("Similar papers:");
         for h in &r.suggestions {
             println!("  {:<36} {:>6.2}  {}", h.citekey, h.score, h.title);
-            println!("      shared: {}", h.terms.join(", "));
+            if !h.terms.is_empty() {
+                println!("      shared: {}", h.terms.join(", "));
+            }
+            if let Some(sentence) = &h.sentence {
+                println!("      similar in meaning: “{sentence}”");
+            }
         }
         if !r.relations.is_empty() {
             println!("Your links:");

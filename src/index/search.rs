@@ -182,13 +182,6 @@ impl SearchIndex {
     }
 }
 
-fn first_chars(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((b, _)) => format!("{}…", &s[..b]),
-        None => s.to_string(),
-    }
-}
-
 /// Marks the words a query matched in the texts of one result list.
 ///
 /// Texts are split by the unstemmed analyzer; each distinct word is stemmed
@@ -216,7 +209,9 @@ impl<'h> Marker<'h> {
     pub fn snippet(&mut self, abstract_text: &str, notes: Option<&str>) -> MarkedText {
         self.highlight(abstract_text, SNIPPET_CHARS)
             .or_else(|| notes.and_then(|n| self.highlight(n, SNIPPET_CHARS)))
-            .unwrap_or_else(|| MarkedText::plain(&first_chars(abstract_text, SNIPPET_CHARS)))
+            .unwrap_or_else(|| {
+                MarkedText::plain(&crate::text::first_chars(abstract_text, SNIPPET_CHARS))
+            })
     }
 
     /// The best fragment of `text` with the words the query matched marked;

@@ -38,8 +38,8 @@ use crate::citekey::Allocator;
 use crate::error::{Error, Result};
 use crate::index::SearchIndex;
 use crate::model::{
-    Annotation, ImportReport, NewPaper, Note, Paper, Problem, Related, SearchHit, Status,
-    TextPosition, TextQuote,
+    Annotation, ImportReport, NewPaper, Note, Paper, Problem, SearchHit, Status, TextPosition,
+    TextQuote,
 };
 use crate::store::{self, now};
 use crate::sync::{self as folder, SyncReport};
@@ -49,9 +49,12 @@ mod fetch;
 mod folder_ops;
 mod import;
 mod indexing;
+mod meaning;
 mod pdf;
 mod search;
 pub mod watch;
+
+pub use meaning::{MeaningStatus, SearchMode, query_mode};
 
 /// Name of the private folder inside a library.
 pub const PRIVATE_DIR: &str = ".lectern";
@@ -125,6 +128,9 @@ pub struct Library {
     index_held: bool,
     /// SQLite's `data_version` at the last [`Library::others_committed`].
     seen_version: Option<i64>,
+    /// The embedding model and the stored vectors, loaded on first use
+    /// (`meaning.rs`).
+    meaning: std::sync::Mutex<crate::embed::Meaning>,
 }
 
 /// What a process does when another Lectern process holds the library.
@@ -298,6 +304,10 @@ impl Library {
             // by row before anything is thrown away) is rebuilt.
             indexing::rebuild(&mut index, &conn)?;
         }
+        let meaning = std::sync::Mutex::new(crate::embed::Meaning::new(
+            &root.join(PRIVATE_DIR),
+            crate::embed::model_dir(),
+        ));
         Ok(Library {
             root,
             conn,
@@ -316,6 +326,7 @@ impl Library {
             pdf_cache: None,
             index_held: false,
             seen_version: None,
+            meaning,
         })
     }
 
@@ -469,6 +480,10 @@ impl Library {
             },
             other => other,
         })?;
+        let meaning = std::sync::Mutex::new(crate::embed::Meaning::new(
+            &root.join(PRIVATE_DIR),
+            crate::embed::model_dir(),
+        ));
         Ok(Library {
             root,
             conn,
@@ -487,6 +502,7 @@ impl Library {
             pdf_cache: None,
             index_held: false,
             seen_version: None,
+            meaning,
         })
     }
 
@@ -626,15 +642,10 @@ impl Library {
         store::papers::count(&self.conn)
     }
 
-    /// Full-text search; see [`crate::index::query`] for the syntax.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.index_read(|| search::search(&self.index, &self.conn, query, limit))
-    }
-
     /// Runs a read of the index. The index checks its files when it opens;
     /// damage it cannot see then can make a read fail, or make the index
     /// library panic, which becomes a one-line error naming the way out.
-    fn index_read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    pub(super) fn index_read<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
         let failed = match crate::panics::catch(read) {
             Ok(Err(Error::Index { message, .. })) => message,
             Ok(done) => return done,
@@ -664,16 +675,6 @@ impl Library {
             .collect())
     }
 
-    /// Suggested related papers plus the user's own relations.
-    pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
-        let id = self.resolve(key)?;
-        Ok(Related {
-            suggestions: self
-                .index_read(|| search::related(&self.index, &self.conn, &id, limit))?,
-            relations: store::relations::for_paper(&self.conn, &id)?,
-        })
-    }
-
     pub fn notes(&self, key: &str) -> Result<Vec<Note>> {
         let id = self.resolve(key)?;
         store::notes::for_paper(&self.conn, &id)
@@ -696,6 +697,7 @@ impl Library {
         if query.trim().is_empty() {
             return self.browse(filter, limit);
         }
+        let (mode, query) = query_mode(query, self.search_mode()?);
         // Filters go first so the user's last word stays a prefix.
         let mut q = String::new();
         if let Some(tag) = &filter.tag {
@@ -705,10 +707,13 @@ impl Library {
             q.push_str(&format!("status:{status} "));
         }
         q.push_str(query);
+        // Papers found by meaning alone pass the same filters.
+        let keep = |id: &str| crate::views::passes(&self.conn, id, filter);
         if !filter.starred {
-            return self.search(&q, limit);
+            return self.search_filtered(mode, &q, query, limit, keep);
         }
-        let hits = self.search(&q, limit.saturating_mul(20).max(200))?;
+        let hits =
+            self.search_filtered(mode, &q, query, limit.saturating_mul(20).max(200), keep)?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT starred FROM papers WHERE id = ?1")?;

@@ -14,6 +14,9 @@ use crate::index::SearchIndex;
 use crate::model::{MarkedText, RelatedHit, SearchHit};
 use crate::store;
 
+/// The reason given for a suggestion that shares weighty terms.
+pub(super) const SHARED_TERMS: &str = "shared terms";
+
 /// Extra candidates fetched so ties at the cut-off can be ordered stably.
 const TIE_MARGIN: usize = 16;
 
@@ -68,6 +71,7 @@ pub(super) fn search(
             snippet,
             matched: coverage.matched,
             missing: coverage.missing,
+            by_meaning: false,
         });
     }
     Ok(hits)
@@ -108,7 +112,13 @@ pub(super) fn related(
             citekey: row.citekey,
             title: row.title,
             score,
+            reason: if terms.is_empty() {
+                String::new()
+            } else {
+                SHARED_TERMS.to_string()
+            },
             terms,
+            sentence: None,
         });
     }
     Ok(hits)

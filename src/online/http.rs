@@ -43,6 +43,22 @@ pub struct HttpSettings {
     pub pace_loopback: bool,
 }
 
+impl HttpSettings {
+    /// Takes `LECTERN_HTTP_TIMEOUT` (seconds), when set, as the read
+    /// timeout (and caps the connect timeout and backoff by it).
+    pub fn timeout_from_env(&mut self) {
+        if let Some(secs) = std::env::var("LECTERN_HTTP_TIMEOUT")
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s > 0.0)
+        {
+            self.read_timeout = Duration::from_secs_f64(secs);
+            self.connect_timeout = self.connect_timeout.min(self.read_timeout);
+            self.backoff = self.backoff.min(self.read_timeout / 4);
+        }
+    }
+}
+
 impl Default for HttpSettings {
     fn default() -> Self {
         HttpSettings {

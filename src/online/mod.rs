@@ -221,15 +221,7 @@ impl Fetcher {
             ),
             ..http::HttpSettings::default()
         };
-        if let Some(secs) = std::env::var("LECTERN_HTTP_TIMEOUT")
-            .ok()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s > 0.0)
-        {
-            settings.read_timeout = Duration::from_secs_f64(secs);
-            settings.connect_timeout = settings.connect_timeout.min(settings.read_timeout);
-            settings.backoff = settings.backoff.min(settings.read_timeout / 4);
-        }
+        settings.timeout_from_env();
         for (source, every) in &options.intervals {
             settings.intervals.insert(*source, *every);
         }

@@ -20,6 +20,7 @@ pub mod papers;
 pub mod pending;
 pub mod provenance;
 pub mod relations;
+pub mod texts;
 
 use std::path::Path;
 use std::time::Duration;

@@ -19,16 +19,56 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The embedding model `scripts/fetch-model` puts in the test-data cache
+/// (`$LECTERN_TEST_DATA` or `${XDG_CACHE_HOME:-$HOME/.cache}/lectern-test-data`,
+/// then `models/all-MiniLM-L6-v2`). Without it a test says so and passes,
+/// unless `LECTERN_REQUIRE_MODEL=1` (as `scripts/test` sets) makes that a
+/// failure.
+pub fn test_model() -> Option<PathBuf> {
+    let cache = std::env::var_os("LECTERN_TEST_DATA")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .filter(|d| !d.is_empty())
+                .map(|d| PathBuf::from(d).join("lectern-test-data"))
+        })
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/lectern-test-data"))
+        })?;
+    let dir = cache.join("models/all-MiniLM-L6-v2");
+    if dir.join("model.safetensors").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("LECTERN_REQUIRE_MODEL").is_none_or(|v| v != "1"),
+        "the test model is missing from {}; scripts/fetch-model fetches it",
+        dir.display()
+    );
+    println!("skipped: the test model is not cached; scripts/fetch-model fetches it");
+    None
+}
+
 /// A temporary library folder, removed when dropped.
 pub struct Lib {
     pub dir: tempfile::TempDir,
+    /// The embedding model the commands use (`LECTERN_MODEL`): by default
+    /// a folder that does not exist, so no test reads the user's.
+    pub model: PathBuf,
 }
 
 impl Lib {
     pub fn new() -> Lib {
-        Lib {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let model = dir.path().join("no-model");
+        Lib { dir, model }
+    }
+
+    /// A library whose commands use the test model ([`test_model`]).
+    pub fn with_model() -> Option<Lib> {
+        let mut lib = Lib::new();
+        lib.model = test_model()?;
+        Some(lib)
     }
 
     pub fn root(&self) -> PathBuf {
@@ -38,6 +78,7 @@ impl Lib {
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("lectern").expect("lectern binary");
         c.env_remove("LECTERN_LIBRARY");
+        c.env("LECTERN_MODEL", &self.model);
         c.arg("--library").arg(self.root());
         c
     }

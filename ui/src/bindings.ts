@@ -36,7 +36,7 @@ export const commands = {
 	chooseLibrary: () => typedError<LibraryInfo_Serialize | null, CommandError>(__TAURI_INVOKE("choose_library")),
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),
-	related: (key: string) => typedError<Related, CommandError>(__TAURI_INVOKE("related", { key })),
+	related: (key: string) => typedError<Related_Serialize, CommandError>(__TAURI_INVOKE("related", { key })),
 	backlinks: (key: string) => typedError<Backlink_Serialize[], CommandError>(__TAURI_INVOKE("backlinks", { key })),
 	complete: (prefix: string) => typedError<PaperRef[], CommandError>(__TAURI_INVOKE("complete", { prefix })),
 	graph: (center: string | null) => typedError<Graph, CommandError>(__TAURI_INVOKE("graph", { center })),
@@ -828,19 +828,61 @@ export type RateLimit = {
 };
 
 /**  Related papers: computed suggestions plus the user's own relations. */
-export type Related = {
-	suggestions: RelatedHit[],
-	relations: Relation[],
-};
+export type Related = Related_Serialize | Related_Deserialize;
 
 /**  One suggested related paper. */
-export type RelatedHit = {
+export type RelatedHit = RelatedHit_Serialize | RelatedHit_Deserialize;
+
+/**  One suggested related paper. */
+export type RelatedHit_Deserialize = {
 	id: string,
 	citekey: string,
 	title: string,
 	score: number | null,
 	/**  The few words both papers share that weighed most. */
 	terms: string[],
+	/**
+	 *  Why it is suggested: `shared terms`, `similar in meaning`, or both
+	 *  (`shared terms, similar in meaning`).
+	 */
+	reason: string,
+	/**
+	 *  For a paper close in meaning: the sentence of its abstract closest
+	 *  to this paper.
+	 */
+	sentence?: string | null,
+};
+
+/**  One suggested related paper. */
+export type RelatedHit_Serialize = {
+	id: string,
+	citekey: string,
+	title: string,
+	score: number | null,
+	/**  The few words both papers share that weighed most. */
+	terms: string[],
+	/**
+	 *  Why it is suggested: `shared terms`, `similar in meaning`, or both
+	 *  (`shared terms, similar in meaning`).
+	 */
+	reason: string,
+	/**
+	 *  For a paper close in meaning: the sentence of its abstract closest
+	 *  to this paper.
+	 */
+	sentence: string | null,
+};
+
+/**  Related papers: computed suggestions plus the user's own relations. */
+export type Related_Deserialize = {
+	suggestions: RelatedHit_Deserialize[],
+	relations: Relation[],
+};
+
+/**  Related papers: computed suggestions plus the user's own relations. */
+export type Related_Serialize = {
+	suggestions: RelatedHit_Serialize[],
+	relations: Relation[],
 };
 
 /**  A typed link the user made between two papers, seen from one of them. */
@@ -870,6 +912,11 @@ export type SearchHit = {
 	matched: string[],
 	/**  …and those it does not: best match lists papers holding only some. */
 	missing: string[],
+	/**
+	 *  Found by meaning alone, holding none of the query's words: shown
+	 *  as "similar in meaning" rather than with a snippet.
+	 */
+	by_meaning: boolean,
 };
 
 /**  Reading status of a paper. */

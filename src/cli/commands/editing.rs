@@ -191,6 +191,16 @@ fn merged_edit(args: EditArgs, current: Paper) -> anyhow::Result<PaperEdit> {
     })
 }
 
+/// `lectern star`: stars a paper, or takes the star away.
+pub(in crate::cli) fn star(root: &Path, out: &Output, paper: &str, on: bool) -> anyhow::Result<()> {
+    let mut lib = open_library(root)?;
+    lib.set_starred(paper, on)?;
+    out.done(
+        &serde_json::json!({"starred": on}),
+        &format!("{paper} is {}", if on { "starred" } else { "not starred" }),
+    )
+}
+
 /// `lectern status`: sets the reading status.
 pub(in crate::cli) fn status(
     root: &Path,

@@ -128,8 +128,15 @@ pub(in crate::cli) fn repair(root: &Path, out: &Output) -> anyhow::Result<()> {
 }
 
 /// `lectern reindex`: rebuilds the full-text index from the database.
-pub(in crate::cli) fn reindex(root: &Path, out: &Output) -> anyhow::Result<()> {
+pub(in crate::cli) fn reindex(root: &Path, out: &Output, embeddings: bool) -> anyhow::Result<()> {
     let mut lib = open_library(root)?;
+    if embeddings {
+        lib.drop_embeddings()?;
+        return out.done(
+            &serde_json::json!({"embeddings": "dropped"}),
+            "Dropped the vectors of search by meaning; `lectern embed` computes them again",
+        );
+    }
     let n = lib.reindex()?;
     out.done(
         &serde_json::json!({"indexed": n}),

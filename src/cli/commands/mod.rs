@@ -4,6 +4,7 @@
 
 pub(super) mod editing;
 pub(super) mod folder;
+pub(super) mod meaning;
 pub(super) mod online;
 pub(super) mod reading;
 pub(super) mod tidying;

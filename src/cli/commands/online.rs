@@ -278,6 +278,19 @@ pub(in crate::cli) fn config(
     value: Option<&str>,
 ) -> anyhow::Result<()> {
     let mut lib = open_library(root)?;
+    if key == Some("search.mode") {
+        if let Some(value) = value {
+            let mode = crate::library::SearchMode::parse(value).ok_or_else(|| {
+                anyhow::anyhow!("`{value}` is not a search mode; use hybrid, words or meaning")
+            })?;
+            lib.set_search_mode(mode)?;
+        }
+        let mode = lib.search_mode()?;
+        return out.done(
+            &serde_json::json!({ "search.mode": mode }),
+            &format!("search.mode        {}", mode.as_str()),
+        );
+    }
     let mut s = lib.online_settings()?;
     match (key, value) {
         (None, _) | (Some(_), None) => {}
@@ -315,7 +328,7 @@ pub(in crate::cli) fn config(
                     }
                 }
                 other => anyhow::bail!(
-                    "`{other}` is not a setting; use online.email, online.sources, online.rate-limit or online.fill-new"
+                    "`{other}` is not a setting; use online.email, online.sources, online.rate-limit, online.fill-new or search.mode"
                 ),
             }
             lib.set_online_settings(&s)?;
