@@ -18,17 +18,7 @@ use lectern::bench::eval::{EvalReport, evaluate, table};
 
 /// Where `scripts/fetch-test-data` puts the evaluation's files.
 fn data_dir() -> Option<PathBuf> {
-    let cache = std::env::var_os("LECTERN_TEST_DATA")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .filter(|d| !d.is_empty())
-                .map(|d| PathBuf::from(d).join("lectern-test-data"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/lectern-test-data"))
-        })?;
+    let cache = lectern::bench::test_data_dir()?;
     let dir = cache.join("eval");
     dir.join("typeset.bib").is_file().then_some(dir)
 }

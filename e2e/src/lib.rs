@@ -141,6 +141,9 @@ impl App {
                 &native.to_string(),
             ])
             .env("LECTERN_LIBRARY", &library)
+            // No test reads the user's embedding model: without one named,
+            // the app has none (search by words).
+            .env("LECTERN_MODEL", library.with_file_name("no-model"))
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

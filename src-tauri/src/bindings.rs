@@ -7,7 +7,7 @@
 
 use tauri_specta::{Builder, collect_commands, collect_events};
 
-use crate::{commands, fetching, pdf_reader};
+use crate::{commands, fetching, meaning, pdf_reader};
 
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -56,8 +56,18 @@ pub fn builder() -> Builder<tauri::Wry> {
             pdf_reader::replace_pdf,
             pdf_reader::read_pdf_annotations,
             pdf_reader::save_pdf_with_highlights,
+            meaning::meaning_status,
+            meaning::for_you,
+            meaning::set_search_mode,
+            meaning::model_offer,
+            meaning::fetch_model,
+            meaning::place_model,
         ])
-        .events(collect_events![commands::DropEvent, commands::FolderEvent])
+        .events(collect_events![
+            commands::DropEvent,
+            commands::FolderEvent,
+            meaning::MeaningEvent
+        ])
         .constant("PALETTE", lectern::model::PALETTE)
         .dangerously_cast_bigints_to_number()
 }

@@ -11,6 +11,7 @@ mod bindings;
 mod commands;
 mod error;
 mod fetching;
+mod meaning;
 mod pdf_reader;
 mod state;
 mod watch;
@@ -78,6 +79,7 @@ fn window(root: std::path::PathBuf, opened: usize) -> std::process::ExitCode {
     let for_watcher = shared.clone();
     let for_drops = shared.clone();
     let for_reader = shared.clone();
+    let for_meaning = shared.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -91,6 +93,7 @@ fn window(root: std::path::PathBuf, opened: usize) -> std::process::ExitCode {
         .setup(move |app| {
             builder.mount_events(app);
             watch::start(app.handle().clone(), for_watcher);
+            meaning::start(app.handle().clone(), for_meaning);
             Ok(())
         })
         .on_window_event(move |window, event| {

@@ -177,6 +177,34 @@ fn time_queries(lib: &Library, queries: &[String], limit: usize) -> anyhow::Resu
     Ok(out)
 }
 
+/// The cache folder of test and evaluation data (`scripts/fetch-test-data`,
+/// `scripts/fetch-model`): `$LECTERN_TEST_DATA`, else
+/// `${XDG_CACHE_HOME:-$HOME/.cache}/lectern-test-data`.
+pub fn test_data_dir() -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    std::env::var_os("LECTERN_TEST_DATA")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .filter(|d| !d.is_empty())
+                .map(|d| PathBuf::from(d).join("lectern-test-data"))
+        })
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/lectern-test-data"))
+        })
+}
+
+/// The embedding model `scripts/fetch-model` caches for tests and
+/// benchmarks (`models/all-MiniLM-L6-v2` of [`test_data_dir`]), when it is
+/// there.
+pub fn test_model_dir() -> Option<std::path::PathBuf> {
+    let dir = test_data_dir()?
+        .join("models")
+        .join(crate::embed::DEFAULT_MODEL);
+    dir.join("model.safetensors").is_file().then_some(dir)
+}
+
 /// Runs the benchmark for each `--papers` size and prints a Markdown table
 /// per size (or, with `json`, the whole JSON document).
 pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {

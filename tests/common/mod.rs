@@ -25,25 +25,12 @@ pub fn fixture(name: &str) -> PathBuf {
 /// unless `LECTERN_REQUIRE_MODEL=1` (as `scripts/test` sets) makes that a
 /// failure.
 pub fn test_model() -> Option<PathBuf> {
-    let cache = std::env::var_os("LECTERN_TEST_DATA")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("XDG_CACHE_HOME")
-                .filter(|d| !d.is_empty())
-                .map(|d| PathBuf::from(d).join("lectern-test-data"))
-        })
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/lectern-test-data"))
-        })?;
-    let dir = cache.join("models/all-MiniLM-L6-v2");
-    if dir.join("model.safetensors").is_file() {
+    if let Some(dir) = lectern::bench::test_model_dir() {
         return Some(dir);
     }
     assert!(
         std::env::var_os("LECTERN_REQUIRE_MODEL").is_none_or(|v| v != "1"),
-        "the test model is missing from {}; scripts/fetch-model fetches it",
-        dir.display()
+        "the test model is missing from the test-data cache; scripts/fetch-model fetches it"
     );
     println!("skipped: the test model is not cached; scripts/fetch-model fetches it");
     None

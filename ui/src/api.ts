@@ -14,6 +14,9 @@ import {
   type ImportProgress,
   type ImportReport,
   type FetchStep,
+  type MeaningEvent,
+  type ModelProgress,
+  type SearchMode,
   type OnlineSettings_Serialize as OnlineSettings,
   type PdfSelection,
   type Status,
@@ -31,6 +34,11 @@ export type {
   Backlink,
   DropEvent,
   FolderEvent,
+  ForYouHit,
+  MeaningEvent,
+  MeaningStatus_Serialize as MeaningStatus,
+  ModelOffer,
+  SearchMode,
   PaperEdit,
   ExportReport,
   Facets,
@@ -147,6 +155,19 @@ export const api = {
   replacePdf: (key: string, path: string | null) => unwrap(commands.replacePdf(key, path)),
   readPdfAnnotations: (key: string) => unwrap(commands.readPdfAnnotations(key)),
   savePdfWithHighlights: (key: string, suggested: string) => unwrap(commands.savePdfWithHighlights(key, suggested)),
+  meaningStatus: () => unwrap(commands.meaningStatus()),
+  forYou: (query: string | null, limit: number) => unwrap(commands.forYou(query, limit)),
+  setSearchMode: (mode: SearchMode) => unwrap(commands.setSearchMode(mode)),
+  modelOffer: () => commands.modelOffer(),
+  /** Downloads the embedding model (after the person agreed), telling
+   * `onProgress` the bytes so far. */
+  fetchModel: (onProgress: (p: ModelProgress) => void) => {
+    const channel = new Channel<ModelProgress>();
+    channel.onmessage = onProgress;
+    return unwrap(commands.fetchModel(channel));
+  },
+  placeModel: () => unwrap(commands.placeModel()),
+  onMeaning: (cb: (e: MeaningEvent) => void) => events.meaningEvent.listen((e) => cb(e.payload)),
 };
 
 /** The address the reader's PDF view loads an attachment from (the

@@ -109,12 +109,33 @@ export const commands = {
 	 *  chooses in a dialog. Returns where, or `None` when cancelled.
 	 */
 	savePdfWithHighlights: (key: string, suggested: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("save_pdf_with_highlights", { key, suggested })),
+	/**  Whether search by meaning works now, and how far the vectors are. */
+	meaningStatus: () => typedError<MeaningStatus_Serialize, CommandError>(__TAURI_INVOKE("meaning_status")),
+	/**
+	 *  Papers ordered by closeness to those the reader starred, annotated or
+	 *  wrote on; with `query`, only those a search finds.
+	 */
+	forYou: (query: string | null, limit: number) => typedError<ForYouHit[], CommandError>(__TAURI_INVOKE("for_you", { query, limit })),
+	/**  Sets how the search box matches by default. */
+	setSearchMode: (mode: SearchMode) => typedError<null, CommandError>(__TAURI_INVOKE("set_search_mode", { mode })),
+	modelOffer: () => __TAURI_INVOKE<ModelOffer>("model_offer"),
+	/**
+	 *  Downloads the model (the window asked the person first, showing
+	 *  [`model_offer`]); every file is checked before it is put in place.
+	 */
+	fetchModel: (progress: Channel<ModelProgress>) => typedError<null, CommandError>(__TAURI_INVOKE("fetch_model", { progress })),
+	/**
+	 *  Takes the model from a folder the person chooses in a dialog; `false`
+	 *  when they chose none.
+	 */
+	placeModel: () => typedError<boolean, CommandError>(__TAURI_INVOKE("place_model")),
 };
 
 /** Events */
 export const events = {
 	dropEvent: makeEvent<DropEvent, DropEvent>("drop-event"),
 	folderEvent: makeEvent<FolderEvent, FolderEvent>("folder-event"),
+	meaningEvent: makeEvent<MeaningEvent, MeaningEvent>("meaning-event"),
 };
 
 /* Constants */
@@ -411,6 +432,22 @@ export type FolderEvent = {
 	seq: number,
 };
 
+/**
+ *  One paper of the "for you" order: how close it is to the papers the
+ *  reader starred, annotated or wrote on, and the closest of them.
+ */
+export type ForYouHit = {
+	id: string,
+	citekey: string,
+	title: string,
+	/**  The cosine similarity to the closest of those papers. */
+	score: number | null,
+	/**  That paper's citekey… */
+	because_citekey: string,
+	/**  …and title. */
+	because_title: string,
+};
+
 /**  Papers and the links between them. */
 export type Graph = {
 	nodes: PaperRef[],
@@ -517,6 +554,58 @@ export type LinkKind = "code" | "dataset" | "project" | "pdf" | "other";
  */
 export type MarkedText = TextPiece[];
 
+/**
+ *  How far the background job is: sent after each commit and when it
+ *  finishes.
+ */
+export type MeaningEvent = {
+	/**  Texts embedded in this run, and the run's total. */
+	done: number,
+	total: number,
+};
+
+/**
+ *  What the library can do by meaning now, for `lectern model status`
+ *  and the window.
+ */
+export type MeaningStatus = MeaningStatus_Serialize | MeaningStatus_Deserialize;
+
+/**
+ *  What the library can do by meaning now, for `lectern model status`
+ *  and the window.
+ */
+export type MeaningStatus_Deserialize = {
+	/**  Where the model is looked for. */
+	model_dir: string,
+	/**  The model, as `name@digest`, when it loads. */
+	model?: string | null,
+	/**  Why search by meaning is off, when it is. */
+	problem?: string | null,
+	/**  Papers with a vector, and papers in all. */
+	embedded: number,
+	papers: number,
+	/**  The default search mode (`search.mode`). */
+	mode: SearchMode,
+};
+
+/**
+ *  What the library can do by meaning now, for `lectern model status`
+ *  and the window.
+ */
+export type MeaningStatus_Serialize = {
+	/**  Where the model is looked for. */
+	model_dir: string,
+	/**  The model, as `name@digest`, when it loads. */
+	model: string | null,
+	/**  Why search by meaning is off, when it is. */
+	problem: string | null,
+	/**  Papers with a vector, and papers in all. */
+	embedded: number,
+	papers: number,
+	/**  The default search mode (`search.mode`). */
+	mode: SearchMode,
+};
+
 /**  An imported entry that was merged into a paper already in the library. */
 export type Merge = Merge_Serialize | Merge_Deserialize;
 
@@ -548,6 +637,19 @@ export type Merge_Serialize = {
 	reason: string,
 	/**  The entry's own key, kept as an alias of the paper. */
 	alias: string | null,
+};
+
+/**  What the model download will take, shown before asking. */
+export type ModelOffer = {
+	bytes: number | null,
+	from: string,
+	into: string,
+};
+
+/**  Bytes downloaded so far. */
+export type ModelProgress = {
+	done: number | null,
+	total: number | null,
 };
 
 /**  A Markdown note attached to a paper. */
@@ -918,6 +1020,15 @@ export type SearchHit = {
 	 */
 	by_meaning: boolean,
 };
+
+/**  How a query is matched. */
+export type SearchMode = 
+/**  Words and meaning, fused. */
+"hybrid" | 
+/**  The full-text index only. */
+"words" | 
+/**  The vectors only. */
+"meaning";
 
 /**  Reading status of a paper. */
 export type Status = "unread" | "reading" | "read";

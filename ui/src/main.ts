@@ -1,7 +1,7 @@
 // The window: wires the search box, the sidebar, the result list, the
 // reader, dialogs and keyboard together.
 
-import { api, type Facets, type Filter, type FolderEvent, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
+import { api, type Facets, type Filter, type FolderEvent, type ForYouHit, type ImportReport, type LibraryInfo, type SearchHit } from "./api";
 import { h, byId, clear } from "./dom";
 import { afterPaint, busy, metrics, showError, toast } from "./feedback";
 import { Latest, moveIndex } from "./flow";
@@ -26,6 +26,10 @@ const sidebar = byId("sidebar");
 
 let info: LibraryInfo | null = null;
 let filter: Filter = { tag: null, status: null, starred: false };
+/** The "for you" order instead of search results. */
+let forYou = false;
+/** Why the "for you" order is empty, when it is. */
+let forYouProblem = "";
 let hits: SearchHit[] = [];
 let selected = -1;
 const searches = new Latest();
@@ -122,6 +126,22 @@ function renderSidebar(f: Facets | null | undefined): void {
       item("All papers", f.total, noFilter, () => setFilter({ tag: null, status: null, starred: false }), { id: "facet-all" }),
       item("★ Starred", f.starred, filter.starred, () => setFilter({ ...filter, starred: !filter.starred }), { id: "facet-starred" }),
     ),
+    h("ul", { class: "facets" },
+      h("li", {},
+        h("button", {
+          type: "button",
+          id: "facet-for-you",
+          class: forYou ? "facet active" : "facet",
+          "aria-pressed": String(forYou),
+          title: "Papers ordered by their closeness in meaning to those you starred, highlighted or wrote notes on",
+          onclick: () => {
+            forYou = !forYou;
+            if (info?.facets) renderSidebar(info.facets);
+            void runSearch();
+          },
+        }, h("span", { class: "facet-name" }, "✦ For you")),
+      ),
+    ),
     h("h3", {}, "Status"),
     h("ul", { class: "facets" },
       ...f.statuses.map((s) =>
@@ -154,7 +174,7 @@ async function runSearch(resetSelection = true, since = performance.now()): Prom
   const query = searchBox.value;
   try {
     const asked = performance.now();
-    const found = await api.search(query, filter, RESULT_LIMIT);
+    const found = forYou ? await forYouHits(query) : await api.search(query, filter, RESULT_LIMIT);
     if (query) metrics.search.push(performance.now() - asked);
     if (!searches.isCurrent(ticket)) return;
     const keep = !resetSelection && selected >= 0 ? hits[selected]?.id : undefined;
@@ -169,19 +189,49 @@ async function runSearch(resetSelection = true, since = performance.now()): Prom
   }
 }
 
+/** The "for you" order as result-list entries, each saying which of the
+ *  reader's papers it is close to. */
+async function forYouHits(query: string): Promise<SearchHit[]> {
+  forYouProblem = "";
+  let ranked: ForYouHit[];
+  try {
+    ranked = await api.forYou(query.trim() || null, RESULT_LIMIT);
+  } catch (e) {
+    forYouProblem = e instanceof Error ? e.message : String(e);
+    return [];
+  }
+  return ranked.map((r) => ({
+    id: r.id,
+    citekey: r.citekey,
+    title: r.title,
+    title_marked: [{ text: r.title, matched: false }],
+    score: r.score,
+    snippet: [{ text: `Close to “${r.because_title}” (${r.because_citekey})`, matched: false }],
+    matched: [],
+    missing: [],
+    by_meaning: false,
+  }));
+}
+
 function renderResults(query: string): void {
   const items = hits.map((hit, i) =>
     h("li", { class: i === selected ? "hit selected" : "hit", "data-id": hit.id, "data-index": i, "aria-selected": String(i === selected) },
       h("div", { class: "hit-title" }, snippetFragment(hit.title_marked)),
       h("div", { class: "hit-key" }, hit.citekey),
       h("div", { class: "hit-snippet" }, snippetFragment(hit.snippet)),
-      missingWords(hit.missing),
+      hit.by_meaning
+        ? h("div", { class: "hit-meaning", title: "Found by meaning: this paper holds none of your words" }, "Similar in meaning")
+        : missingWords(hit.missing),
     ),
   );
   list.replaceChildren(...items);
   // Lets tests (and the benchmark) tell which query the list shows.
   list.dataset.query = query;
   const scope = [filter.tag ? `tag ${filter.tag}` : "", filter.status ?? "", filter.starred ? "starred" : ""].filter(Boolean).join(", ");
+  if (forYou) {
+    resultMeta.textContent = forYouProblem || `For you: ${hits.length} paper${hits.length === 1 ? "" : "s"} by closeness to yours`;
+    return;
+  }
   resultMeta.textContent = query.trim()
     ? `${hits.length === RESULT_LIMIT ? `${RESULT_LIMIT}+` : hits.length} result${hits.length === 1 ? "" : "s"}${scope ? ` in ${scope}` : ""}`
     : `${scope ? `${scope}: ` : ""}${hits.length === RESULT_LIMIT ? "newest " + RESULT_LIMIT : hits.length} paper${hits.length === 1 ? "" : "s"}`;
@@ -396,6 +446,14 @@ function onFolderChange(report: FolderEvent["report"] | null): void {
     toast(`Imported ${report.inbox_imported} file(s) from the inbox.`);
   }
 }
+
+// The background job that reads papers for search by meaning.
+void api.onMeaning(({ done, total }) => {
+  const line = byId("meaning-progress");
+  line.hidden = done >= total;
+  line.textContent = `Reading papers for search by meaning: ${done.toLocaleString()} of ${total.toLocaleString()}`;
+  if (done >= total && searchBox.value.trim()) void runSearch(false);
+});
 
 void api.onFolder(({ report, seq }) => {
   noteFolder(`event ${seq} applied=${report.applied} created=${report.created} others=${report.others}`);

@@ -695,7 +695,9 @@ export class Reader {
         suggested.appendChild(
           h("div", { class: "suggestion", "data-id": s.id },
             h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); void this.hooks.open(s.id); } }, s.title),
-            h("div", { class: "terms" }, ...s.terms.map((t) => h("span", { class: "term" }, t))),
+            h("div", { class: "reason" }, s.reason),
+            s.terms.length > 0 ? h("div", { class: "terms" }, ...s.terms.map((t) => h("span", { class: "term" }, t))) : null,
+            s.sentence ? h("div", { class: "closest", title: "The sentence of its abstract closest in meaning to this paper" }, `“${s.sentence}”`) : null,
             h("button", {
               type: "button",
               class: "accept",
