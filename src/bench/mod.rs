@@ -20,6 +20,7 @@ pub mod fetch;
 pub mod folder;
 pub mod formats;
 pub mod fts5;
+pub mod meaning;
 pub mod paper_words;
 pub mod pdfgen;
 pub mod peers;
@@ -95,6 +96,18 @@ pub struct BenchArgs {
     /// a listing and cold read commands, each a new process.
     #[arg(long)]
     pub cli: bool,
+    /// Instead, time search by meaning: embedding speed per model, query
+    /// embedding, hybrid search and related papers at each --papers size.
+    #[arg(long, conflicts_with_all = ["formats", "eval", "fetch"])]
+    pub meaning: bool,
+    /// With --meaning: a model folder to time (repeat to compare; the
+    /// first is used for the searches). Default: the installed model.
+    #[arg(long, value_name = "DIR", requires = "meaning")]
+    pub model: Vec<PathBuf>,
+    /// With --meaning: time only the vector work (no library), for sizes
+    /// too large to import.
+    #[arg(long, requires = "meaning")]
+    pub vectors_only: bool,
 }
 
 /// The label of the best-match kind (queries with words the target paper
@@ -216,6 +229,9 @@ pub fn run(args: &BenchArgs, json: bool) -> anyhow::Result<()> {
     }
     if let Some(n) = args.fetch {
         return fetch::run(n, json);
+    }
+    if args.meaning {
+        return meaning::run(args, &args.model, args.vectors_only, json);
     }
     let selection = peers::Selection::from_args(args);
     let mut runs = Vec::new();
