@@ -281,6 +281,28 @@ fn through_library(
         std::hint::black_box(lib.related(id, 10)?);
         related.push(t.elapsed());
     }
+    // The neighbours by meaning alone, without the sentence that explains
+    // each (the part of "related" that grows with the library).
+    let set = VectorStore::open(&private)?.load(model.id().dims)?;
+    let mut neighbours = Vec::new();
+    for id in imported.ids.iter().step_by((n as usize / 100).max(1)).take(100) {
+        let t = Instant::now();
+        for v in set.of(id) {
+            std::hint::black_box(set.nearest(&v, 50, |o| o == id));
+        }
+        neighbours.push(t.elapsed());
+    }
+    // The neighbours by meaning alone, without the sentence that explains
+    // each (the part of "related" that grows with the library).
+    let set = VectorStore::open(&private)?.load(model.id().dims)?;
+    let mut neighbours = Vec::new();
+    for id in imported.ids.iter().step_by((n as usize / 100).max(1)).take(100) {
+        let t = Instant::now();
+        for v in set.of(id) {
+            std::hint::black_box(set.nearest(&v, 50, |o| o == id));
+        }
+        neighbours.push(t.elapsed());
+    }
     let mut first_l = latency("first search (loads model and vectors)", vec![first]);
     first_l.queries = 1;
     Ok(SizeFigures {
@@ -294,6 +316,7 @@ fn through_library(
                 "related (terms + meaning, with the closest sentence)",
                 related,
             ),
+            latency("related by meaning: the neighbours alone", neighbours),
         ],
         bytes_per_vector: bytes as f64 / n as f64,
     })

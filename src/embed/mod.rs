@@ -132,13 +132,6 @@ impl Meaning {
         }
     }
 
-    /// The query's vector.
-    pub fn query(&mut self, text: &str) -> Result<Quantized> {
-        let model = self.model()?;
-        let v = model.embed(&[text])?.pop().unwrap_or_default();
-        Ok(Quantized::from_floats(&v))
-    }
-
     /// Forgets the loaded vectors and the open file (after they were
     /// deleted).
     pub fn forget(&mut self) {

@@ -26,13 +26,18 @@ const RRF_K: f32 = 60.0;
 const WORDS_WEIGHT: f32 = 1.0;
 /// …and of the ranking by meaning.
 const MEANING_WEIGHT: f32 = 1.0;
-/// How many papers each ranking offers to the fusion.
+/// How many papers the ranking by meaning offers to the fusion…
 const POOL: usize = 50;
+/// …and how many more than asked for the ranking by words offers (its
+/// hits carry snippets, which cost more to make).
+const LEXICAL_EXTRA: usize = 10;
 /// Below this cosine a paper is not offered as close in meaning
 /// (all-MiniLM-L6-v2 gives unrelated abstracts 0.0–0.2).
 pub const MIN_SIMILARITY: f32 = 0.25;
 /// The reason given for a paper close in meaning.
 pub const SIMILAR_IN_MEANING: &str = "similar in meaning";
+/// Sentences of an abstract weighed for the closest one.
+const SENTENCES_CAP: usize = 12;
 /// How many of the reader's papers the "for you" order compares with.
 const FAVOURITES_CAP: usize = 500;
 
@@ -157,35 +162,45 @@ impl Library {
         if mode == SearchMode::Words || meaning.trim().is_empty() {
             return self.search_words(words, limit);
         }
-        let near = match self.nearest_to_text(meaning, POOL.max(limit), &keep) {
-            Ok(near) => near,
+        let model = match self.meaning().model() {
+            Ok(model) => model,
             // No model: by words, as before (the status says why).
             Err(Error::Model { .. }) if mode == SearchMode::Hybrid => {
                 return self.search_words(words, limit);
             }
             Err(e) => return Err(e),
         };
-        let lexical = if mode == SearchMode::Hybrid {
-            self.search_words(words, POOL.max(limit))?
-        } else {
-            Vec::new()
-        };
-        fuse(&self.conn, lexical, &near, limit)
+        // The query is embedded on another core while the index answers.
+        let (query, lexical) = std::thread::scope(|scope| {
+            let embedding = scope.spawn(|| model.embed(&[meaning]));
+            let lexical = if mode == SearchMode::Hybrid {
+                self.search_words(words, limit + LEXICAL_EXTRA)
+            } else {
+                Ok(Vec::new())
+            };
+            let query = embedding
+                .join()
+                .unwrap_or_else(|_| Err(Error::Invalid("embedding the query failed".into())));
+            (query, lexical)
+        });
+        let query = Quantized::from_floats(&query?.pop().unwrap_or_default());
+        let near = self.nearest_to(&query, POOL.max(limit), &keep)?;
+        fuse(&self.conn, lexical?, &near, limit)
     }
 
-    /// The papers closest in meaning to `text`, best first, as (cosine,
-    /// id), at least [`MIN_SIMILARITY`] close and kept by `keep`.
-    fn nearest_to_text(
+    /// The papers closest in meaning to the query vector `q`, best first,
+    /// as (cosine, id), at least [`MIN_SIMILARITY`] close and kept by
+    /// `keep`.
+    fn nearest_to(
         &self,
-        text: &str,
+        q: &Quantized,
         k: usize,
         keep: &impl Fn(&str) -> Result<bool>,
     ) -> Result<Vec<(f32, String)>> {
         let mut meaning = self.meaning();
-        let q = meaning.query(text)?;
         let set = meaning.vectors()?;
         let mut out = Vec::new();
-        for (score, id) in set.nearest(&q, k * 2, |_| false) {
+        for (score, id) in set.nearest(q, k * 2, |_| false) {
             if score < MIN_SIMILARITY || out.len() == k {
                 break;
             }
@@ -328,6 +343,12 @@ impl Library {
         order.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then(a.0.cmp(&b.0)));
         order.truncate(limit);
         let mine = self.meaning().vectors()?.of(id);
+        let close: Vec<String> = order
+            .iter()
+            .filter(|(_, (_, _, cosine))| cosine.is_some())
+            .map(|(other, _)| other.clone())
+            .collect();
+        let mut sentences = self.closest_sentences(&close, &mine)?;
         let mut out = Vec::with_capacity(order.len());
         for (other, (fused_score, by_terms, cosine)) in order {
             let mut hit = match by_terms {
@@ -354,35 +375,54 @@ impl Library {
                 } else {
                     format!("{}, {SIMILAR_IN_MEANING}", search::SHARED_TERMS)
                 };
-                hit.sentence = self.closest_sentence(&other, &mine)?;
+                hit.sentence = sentences.remove(&other);
             }
             out.push(hit);
         }
         Ok(out)
     }
 
-    /// The sentence of paper `other`'s abstract closest to `to` (a
-    /// paper's vectors).
-    fn closest_sentence(&self, other: &str, to: &[Quantized]) -> Result<Option<String>> {
-        let Some(row) = store::hits::search_row(&self.conn, other)? else {
-            return Ok(None);
-        };
-        let sentences = crate::text::sentences(&row.abstract_text);
-        if sentences.is_empty() || to.is_empty() {
-            return Ok(None);
+    /// For each paper of `others`, the sentence of its abstract closest to
+    /// `to` (a paper's vectors): every sentence embedded in one call.
+    fn closest_sentences(
+        &self,
+        others: &[String],
+        to: &[Quantized],
+    ) -> Result<HashMap<String, String>> {
+        let mut rows = Vec::new();
+        for other in others {
+            if let Some(row) = store::hits::search_row(&self.conn, other)? {
+                rows.push((other, row.abstract_text));
+            }
+        }
+        let mut owners: Vec<usize> = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        for (i, (_, abstract_text)) in rows.iter().enumerate() {
+            for sentence in crate::text::sentences(abstract_text).into_iter().take(SENTENCES_CAP) {
+                owners.push(i);
+                texts.push(sentence);
+            }
+        }
+        let mut best: HashMap<String, (f32, String)> = HashMap::new();
+        if texts.is_empty() || to.is_empty() {
+            return Ok(HashMap::new());
         }
         let model = self.meaning().model()?;
-        let vectors = model.embed(&sentences)?;
-        let best = vectors
-            .iter()
-            .map(|v| {
-                let q = Quantized::from_floats(v);
-                to.iter().map(|m| m.dot(&q)).fold(f32::MIN, f32::max)
-            })
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| sentences[i].to_string());
-        Ok(best)
+        // Like lengths together: less padding.
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let sorted: Vec<&str> = order.iter().map(|&i| texts[i]).collect();
+        let vectors = model.embed(&sorted)?;
+        for (&i, v) in order.iter().zip(vectors) {
+            let q = Quantized::from_floats(&v);
+            let score = to.iter().map(|m| m.dot(&q)).fold(f32::MIN, f32::max);
+            let other = rows[owners[i]].0;
+            let entry = best.entry(other.clone()).or_insert((f32::MIN, String::new()));
+            if score > entry.0 {
+                *entry = (score, texts[i].to_string());
+            }
+        }
+        Ok(best.into_iter().map(|(k, (_, s))| (k, s)).collect())
     }
 
     /// Papers ordered by closeness in meaning to those the reader starred,
