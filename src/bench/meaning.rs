@@ -285,18 +285,12 @@ fn through_library(
     // each (the part of "related" that grows with the library).
     let set = VectorStore::open(&private)?.load(model.id().dims)?;
     let mut neighbours = Vec::new();
-    for id in imported.ids.iter().step_by((n as usize / 100).max(1)).take(100) {
-        let t = Instant::now();
-        for v in set.of(id) {
-            std::hint::black_box(set.nearest(&v, 50, |o| o == id));
-        }
-        neighbours.push(t.elapsed());
-    }
-    // The neighbours by meaning alone, without the sentence that explains
-    // each (the part of "related" that grows with the library).
-    let set = VectorStore::open(&private)?.load(model.id().dims)?;
-    let mut neighbours = Vec::new();
-    for id in imported.ids.iter().step_by((n as usize / 100).max(1)).take(100) {
+    for id in imported
+        .ids
+        .iter()
+        .step_by((n as usize / 100).max(1))
+        .take(100)
+    {
         let t = Instant::now();
         for v in set.of(id) {
             std::hint::black_box(set.nearest(&v, 50, |o| o == id));

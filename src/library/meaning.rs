@@ -398,7 +398,10 @@ impl Library {
         let mut owners: Vec<usize> = Vec::new();
         let mut texts: Vec<&str> = Vec::new();
         for (i, (_, abstract_text)) in rows.iter().enumerate() {
-            for sentence in crate::text::sentences(abstract_text).into_iter().take(SENTENCES_CAP) {
+            for sentence in crate::text::sentences(abstract_text)
+                .into_iter()
+                .take(SENTENCES_CAP)
+            {
                 owners.push(i);
                 texts.push(sentence);
             }
@@ -417,7 +420,9 @@ impl Library {
             let q = Quantized::from_floats(&v);
             let score = to.iter().map(|m| m.dot(&q)).fold(f32::MIN, f32::max);
             let other = rows[owners[i]].0;
-            let entry = best.entry(other.clone()).or_insert((f32::MIN, String::new()));
+            let entry = best
+                .entry(other.clone())
+                .or_insert((f32::MIN, String::new()));
             if score > entry.0 {
                 *entry = (score, texts[i].to_string());
             }
