@@ -270,33 +270,35 @@ fn through_library(
     let hybrid = timed(&ideas, "")?;
     let meaning = timed(&ideas, "~")?;
     let words = timed(&ideas, "=")?;
-    let mut related = Vec::new();
-    for id in imported
+    // 100 papers spread over the library, each timed.
+    let sample: Vec<&String> = imported
         .ids
         .iter()
         .step_by((n as usize / 100).max(1))
         .take(100)
-    {
-        let t = Instant::now();
+        .collect();
+    let each = |f: &dyn Fn(&str) -> anyhow::Result<()>| -> anyhow::Result<Vec<Duration>> {
+        let mut out = Vec::new();
+        for id in &sample {
+            let t = Instant::now();
+            f(id)?;
+            out.push(t.elapsed());
+        }
+        Ok(out)
+    };
+    let related = each(&|id| {
         std::hint::black_box(lib.related(id, 10)?);
-        related.push(t.elapsed());
-    }
+        Ok(())
+    })?;
     // The neighbours by meaning alone, without the sentence that explains
     // each (the part of "related" that grows with the library).
     let set = VectorStore::open(&private)?.load(model.id().dims)?;
-    let mut neighbours = Vec::new();
-    for id in imported
-        .ids
-        .iter()
-        .step_by((n as usize / 100).max(1))
-        .take(100)
-    {
-        let t = Instant::now();
+    let neighbours = each(&|id| {
         for v in set.of(id) {
             std::hint::black_box(set.nearest(&v, 50, |o| o == id));
         }
-        neighbours.push(t.elapsed());
-    }
+        Ok(())
+    })?;
     let mut first_l = latency("first search (loads model and vectors)", vec![first]);
     first_l.queries = 1;
     Ok(SizeFigures {

@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use super::Model;
 use super::store::{Row, VectorStore};
 use super::vectors::Quantized;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::texts;
 
 /// Texts committed at a time.
@@ -68,22 +68,7 @@ impl Job {
     pub fn start(root: &Path, model: Arc<Model>) -> Result<Job> {
         let private = root.join(crate::library::PRIVATE_DIR);
         let lock_path = private.join("embeddings.lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Locked {
-                    library: root.to_path_buf(),
-                    lock: lock_path,
-                });
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
-        }
+        let lock = crate::library::lock_file(root, &lock_path)?;
         let main =
             crate::store::open(&private.join("lectern.db")).map_err(|e| e.in_library(root))?;
         let mut vectors = VectorStore::open(&private)?;

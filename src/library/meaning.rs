@@ -267,18 +267,7 @@ impl Library {
         let private = self.root.join(super::PRIVATE_DIR);
         let lock = embed::job::lock_path(&self.root);
         // Not while a job writes them.
-        let file = std::fs::File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock)
-            .map_err(|e| Error::io(&lock, e))?;
-        if file.try_lock().is_err() {
-            return Err(Error::Locked {
-                library: self.root.clone(),
-                lock,
-            });
-        }
+        let _held = super::lock_file(&self.root, &lock)?;
         self.meaning().forget();
         embed::store::remove(&private)
     }

@@ -765,7 +765,13 @@ impl Library {
 /// Takes the exclusive lock `.lectern/lock` of the library at `root`;
 /// [`Error::Locked`] when another process holds it.
 fn take_lock(root: &Path, private: &Path) -> Result<File> {
-    let lock_path = private.join("lock");
+    lock_file(root, &private.join("lock"))
+}
+
+/// Takes the exclusive lock file `lock_path` of the library at `root`
+/// (created if missing); [`Error::Locked`] when another process holds it.
+pub(crate) fn lock_file(root: &Path, lock_path: &Path) -> Result<File> {
+    let lock_path = lock_path.to_path_buf();
     let lock = File::options()
         .create(true)
         .truncate(false)

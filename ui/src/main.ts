@@ -511,5 +511,17 @@ void loadLibrary(api.libraryInfo())
       metrics.ready = ms;
       document.body.dataset.ready = "true";
     });
+    // Without the model, say that search is by words only, and where to
+    // add search by meaning (after the first results: it may load it).
+    setTimeout(() => void sayWhenWordsOnly(), 1500);
   });
+
+async function sayWhenWordsOnly(): Promise<void> {
+  const status = await api.meaningStatus().catch(() => null);
+  if (!status || status.model) return;
+  const line = byId("meaning-progress");
+  line.hidden = false;
+  line.title = status.problem ?? "";
+  line.textContent = "Searching by words only — Settings… adds search by meaning";
+}
 
