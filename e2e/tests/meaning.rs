@@ -65,7 +65,12 @@ async fn a_paraphrase_finds_its_paper_and_related_papers_say_why() -> Result<()>
         app.wait_js("return document.querySelectorAll('#suggestions .suggestion').length > 0")
             .await?;
         let reasons = app.texts("#suggestions .suggestion .reason").await?;
-        let sentences = app.texts("#suggestions .suggestion .closest").await?;
+        // The closest sentences arrive after the list.
+        app.wait_js(
+            "return [...document.querySelectorAll('#suggestions .closest')].some(e => !e.hidden && e.textContent.length > 0)",
+        )
+        .await?;
+        let sentences = app.texts("#suggestions .suggestion .closest:not([hidden])").await?;
 
         // For you: star VideoMAE V2; the order then comes from it.
         app.click("#star").await?;

@@ -23,6 +23,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::search,
             commands::paper,
             commands::related,
+            commands::related_sentences,
             commands::backlinks,
             commands::complete,
             commands::graph,

@@ -125,7 +125,37 @@ pub async fn paper(state: AppState<'_>, key: String) -> CommandResult<Paper> {
 #[tauri::command]
 #[specta::specta]
 pub async fn related(state: AppState<'_>, key: String) -> CommandResult<Related> {
-    run(&state, move |lib| lib.related(&key, RELATED_LIMIT)).await
+    // The closest sentences come after, from `related_sentences`.
+    run(&state, move |lib| {
+        lib.related_without_sentences(&key, RELATED_LIMIT)
+    })
+    .await
+}
+
+/// One related paper's sentence closest in meaning to the paper shown.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ClosestSentence {
+    pub id: String,
+    pub sentence: String,
+}
+
+/// For the related papers `others` of paper `key`, the sentence of each
+/// abstract closest in meaning to it.
+#[tauri::command]
+#[specta::specta]
+pub async fn related_sentences(
+    state: AppState<'_>,
+    key: String,
+    others: Vec<String>,
+) -> CommandResult<Vec<ClosestSentence>> {
+    run(&state, move |lib| {
+        Ok(lib
+            .closest_sentences(&key, &others)?
+            .into_iter()
+            .map(|(id, sentence)| ClosestSentence { id, sentence })
+            .collect())
+    })
+    .await
 }
 
 #[tauri::command]

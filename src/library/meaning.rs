@@ -273,13 +273,36 @@ impl Library {
     }
 
     /// Suggested related papers (shared terms and closeness in meaning,
-    /// fused) plus the user's own relations.
+    /// fused, each close in meaning with the sentence of its abstract
+    /// closest to this paper) plus the user's own relations.
     pub fn related(&self, key: &str, limit: usize) -> Result<Related> {
+        self.related_with(key, limit, true)
+    }
+
+    /// [`Library::related`] without the closest sentences, which cost the
+    /// most: the window shows the list first and asks for them after
+    /// ([`Library::closest_sentences`]).
+    pub fn related_without_sentences(&self, key: &str, limit: usize) -> Result<Related> {
+        self.related_with(key, limit, false)
+    }
+
+    /// For each paper of `others`, the sentence of its abstract closest in
+    /// meaning to paper `key`, as (id, sentence).
+    pub fn closest_sentences(&self, key: &str, others: &[String]) -> Result<Vec<(String, String)>> {
+        let id = self.resolve(key)?;
+        let mine = self.meaning().vectors()?.of(&id);
+        Ok(self
+            .sentences_closest_to(others, &mine)?
+            .into_iter()
+            .collect())
+    }
+
+    fn related_with(&self, key: &str, limit: usize, sentences: bool) -> Result<Related> {
         let id = self.resolve(key)?;
         let by_terms =
             self.index_read(|| search::related(&self.index, &self.conn, &id, POOL.max(limit)))?;
         let suggestions = match self.related_by_meaning(&id, POOL.max(limit)) {
-            Ok(near) => self.fuse_related(&id, by_terms, near, limit)?,
+            Ok(near) => self.fuse_related(&id, by_terms, near, limit, sentences)?,
             Err(Error::Model { .. }) => by_terms.into_iter().take(limit).collect(),
             Err(e) => return Err(e),
         };
@@ -316,6 +339,7 @@ impl Library {
         by_terms: Vec<RelatedHit>,
         near: Vec<(f32, String)>,
         limit: usize,
+        with_sentences: bool,
     ) -> Result<Vec<RelatedHit>> {
         let mut fused: HashMap<String, Fused> = HashMap::new();
         for (rank, hit) in by_terms.into_iter().enumerate() {
@@ -337,7 +361,11 @@ impl Library {
             .filter(|(_, (_, _, cosine))| cosine.is_some())
             .map(|(other, _)| other.clone())
             .collect();
-        let mut sentences = self.closest_sentences(&close, &mine)?;
+        let mut sentences = if with_sentences {
+            self.sentences_closest_to(&close, &mine)?
+        } else {
+            HashMap::new()
+        };
         let mut out = Vec::with_capacity(order.len());
         for (other, (fused_score, by_terms, cosine)) in order {
             let mut hit = match by_terms {
@@ -373,7 +401,7 @@ impl Library {
 
     /// For each paper of `others`, the sentence of its abstract closest to
     /// `to` (a paper's vectors): every sentence embedded in one call.
-    fn closest_sentences(
+    fn sentences_closest_to(
         &self,
         others: &[String],
         to: &[Quantized],

@@ -101,6 +101,7 @@ export const api = {
     unwrap(commands.search(query, filter, limit)),
   paper: (key: string) => unwrap(commands.paper(key)),
   related: (key: string) => unwrap(commands.related(key)),
+  relatedSentences: (key: string, others: string[]) => unwrap(commands.relatedSentences(key, others)),
   backlinks: (key: string) => unwrap(commands.backlinks(key)),
   complete: (prefix: string) => unwrap(commands.complete(prefix)),
   graph: (center: string | null) => unwrap(commands.graph(center)),

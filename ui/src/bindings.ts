@@ -37,6 +37,11 @@ export const commands = {
 	search: (query: string, filter: Filter_Deserialize, limit: number) => typedError<SearchHit[], CommandError>(__TAURI_INVOKE("search", { query, filter, limit })),
 	paper: (key: string) => typedError<Paper_Serialize, CommandError>(__TAURI_INVOKE("paper", { key })),
 	related: (key: string) => typedError<Related_Serialize, CommandError>(__TAURI_INVOKE("related", { key })),
+	/**
+	 *  For the related papers `others` of paper `key`, the sentence of each
+	 *  abstract closest in meaning to it.
+	 */
+	relatedSentences: (key: string, others: string[]) => typedError<ClosestSentence[], CommandError>(__TAURI_INVOKE("related_sentences", { key, others })),
 	backlinks: (key: string) => typedError<Backlink_Serialize[], CommandError>(__TAURI_INVOKE("backlinks", { key })),
 	complete: (prefix: string) => typedError<PaperRef[], CommandError>(__TAURI_INVOKE("complete", { prefix })),
 	graph: (center: string | null) => typedError<Graph, CommandError>(__TAURI_INVOKE("graph", { center })),
@@ -318,6 +323,12 @@ export type Backlink_Serialize = {
 	file: string | null,
 	/**  The line of the note holding the link. */
 	context: string,
+};
+
+/**  One related paper's sentence closest in meaning to the paper shown. */
+export type ClosestSentence = {
+	id: string,
+	sentence: string,
 };
 
 export type CommandError = {

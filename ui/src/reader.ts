@@ -697,7 +697,7 @@ export class Reader {
             h("a", { href: "#", onclick: (e: Event) => { e.preventDefault(); void this.hooks.open(s.id); } }, s.title),
             h("div", { class: "reason" }, s.reason),
             s.terms.length > 0 ? h("div", { class: "terms" }, ...s.terms.map((t) => h("span", { class: "term" }, t))) : null,
-            s.sentence ? h("div", { class: "closest", title: "The sentence of its abstract closest in meaning to this paper" }, `“${s.sentence}”`) : null,
+            h("div", { class: "closest", title: "The sentence of its abstract closest in meaning to this paper", hidden: !s.sentence }, s.sentence ? `“${s.sentence}”` : ""),
             h("button", {
               type: "button",
               class: "accept",
@@ -709,6 +709,19 @@ export class Reader {
             }, "Link"),
           ),
         );
+      }
+      // The sentences that say why a paper is close in meaning come after
+      // the list, which they would slow down.
+      const close = r.suggestions.filter((s) => s.reason.includes("similar in meaning") && !s.sentence).map((s) => s.id);
+      if (close.length > 0) {
+        const found = await api.relatedSentences(p.id, close);
+        if (this.paper?.id !== p.id) return;
+        for (const { id, sentence } of found) {
+          const line = suggested.querySelector<HTMLElement>(`.suggestion[data-id="${CSS.escape(id)}"] .closest`);
+          if (!line) continue;
+          line.textContent = `“${sentence}”`;
+          line.hidden = false;
+        }
       }
     } catch (e) {
       showError(e);
