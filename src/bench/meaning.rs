@@ -290,6 +290,10 @@ fn through_library(
         std::hint::black_box(lib.related(id, 10)?);
         Ok(())
     })?;
+    let listed = each(&|id| {
+        std::hint::black_box(lib.related_without_sentences(id, 10)?);
+        Ok(())
+    })?;
     // The neighbours by meaning alone, without the sentence that explains
     // each (the part of "related" that grows with the library).
     let set = VectorStore::open(&private)?.load(model.id().dims)?;
@@ -312,6 +316,7 @@ fn through_library(
                 "related (terms + meaning, with the closest sentence)",
                 related,
             ),
+            latency("related, the list the window shows first", listed),
             latency("related by meaning: the neighbours alone", neighbours),
         ],
         bytes_per_vector: bytes as f64 / n as f64,
