@@ -69,7 +69,8 @@ pub fn start(app: tauri::AppHandle, state: State) {
             let total = plan.remaining();
             let mut done = 0;
             let mut told = Instant::now();
-            while plan.remaining() > 0 {
+            // At least one run: it also drops the vectors of deleted papers.
+            loop {
                 match running.run(&mut plan, STEP, |_, _| true) {
                     Ok(n) => done += n,
                     Err(_) => break,
@@ -82,10 +83,9 @@ pub fn start(app: tauri::AppHandle, state: State) {
                     }
                     .emit(&app);
                 }
-            }
-            // Papers removed only: the plan dropped their vectors.
-            if total == 0 {
-                let _ = running.run(&mut plan, 0, |_, _| true);
+                if plan.remaining() == 0 {
+                    break;
+                }
             }
         }
     });

@@ -73,6 +73,11 @@ pub struct Meaning {
 }
 
 impl Meaning {
+    /// For the library at `root`, with the model of [`model_dir`].
+    pub fn for_library(root: &Path) -> Meaning {
+        Meaning::new(&root.join(crate::library::PRIVATE_DIR), model_dir())
+    }
+
     pub fn new(private: &Path, model_dir: PathBuf) -> Meaning {
         Meaning {
             private: private.to_path_buf(),

@@ -113,7 +113,9 @@ impl VectorSet {
         }
     }
 
-    /// Adds a vector of paper `id` (a paper's vectors must come together).
+    /// Adds a vector of paper `id`. Papers come in id order, a paper's
+    /// vectors together (as the store loads them), so a paper is found by
+    /// binary search.
     pub fn push(&mut self, id: &str, v: &Quantized) {
         if v.values.len() != self.dims {
             return; // another model's vector: never mixed in
@@ -145,11 +147,8 @@ impl VectorSet {
     }
 
     fn position(&self, id: &str) -> Option<usize> {
-        // Papers are pushed in id order by the store's load.
-        self.papers
-            .binary_search_by(|p| p.as_str().cmp(id))
-            .ok()
-            .or_else(|| self.papers.iter().position(|p| p == id))
+        // Papers are pushed in id order (see `push`).
+        self.papers.binary_search_by(|p| p.as_str().cmp(id)).ok()
     }
 
     /// The vectors of paper `id`.

@@ -129,7 +129,7 @@ impl Library {
     /// see [`crate::index::query`] for the syntax of words.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         let (mode, query) = query_mode(query, self.search_mode()?);
-        self.search_in(mode, query, limit, |_| Ok(true))
+        self.search_filtered(mode, query, query, limit, |_| Ok(true))
     }
 
     /// Search by words only, whatever the setting.
@@ -137,20 +137,9 @@ impl Library {
         self.index_read(|| search::search(&self.index, &self.conn, query, limit))
     }
 
-    /// [`Library::search`] with the lexical query `words` (which may carry
-    /// the caller's filters) and a check `keep` for papers found by
-    /// meaning alone.
-    pub(super) fn search_in(
-        &self,
-        mode: SearchMode,
-        words: &str,
-        limit: usize,
-        keep: impl Fn(&str) -> Result<bool>,
-    ) -> Result<Vec<SearchHit>> {
-        self.search_filtered(mode, words, words, limit, keep)
-    }
-
-    /// The search itself: `words` for the index, `meaning` for the model.
+    /// The search itself: `words` for the index (it may carry the
+    /// caller's filters), `meaning` for the model, and `keep` to check the
+    /// papers found by meaning alone against those filters.
     pub(super) fn search_filtered(
         &self,
         mode: SearchMode,

@@ -304,11 +304,9 @@ impl Library {
             // by row before anything is thrown away) is rebuilt.
             indexing::rebuild(&mut index, &conn)?;
         }
-        let meaning = std::sync::Mutex::new(crate::embed::Meaning::new(
-            &root.join(PRIVATE_DIR),
-            crate::embed::model_dir(),
-        ));
         Ok(Library {
+            // Before `root` moves into the library.
+            meaning: std::sync::Mutex::new(crate::embed::Meaning::for_library(&root)),
             root,
             conn,
             index,
@@ -326,7 +324,6 @@ impl Library {
             pdf_cache: None,
             index_held: false,
             seen_version: None,
-            meaning,
         })
     }
 
@@ -480,11 +477,9 @@ impl Library {
             },
             other => other,
         })?;
-        let meaning = std::sync::Mutex::new(crate::embed::Meaning::new(
-            &root.join(PRIVATE_DIR),
-            crate::embed::model_dir(),
-        ));
         Ok(Library {
+            // Before `root` moves into the library.
+            meaning: std::sync::Mutex::new(crate::embed::Meaning::for_library(&root)),
             root,
             conn,
             index,
@@ -502,7 +497,6 @@ impl Library {
             pdf_cache: None,
             index_held: false,
             seen_version: None,
-            meaning,
         })
     }
 
