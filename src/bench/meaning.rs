@@ -28,6 +28,8 @@ use crate::embed::{Model, Quantized, VectorSet};
 #[derive(Debug, Serialize)]
 pub struct ModelSpeed {
     pub model: String,
+    /// What ran it (AMX tiles or candle).
+    pub runtime: String,
     pub dims: usize,
     pub texts: usize,
     pub texts_per_s: f64,
@@ -128,17 +130,20 @@ fn sample_texts() -> anyhow::Result<Vec<String>> {
 }
 
 fn speed(model: &Model, texts: &[String]) -> anyhow::Result<ModelSpeed> {
-    // Warm up, then three passes sorted by length, in the job's chunks.
+    // Warm up, then passes sorted by length, in the job's chunks: at
+    // least three, and at least ten seconds' worth.
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     model.embed(&refs[..refs.len().min(8)])?;
     let mut sorted = refs.clone();
     sorted.sort_by_key(|t| t.len());
     let t = Instant::now();
     let mut done = 0;
-    for _ in 0..3 {
+    let mut passes = 0;
+    while passes < 3 || t.elapsed() < Duration::from_secs(10) {
         for chunk in sorted.chunks(64) {
             done += model.embed(chunk)?.len();
         }
+        passes += 1;
     }
     let per_s = done as f64 / t.elapsed().as_secs_f64();
     let mut samples = Vec::new();
@@ -151,6 +156,7 @@ fn speed(model: &Model, texts: &[String]) -> anyhow::Result<ModelSpeed> {
     }
     Ok(ModelSpeed {
         model: model.id().shown(),
+        runtime: model.runtime().to_string(),
         dims: model.id().dims,
         texts: done,
         texts_per_s: per_s,
@@ -335,12 +341,13 @@ fn disk_bytes(private: &Path) -> u64 {
 /// The report as Markdown tables.
 pub fn table(r: &MeaningReport) -> String {
     let mut s = String::from(
-        "| model | dims | texts | texts/s | 100k papers | query embedding p50 / p99 |\n|---|---:|---:|---:|---:|---:|\n",
+        "| model | runtime | dims | texts | texts/s | 100k papers | query embedding p50 / p99 |\n|---|---|---:|---:|---:|---:|---:|\n",
     );
     for m in &r.models {
         s.push_str(&format!(
-            "| {} | {} | {} | {:.1} | {:.0} min | {:.1} / {:.1} ms |\n",
+            "| {} | {} | {} | {} | {:.1} | {:.1} min | {:.1} / {:.1} ms |\n",
             m.model,
+            m.runtime,
             m.dims,
             m.texts,
             m.texts_per_s,
