@@ -44,6 +44,9 @@ pub struct SizeFigures {
     pub papers: u64,
     pub latencies: Vec<Latency>,
     pub bytes_per_vector: f64,
+    /// With real vectors: the share of the exact scan's 10 and 50
+    /// nearest that the signature prefilter finds.
+    pub prefilter_recall: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,7 +102,7 @@ pub fn run(
     };
     for &n in &args.papers {
         report.sizes.push(if vectors_only {
-            vectors_alone(&model, n, args.seed)?
+            vectors_alone(&model, n, args.seed, args.vectors_from.as_deref())?
         } else {
             through_library(args, &models[0], &model, n)?
         });
@@ -186,17 +189,43 @@ impl Vectors {
 }
 
 /// The vector work alone at `n` papers: query embedding and the scan.
-fn vectors_alone(model: &Model, n: u64, seed: u64) -> anyhow::Result<SizeFigures> {
-    eprintln!("{n} random vectors…");
+fn vectors_alone(
+    model: &Model,
+    n: u64,
+    seed: u64,
+    from: Option<&Path>,
+) -> anyhow::Result<SizeFigures> {
+    let dims = model.id().dims;
+    let mut set = match from {
+        Some(dir) => VectorStore::open(&dir.join(crate::library::PRIVATE_DIR))?.load(dims)?,
+        None => VectorSet::new(dims),
+    };
+    let real = set.vectors();
+    eprintln!(
+        "{real} real vectors, {} random ones…",
+        (n as usize).saturating_sub(real)
+    );
     let mut random = Vectors {
         state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
-        dims: model.id().dims,
+        dims,
     };
-    let mut set = VectorSet::new(model.id().dims);
-    for i in 0..n {
-        set.push(&format!("{i:012}"), &random.next());
+    // After every real id (hexadecimal), in order.
+    for i in real as u64..n {
+        set.push(&format!("~{i:012}"), &random.next());
+    }
+    let mut queries = Vec::new();
+    for q in QUERIES {
+        queries.push(Quantized::from_floats(
+            &model.embed(&[q])?.pop().unwrap_or_default(),
+        ));
+    }
+    // With real vectors, papers' own vectors are queries too.
+    let ids: Vec<String> = set.ids().take(real).map(str::to_string).collect();
+    for id in ids.iter().step_by((ids.len() / 90).max(1)).take(90) {
+        queries.extend(set.of(id).into_iter().take(1));
     }
     let mut scan = Vec::new();
+    let mut exact_scan = Vec::new();
     let mut both = Vec::new();
     for _ in 0..10 {
         for q in QUERIES {
@@ -206,15 +235,44 @@ fn vectors_alone(model: &Model, n: u64, seed: u64) -> anyhow::Result<SizeFigures
             std::hint::black_box(set.nearest(&v, 50, |_| false));
             both.push(t.elapsed());
             scan.push(t.elapsed() - embedded);
+            let t = Instant::now();
+            std::hint::black_box(set.nearest_by(&v, 50, |_| false, false));
+            exact_scan.push(t.elapsed());
         }
     }
+    let prefilter_recall = (real > 0).then(|| {
+        let (mut at10, mut at50) = (0usize, 0usize);
+        for q in &queries {
+            let exact = set.nearest_by(q, 50, |_| false, false);
+            let quick = set.nearest_by(q, 50, |_| false, true);
+            let found = |k: usize| {
+                quick[..k.min(quick.len())]
+                    .iter()
+                    .filter(|x| exact[..k.min(exact.len())].iter().any(|e| e.1 == x.1))
+                    .count()
+            };
+            at10 += found(10);
+            at50 += found(50);
+        }
+        let n = queries.len().max(1) as f64;
+        (at10 as f64 / (10.0 * n), at50 as f64 / (50.0 * n))
+    });
     Ok(SizeFigures {
-        papers: n,
+        papers: n.max(real as u64),
         latencies: vec![
-            latency("vector scan (top 50)", scan),
-            latency("query embedding + scan", both),
+            latency(
+                if set.vectors() >= crate::embed::vectors::PREFILTER_FROM {
+                    "vector search (top 50; signatures, then exact)"
+                } else {
+                    "vector search (top 50; exact)"
+                },
+                scan,
+            ),
+            latency("exact scan alone (top 50)", exact_scan),
+            latency("query embedding + vector search", both),
         ],
         bytes_per_vector: f64::NAN,
+        prefilter_recall,
     })
 }
 
@@ -326,6 +384,7 @@ fn through_library(
             latency("related by meaning: the neighbours alone", neighbours),
         ],
         bytes_per_vector: bytes as f64 / n as f64,
+        prefilter_recall: None,
     })
 }
 
@@ -360,7 +419,9 @@ pub fn table(r: &MeaningReport) -> String {
         s.push_str(&format!(
             "\n{} papers{}\n\n| stage | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n",
             size.papers,
-            if size.bytes_per_vector.is_finite() {
+            if let Some((at10, at50)) = size.prefilter_recall {
+                format!(" (the prefilter finds {:.1} % of the exact 10 nearest, {:.1} % of the 50)", at10 * 100.0, at50 * 100.0)
+            } else if size.bytes_per_vector.is_finite() {
                 format!(" ({:.0} bytes per stored vector on disk)", size.bytes_per_vector)
             } else {
                 String::new()

@@ -108,6 +108,11 @@ pub struct BenchArgs {
     /// too large to import.
     #[arg(long, requires = "meaning")]
     pub vectors_only: bool,
+    /// With --vectors-only: start from the real vectors of this library
+    /// folder (random ones fill up to each size), and report how many of
+    /// the exact scan's neighbours the signature prefilter finds.
+    #[arg(long, value_name = "DIR", requires = "vectors_only")]
+    pub vectors_from: Option<PathBuf>,
 }
 
 /// The label of the best-match kind (queries with words the target paper

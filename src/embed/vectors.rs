@@ -5,6 +5,12 @@
 //! At 384 dimensions a paper's vector takes 388 bytes instead of 1,536;
 //! the rounding moves a cosine by well under 0.01, less than the gap
 //! between neighbours that matter.
+//!
+//! Past [`PREFILTER_FROM`] vectors the exact scan reads too much memory
+//! for one query (384 MB at a million), so [`VectorSet::nearest`] first
+//! ranks every vector by its signature (one sign bit per dimension, 48
+//! bytes) against the query's, then scores exactly only the few thousand
+//! whose signs agree most: a prefilter with rescoring, no index to build.
 
 /// A vector as stored: `values[i] * scale` is dimension `i`.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +56,7 @@ impl Quantized {
 }
 
 /// The integer dot product (written so the compiler vectorises it).
+#[inline(always)]
 fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     a.iter()
         .zip(b)
@@ -59,6 +66,83 @@ fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
 
 /// From this many vectors on, a scan uses every core.
 const PARALLEL_FROM: usize = 20_000;
+
+/// From this many vectors on, `nearest` prefilters by signatures.
+pub const PREFILTER_FROM: usize = 250_000;
+
+/// Vectors the signature pass keeps for exact scoring, per result asked
+/// for, and at least.
+const RESCORED_PER_RESULT: usize = 40;
+const RESCORED_AT_LEAST: usize = 4_000;
+
+/// 64-bit words of a signature.
+fn signature_words(dims: usize) -> usize {
+    dims.div_ceil(64)
+}
+
+/// The sign bits of a vector's values (1 where positive), appended to `out`.
+fn push_signature(values: &[i8], out: &mut Vec<u64>) {
+    for chunk in values.chunks(64) {
+        let mut word = 0u64;
+        for (bit, &v) in chunk.iter().enumerate() {
+            if v > 0 {
+                word |= 1 << bit;
+            }
+        }
+        out.push(word);
+    }
+}
+
+/// `out[i]` = the number of signs where row `i` of `signs` differs from `q`.
+fn distances_into(q: &[u64], signs: &[u64], out: &mut [u16]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        // SAFETY: the processor was just found to support POPCNT.
+        unsafe { distances_popcnt(q, signs, out) };
+        return;
+    }
+    distances_plain(q, signs, out);
+}
+
+fn distances_plain(q: &[u64], signs: &[u64], out: &mut [u16]) {
+    distances(q, signs, out);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn distances_popcnt(q: &[u64], signs: &[u64], out: &mut [u16]) {
+    // The same loop, compiled with the processor's population count.
+    distances(q, signs, out);
+}
+
+#[inline(always)]
+fn distances(q: &[u64], signs: &[u64], out: &mut [u16]) {
+    for (o, row) in out.iter_mut().zip(signs.chunks_exact(q.len())) {
+        *o = q
+            .iter()
+            .zip(row)
+            .map(|(a, b)| (a ^ b).count_ones())
+            .sum::<u32>() as u16;
+    }
+}
+
+/// Runs `work(first_row, rows_out)` over `out` in shares, on every core
+/// when there are enough rows.
+fn in_shares<T: Send>(out: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
+    let rows = out.len();
+    let threads = if rows >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    let per = rows.div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (i, share) in out.chunks_mut(per).enumerate() {
+            let work = &work;
+            scope.spawn(move || work(i * per, share));
+        }
+    });
+}
 
 /// `out[i]` = the dot product of `q` with the `i`-th vector of `values`,
 /// with AVX2 when the processor has it (twice as wide as the baseline).
@@ -73,21 +157,20 @@ fn dots_into(q: &[i8], values: &[i8], out: &mut [i32]) {
 }
 
 fn dots_plain(q: &[i8], values: &[i8], out: &mut [i32]) {
-    for (o, row) in out.iter_mut().zip(values.chunks_exact(q.len())) {
-        *o = dot_i8(q, row);
-    }
+    dots(q, values, out);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn dots_avx2(q: &[i8], values: &[i8], out: &mut [i32]) {
     // The same loop, compiled for AVX2.
+    dots(q, values, out);
+}
+
+#[inline(always)]
+fn dots(q: &[i8], values: &[i8], out: &mut [i32]) {
     for (o, row) in out.iter_mut().zip(values.chunks_exact(q.len())) {
-        *o = q
-            .iter()
-            .zip(row)
-            .map(|(&x, &y)| i32::from(i16::from(x) * i16::from(y)))
-            .sum();
+        *o = dot_i8(q, row);
     }
 }
 
@@ -99,6 +182,8 @@ pub struct VectorSet {
     dims: usize,
     values: Vec<i8>,
     scales: Vec<f32>,
+    /// The sign bits of each vector, `signature_words(dims)` words a row.
+    signs: Vec<u64>,
     /// The paper of each vector, as an index into `papers`; a paper's
     /// vectors are adjacent.
     owners: Vec<u32>,
@@ -125,11 +210,17 @@ impl VectorSet {
         }
         self.owners.push((self.papers.len() - 1) as u32);
         self.values.extend_from_slice(&v.values);
+        push_signature(&v.values, &mut self.signs);
         self.scales.push(v.scale);
     }
 
     pub fn dims(&self) -> usize {
         self.dims
+    }
+
+    /// Vectors held (a paper may have several).
+    pub fn vectors(&self) -> usize {
+        self.scales.len()
     }
 
     /// Papers with at least one vector.
@@ -177,18 +268,10 @@ impl VectorSet {
         }
         let rows = self.scales.len();
         let mut dots = vec![0i32; rows];
-        let threads = if rows >= PARALLEL_FROM {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-        } else {
-            1
-        };
-        let per = rows.div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            for (i, out) in dots.chunks_mut(per).enumerate() {
-                let values = &self.values[i * per * self.dims..(i * per + out.len()) * self.dims];
-                let q = &query.values;
-                scope.spawn(move || dots_into(q, values, out));
-            }
+        let dims = self.dims;
+        in_shares(&mut dots, |first, out| {
+            let values = &self.values[first * dims..(first + out.len()) * dims];
+            dots_into(&query.values, values, out);
         });
         for (row, dot) in dots.into_iter().enumerate() {
             let s = dot as f32 * query.scale * self.scales[row];
@@ -208,12 +291,30 @@ impl VectorSet {
         k: usize,
         skip: impl Fn(&str) -> bool,
     ) -> Vec<(f32, &str)> {
-        let scores = self.scores(query);
+        self.nearest_by(query, k, skip, self.scales.len() >= PREFILTER_FROM)
+    }
+
+    /// [`VectorSet::nearest`], by an exact scan or with the signature
+    /// prefilter as `prefilter` says.
+    pub fn nearest_by(
+        &self,
+        query: &Quantized,
+        k: usize,
+        skip: impl Fn(&str) -> bool,
+        prefilter: bool,
+    ) -> Vec<(f32, &str)> {
+        let scores: Vec<(f32, usize)> = if prefilter {
+            self.prefiltered(query, k)
+        } else {
+            self.scores(query)
+                .into_iter()
+                .enumerate()
+                .map(|(p, s)| (s, p))
+                .collect()
+        };
         let mut order: Vec<(f32, usize)> = scores
             .into_iter()
-            .enumerate()
-            .filter(|&(p, s)| s.is_finite() && !skip(&self.papers[p]))
-            .map(|(p, s)| (s, p))
+            .filter(|&(s, p)| s.is_finite() && !skip(&self.papers[p]))
             .collect();
         let by_score = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if order.len() > k && k > 0 {
@@ -226,6 +327,56 @@ impl VectorSet {
             .into_iter()
             .map(|(s, p)| (s, self.papers[p].as_str()))
             .collect()
+    }
+
+    /// The best cosine of each paper among the vectors whose signatures
+    /// are closest to the query's, as (cosine, paper index).
+    fn prefiltered(&self, query: &Quantized, k: usize) -> Vec<(f32, usize)> {
+        let rows = self.scales.len();
+        if query.values.len() != self.dims || self.dims == 0 || rows == 0 {
+            return Vec::new();
+        }
+        let words = signature_words(self.dims);
+        let mut q = Vec::with_capacity(words);
+        push_signature(&query.values, &mut q);
+        let mut distances = vec![0u16; rows];
+        in_shares(&mut distances, |first, out| {
+            distances_into(
+                &q,
+                &self.signs[first * words..(first + out.len()) * words],
+                out,
+            );
+        });
+        // The smallest distance that keeps enough rows, by counting.
+        let wanted = (k.saturating_mul(RESCORED_PER_RESULT)).max(RESCORED_AT_LEAST);
+        let mut counts = vec![0usize; self.dims + 1];
+        for &d in &distances {
+            counts[(d as usize).min(self.dims)] += 1;
+        }
+        let mut kept = 0;
+        let mut cutoff = self.dims;
+        for (d, &n) in counts.iter().enumerate() {
+            kept += n;
+            if kept >= wanted {
+                cutoff = d;
+                break;
+            }
+        }
+        let mut best: Vec<(f32, usize)> = Vec::with_capacity(kept);
+        for (row, &d) in distances.iter().enumerate() {
+            if d as usize > cutoff {
+                continue;
+            }
+            let values = &self.values[row * self.dims..(row + 1) * self.dims];
+            let s = dot_i8(&query.values, values) as f32 * query.scale * self.scales[row];
+            let owner = self.owners[row] as usize;
+            // A paper's vectors are adjacent: its best is the last entry.
+            match best.last_mut() {
+                Some(last) if last.1 == owner => last.0 = last.0.max(s),
+                _ => best.push((s, owner)),
+            }
+        }
+        best
     }
 }
 
@@ -277,6 +428,43 @@ mod tests {
     }
 
     #[test]
+    fn the_signature_prefilter_finds_what_the_exact_scan_finds() {
+        // Clustered vectors, as embeddings are: 200 topics, 60 papers each.
+        let dims = 64;
+        let mut state = 7u32;
+        let mut next = move || {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (state >> 16) as f32 / 65_536.0 - 0.5
+        };
+        let topics: Vec<Vec<f32>> = (0..200)
+            .map(|_| (0..dims).map(|_| next()).collect())
+            .collect();
+        let mut set = VectorSet::new(dims);
+        let mut i = 0;
+        for topic in &topics {
+            for _ in 0..60 {
+                let v: Vec<f32> = topic.iter().map(|x| x + 0.4 * next()).collect();
+                set.push(&format!("{i:06}"), &Quantized::from_floats(&unit(&v)));
+                i += 1;
+            }
+        }
+        let mut found = 0;
+        for topic in topics.iter().step_by(10) {
+            let q = Quantized::from_floats(&unit(topic));
+            let exact = set.nearest_by(&q, 10, |_| false, false);
+            let quick = set.nearest_by(&q, 10, |_| false, true);
+            assert_eq!(quick.len(), 10);
+            // What the prefilter returns carries exact cosines.
+            for (s, id) in &quick {
+                let v = &set.of(id)[0];
+                assert!((s - q.dot(v)).abs() < 1e-6);
+            }
+            found += quick.iter().filter(|x| exact.contains(x)).count();
+        }
+        assert!(found >= 190, "recall@10 {found}/200");
+    }
+
+    #[test]
     fn nearest_takes_each_papers_best_vector_and_skips() {
         let mut set = VectorSet::new(3);
         set.push("a", &Quantized::from_floats(&unit(&[1.0, 0.0, 0.0])));
@@ -294,6 +482,13 @@ mod tests {
         assert_eq!(near, ["a", "b"]);
         let near: Vec<&str> = set
             .nearest(&q, 5, |id| id == "a")
+            .into_iter()
+            .map(|x| x.1)
+            .collect();
+        assert_eq!(near, ["b", "c"]);
+        // The prefilter keeps every row of so small a set: the same answer.
+        let near: Vec<&str> = set
+            .nearest_by(&q, 5, |id| id == "a", true)
             .into_iter()
             .map(|x| x.1)
             .collect();

@@ -115,6 +115,9 @@ pub struct MeaningStatus {
     pub model_dir: String,
     /// The model, as `name@digest`, when it loads.
     pub model: Option<String>,
+    /// What runs it: "AMX tiles (bf16)" or "candle (f32)" for a BERT
+    /// model, "a lookup table" for a static one.
+    pub runtime: Option<String>,
     /// Why search by meaning is off, when it is.
     pub problem: Option<String>,
     /// Papers with a vector, and papers in all.
@@ -224,17 +227,19 @@ impl Library {
         let mode = self.search_mode()?;
         let mut meaning = self.meaning();
         let model_dir = meaning.model_dir().display().to_string();
-        let (model, problem, embedded) = match meaning.model() {
+        let (model, runtime, problem, embedded) = match meaning.model() {
             Ok(model) => {
                 let key = model.id().shown();
+                let runtime = model.runtime().to_string();
                 let embedded = meaning.vectors()?.papers() as u64;
-                (Some(key), None, embedded)
+                (Some(key), Some(runtime), None, embedded)
             }
-            Err(e) => (None, Some(e.to_string()), 0),
+            Err(e) => (None, None, Some(e.to_string()), 0),
         };
         Ok(MeaningStatus {
             model_dir,
             model,
+            runtime,
             problem,
             embedded,
             papers,

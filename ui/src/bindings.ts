@@ -590,6 +590,11 @@ export type MeaningStatus_Deserialize = {
 	model_dir: string,
 	/**  The model, as `name@digest`, when it loads. */
 	model?: string | null,
+	/**
+	 *  What runs it: "AMX tiles (bf16)" or "candle (f32)" for a BERT
+	 *  model, "a lookup table" for a static one.
+	 */
+	runtime?: string | null,
 	/**  Why search by meaning is off, when it is. */
 	problem?: string | null,
 	/**  Papers with a vector, and papers in all. */
@@ -608,6 +613,11 @@ export type MeaningStatus_Serialize = {
 	model_dir: string,
 	/**  The model, as `name@digest`, when it loads. */
 	model: string | null,
+	/**
+	 *  What runs it: "AMX tiles (bf16)" or "candle (f32)" for a BERT
+	 *  model, "a lookup table" for a static one.
+	 */
+	runtime: string | null,
 	/**  Why search by meaning is off, when it is. */
 	problem: string | null,
 	/**  Papers with a vector, and papers in all. */

@@ -82,7 +82,7 @@ async function meaningSection(): Promise<HTMLElement> {
   const state = h("p", { id: "meaning-state" });
   const describe = (s: MeaningStatus) => {
     state.textContent = s.model
-      ? `Model ${s.model}: ${s.embedded.toLocaleString()} of ${s.papers.toLocaleString()} papers read.`
+      ? `Model ${s.model}${s.runtime ? `, on ${s.runtime}` : ""}: ${s.embedded.toLocaleString()} of ${s.papers.toLocaleString()} papers read.`
       : `No model yet (${s.model_dir}).`;
   };
   describe(status);

@@ -69,6 +69,9 @@ fn status(root: &Path, out: &Output) -> anyhow::Result<()> {
         (None, Some(problem)) => println!("model         none: {problem}"),
         (None, None) => println!("model         none"),
     }
+    if let Some(runtime) = &s.runtime {
+        println!("runs on       {runtime}");
+    }
     println!("embedded      {} of {} papers", s.embedded, s.papers);
     println!("search mode   {}", s.mode.as_str());
     Ok(())
