@@ -104,3 +104,139 @@ async fn a_paraphrase_finds_its_paper_and_related_papers_say_why() -> Result<()>
     );
     Ok(())
 }
+
+/// The model's files as the stand-in serves them, from the test cache.
+fn model_files(model: &std::path::Path) -> Result<Vec<(String, Vec<u8>)>> {
+    [
+        "config.json",
+        "sentence_bert_config.json",
+        "tokenizer.json",
+        "model.safetensors",
+    ]
+    .iter()
+    .map(|n| Ok((n.to_string(), std::fs::read(model.join(n))?)))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_window_downloads_the_model_only_after_consent_and_checks_it() -> Result<()> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use lectern::online::server::{Reply, TestServer};
+
+    let Some(model) = lectern::bench::test_model_dir() else {
+        assert!(
+            std::env::var_os("LECTERN_REQUIRE_MODEL").is_none_or(|v| v != "1"),
+            "the test model is missing; scripts/fetch-model fetches it"
+        );
+        println!("skipped: the test model is not cached; scripts/fetch-model fetches it");
+        return Ok(());
+    };
+    // A stand-in for the model hub on 127.0.0.1: it counts requests, and
+    // serves a damaged model.safetensors until told otherwise.
+    let files = model_files(&model)?;
+    let requests = Arc::new(AtomicUsize::new(0));
+    let damaged = Arc::new(AtomicBool::new(true));
+    let server = {
+        let (requests, damaged) = (Arc::clone(&requests), Arc::clone(&damaged));
+        TestServer::start(move |req| {
+            requests.fetch_add(1, Ordering::SeqCst);
+            let name = req.path().trim_start_matches("/resolve/main/");
+            match files.iter().find(|(n, _)| n == name) {
+                Some((n, bytes)) => {
+                    let mut bytes = bytes.clone();
+                    if n == "model.safetensors" && damaged.load(Ordering::SeqCst) {
+                        bytes[100] ^= 0xff;
+                    }
+                    Reply::new(200, "application/octet-stream", bytes)
+                }
+                None => Reply::status(404),
+            }
+        })?
+    };
+    let data = tempfile::tempdir()?;
+    let dest = data.path().join("models").join("all-MiniLM-L6-v2");
+    let app = App::with_sample_and_env(&[
+        ("LECTERN_MODEL", dest.display().to_string()),
+        (
+            "LECTERN_MODEL_URL",
+            format!("{}/resolve/main/", server.url()),
+        ),
+    ])
+    .await?;
+    let run = async {
+        app.click("#btn-settings").await?;
+        app.wait_js("return !!document.getElementById('model-download')")
+            .await?;
+        let offer = app.text("#model-download").await?;
+        // Asking shows what, how big, from where and to where; nothing is
+        // fetched before the person agrees.
+        app.click("#model-download").await?;
+        app.wait_js("return !document.getElementById('model-consent').hidden")
+            .await?;
+        let consent = app.text("#model-consent").await?;
+        let before = requests.load(Ordering::SeqCst);
+        // A damaged file: an error, and nothing in place.
+        app.click("#model-download-yes").await?;
+        app.wait_js("return [...document.querySelectorAll('#toasts .toast.error')].some(t => t.textContent.includes('checksum'))")
+            .await?;
+        let damaged_in_place = dest.exists();
+        // The real files: the status names the model, and the background
+        // job reads the papers, so a paraphrase finds its paper.
+        damaged.store(false, Ordering::SeqCst);
+        // The error's toast may cover the dialog's buttons: dismissed (as
+        // a click on it does).
+        app.js(
+            "document.querySelectorAll('#toasts .toast').forEach(t => t.remove()); return true",
+            vec![],
+        )
+        .await?;
+        app.wait_js("return !document.getElementById('model-download').disabled")
+            .await?;
+        app.click("#model-download").await?;
+        app.wait_js("return !document.getElementById('model-consent').hidden")
+            .await?;
+        app.click("#model-download-yes").await?;
+        let state = app.wait_text("#meaning-state", "Model all-MiniLM-L6-v2").await?;
+        if let Ok(dir) = std::env::var("LECTERN_E2E_SHOTS") {
+            app.screenshot(&std::path::Path::new(&dir).join("model-installed.png"))
+                .await?;
+        }
+        app.click("#settings-save").await?;
+        app.wait_js("return !document.getElementById('settings-email')")
+            .await?;
+        let started = Instant::now();
+        let top3 = loop {
+            app.search(PARAPHRASE).await?;
+            app.wait_results(PARAPHRASE).await?;
+            let top3: Vec<String> = app
+                .texts("#result-list .hit-title")
+                .await?
+                .into_iter()
+                .take(3)
+                .collect();
+            if top3.iter().any(|t| t == TARGET) || started.elapsed() > Duration::from_secs(300) {
+                break top3;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        };
+        anyhow::Ok((offer, consent, before, damaged_in_place, state, top3))
+    }
+    .await;
+    let _dir = app.close().await?;
+    let (offer, consent, before, damaged_in_place, state, top3) = run?;
+    assert!(offer.contains("MB"), "{offer}");
+    assert!(
+        consent.contains("MB")
+            && consent.contains("127.0.0.1")
+            && consent.contains("all-MiniLM-L6-v2"),
+        "{consent}"
+    );
+    assert_eq!(before, 0, "the window fetched before the person agreed");
+    assert!(!damaged_in_place, "a damaged download was put in place");
+    assert!(dest.join("model.safetensors").is_file());
+    assert!(state.contains("on "), "{state}");
+    assert!(top3.iter().any(|t| t == TARGET), "{top3:?}");
+    Ok(())
+}
