@@ -12,34 +12,48 @@ use lectern_e2e::App;
 const PARAPHRASE: &str = "turning doctors' writing into flowcharts for diagnosis";
 const TARGET: &str = "Text2MDT: Extracting Medical Decision Trees from Medical Texts";
 
-#[tokio::test]
-async fn a_paraphrase_finds_its_paper_and_related_papers_say_why() -> Result<()> {
-    let Some(model) = lectern::bench::test_model_dir() else {
+/// The model of the test-data cache; `None` (the test skips) when it is
+/// missing, which fails instead when `LECTERN_REQUIRE_MODEL=1`.
+fn cached_model() -> Option<std::path::PathBuf> {
+    let model = lectern::bench::test_model_dir();
+    if model.is_none() {
         assert!(
             std::env::var_os("LECTERN_REQUIRE_MODEL").is_none_or(|v| v != "1"),
             "the test model is missing; scripts/fetch-model fetches it"
         );
         println!("skipped: the test model is not cached; scripts/fetch-model fetches it");
+    }
+    model
+}
+
+/// The top 3 titles for the paraphrase once they hold its paper: the
+/// background job reads the 78 papers, and until it has the paraphrase
+/// finds nothing useful, so it is searched again, for 5 minutes at most.
+async fn paraphrase_top3(app: &App) -> Result<Vec<String>> {
+    let started = Instant::now();
+    loop {
+        app.search(PARAPHRASE).await?;
+        app.wait_results(PARAPHRASE).await?;
+        let titles = app.texts("#result-list .hit-title").await?;
+        let top3: Vec<String> = titles.into_iter().take(3).collect();
+        if top3.iter().any(|t| t == TARGET) {
+            return Ok(top3);
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            bail!("the paraphrase did not find its paper in 5 minutes: {top3:?}");
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_paraphrase_finds_its_paper_and_related_papers_say_why() -> Result<()> {
+    let Some(model) = cached_model() else {
         return Ok(());
     };
     let app = App::with_sample_and_env(&[("LECTERN_MODEL", model.display().to_string())]).await?;
     let run = async {
-        // The background job reads the 78 papers; until it has, the
-        // paraphrase finds nothing useful. Searched again until found.
-        let started = Instant::now();
-        let top3 = loop {
-            app.search(PARAPHRASE).await?;
-            app.wait_results(PARAPHRASE).await?;
-            let titles = app.texts("#result-list .hit-title").await?;
-            let top3: Vec<String> = titles.into_iter().take(3).collect();
-            if top3.iter().any(|t| t == TARGET) {
-                break top3;
-            }
-            if started.elapsed() > Duration::from_secs(300) {
-                bail!("the paraphrase did not find its paper in 5 minutes: {top3:?}");
-            }
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        };
+        let top3 = paraphrase_top3(&app).await?;
         // Found by meaning alone: marked so, no word of the query holds.
         let label = app
             .js(
@@ -78,6 +92,8 @@ async fn a_paraphrase_finds_its_paper_and_related_papers_say_why() -> Result<()>
             .await?;
         app.click("#facet-for-you").await?;
         app.wait_text("#result-meta", "For you").await?;
+        app.wait_js("return document.querySelectorAll('#result-list .hit-snippet').length > 0")
+            .await?;
         let for_you: Vec<String> = app.texts("#result-list .hit-snippet").await?;
         if let Ok(dir) = std::env::var("LECTERN_E2E_SHOTS") {
             tokio::time::sleep(Duration::from_millis(600)).await;
@@ -125,12 +141,7 @@ async fn the_window_downloads_the_model_only_after_consent_and_checks_it() -> Re
 
     use lectern::online::server::{Reply, TestServer};
 
-    let Some(model) = lectern::bench::test_model_dir() else {
-        assert!(
-            std::env::var_os("LECTERN_REQUIRE_MODEL").is_none_or(|v| v != "1"),
-            "the test model is missing; scripts/fetch-model fetches it"
-        );
-        println!("skipped: the test model is not cached; scripts/fetch-model fetches it");
+    let Some(model) = cached_model() else {
         return Ok(());
     };
     // A stand-in for the model hub on 127.0.0.1: it counts requests, and
@@ -206,21 +217,7 @@ async fn the_window_downloads_the_model_only_after_consent_and_checks_it() -> Re
         app.click("#settings-save").await?;
         app.wait_js("return !document.getElementById('settings-email')")
             .await?;
-        let started = Instant::now();
-        let top3 = loop {
-            app.search(PARAPHRASE).await?;
-            app.wait_results(PARAPHRASE).await?;
-            let top3: Vec<String> = app
-                .texts("#result-list .hit-title")
-                .await?
-                .into_iter()
-                .take(3)
-                .collect();
-            if top3.iter().any(|t| t == TARGET) || started.elapsed() > Duration::from_secs(300) {
-                break top3;
-            }
-            tokio::time::sleep(Duration::from_secs(2)).await;
-        };
+        let top3 = paraphrase_top3(&app).await?;
         anyhow::Ok((offer, consent, before, damaged_in_place, state, top3))
     }
     .await;
