@@ -55,6 +55,12 @@ pub fn data_dir() -> PathBuf {
     base.join("lectern")
 }
 
+/// Every vector of the file, read afresh.
+fn load(store: &store::VectorStore, version: (i64, u64), dims: usize) -> Result<Loaded> {
+    let (mark, set) = store.load_marked(dims)?;
+    Ok(Loaded { version, mark, set })
+}
+
 /// Whether a model folder is in place (it may still fail to load).
 pub fn model_present(dir: &Path) -> bool {
     ["config.json", "tokenizer.json", "model.safetensors"]
@@ -63,13 +69,21 @@ pub fn model_present(dir: &Path) -> bool {
 }
 
 /// What the library's searches read: the model (loaded on first use) and
-/// the stored vectors (reloaded when the job has written more).
+/// the stored vectors (brought up to date when the job has written more:
+/// only what it wrote is read, unless it dropped vectors).
 pub struct Meaning {
     private: PathBuf,
     model_dir: PathBuf,
     model: Option<Arc<Model>>,
     store: Option<store::VectorStore>,
-    set: Option<((i64, u64), VectorSet)>,
+    set: Option<Loaded>,
+}
+
+/// The vectors in memory, and how far they follow the file.
+struct Loaded {
+    version: (i64, u64),
+    mark: store::Mark,
+    set: VectorSet,
 }
 
 impl Meaning {
@@ -122,19 +136,32 @@ impl Meaning {
             unreachable!("opened above")
         };
         let version = store.version()?;
-        let fresh = matches!(&self.set, Some((v, _)) if *v == version);
-        if !fresh {
-            let set = if store.model()?.as_deref() == Some(&model.id().key()) {
-                store.load(model.id().dims)?
-            } else {
-                VectorSet::new(model.id().dims)
-            };
-            self.set = Some((version, set));
-        }
-        match &self.set {
-            Some((_, set)) => Ok(set),
-            None => unreachable!("set above"),
-        }
+        let ours = store.model()?.as_deref() == Some(&model.id().key());
+        let loaded = match self.set.take() {
+            Some(loaded) if loaded.version == version => loaded,
+            Some(mut loaded) if ours && !loaded.set.worth_reloading() => {
+                match store.changes_since(&loaded.mark)? {
+                    Some((mark, changed)) => {
+                        for (id, vectors) in &changed {
+                            loaded.set.replace(id, vectors);
+                        }
+                        Loaded {
+                            version,
+                            mark,
+                            set: loaded.set,
+                        }
+                    }
+                    None => load(store, version, model.id().dims)?,
+                }
+            }
+            _ if ours => load(store, version, model.id().dims)?,
+            _ => Loaded {
+                version,
+                mark: store.mark()?,
+                set: VectorSet::new(model.id().dims),
+            },
+        };
+        Ok(&self.set.insert(loaded).set)
     }
 
     /// Forgets the loaded vectors and the open file (after they were

@@ -12,6 +12,9 @@
 //! bytes) against the query's, then scores exactly only the few thousand
 //! whose signs agree most: a prefilter with rescoring, no index to build.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 /// A vector as stored: `values[i] * scale` is dimension `i`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantized {
@@ -177,6 +180,12 @@ fn dots(q: &[i8], values: &[i8], out: &mut [i32]) {
 /// Every stored vector of a library, each owned by one paper (a paper may
 /// own several: its title and abstract, its notes), laid out flat for a
 /// scan.
+///
+/// A paper's vectors are adjacent rows. Replacing a paper's vectors (the
+/// background job redid them, or computed its first) marks its old rows
+/// dead and appends the new ones, so the set follows the job without
+/// reading every vector again; dead rows are skipped by every scan until
+/// [`VectorSet::worth_reloading`] says a fresh load would be smaller.
 #[derive(Debug, Default, Clone)]
 pub struct VectorSet {
     dims: usize,
@@ -184,11 +193,20 @@ pub struct VectorSet {
     scales: Vec<f32>,
     /// The sign bits of each vector, `signature_words(dims)` words a row.
     signs: Vec<u64>,
-    /// The paper of each vector, as an index into `papers`; a paper's
-    /// vectors are adjacent.
+    /// The paper of each row, as an index into `papers`, or [`DEAD`].
     owners: Vec<u32>,
-    papers: Vec<String>,
+    /// Every paper ever added, by index; a replaced paper keeps its old
+    /// slot (with no rows) and takes a new one.
+    papers: Vec<Arc<str>>,
+    /// The first row and the number of rows of each paper slot.
+    spans: Vec<(u32, u32)>,
+    /// The live slot of each paper.
+    slots: HashMap<Arc<str>, u32>,
+    dead_rows: usize,
 }
+
+/// The owner of a row whose paper was replaced or dropped.
+const DEAD: u32 = u32::MAX;
 
 impl VectorSet {
     pub fn new(dims: usize) -> VectorSet {
@@ -198,20 +216,58 @@ impl VectorSet {
         }
     }
 
-    /// Adds a vector of paper `id`. Papers come in id order, a paper's
-    /// vectors together (as the store loads them), so a paper is found by
-    /// binary search.
+    /// Adds a vector of paper `id`. A paper's vectors come together (as
+    /// the store loads them, ordered by paper and part); a paper met again
+    /// later has its earlier vectors replaced.
     pub fn push(&mut self, id: &str, v: &Quantized) {
         if v.values.len() != self.dims {
             return; // another model's vector: never mixed in
         }
-        if self.papers.last().map(String::as_str) != Some(id) {
-            self.papers.push(id.to_string());
+        let last = self.papers.len().checked_sub(1);
+        let continues =
+            last.is_some_and(|p| &*self.papers[p] == id && self.slots.get(id) == Some(&(p as u32)));
+        if !continues {
+            self.drop_paper(id);
+            let id: Arc<str> = Arc::from(id);
+            let slot = self.papers.len() as u32;
+            self.papers.push(id.clone());
+            self.spans.push((self.scales.len() as u32, 0));
+            self.slots.insert(id, slot);
         }
-        self.owners.push((self.papers.len() - 1) as u32);
+        let slot = self.papers.len() - 1;
+        self.spans[slot].1 += 1;
+        self.owners.push(slot as u32);
         self.values.extend_from_slice(&v.values);
         push_signature(&v.values, &mut self.signs);
         self.scales.push(v.scale);
+    }
+
+    /// Makes `vectors` the vectors of paper `id` (none: the paper has
+    /// none any more).
+    pub fn replace(&mut self, id: &str, vectors: &[Quantized]) {
+        self.drop_paper(id);
+        for v in vectors {
+            self.push(id, v);
+        }
+    }
+
+    /// Marks the rows of paper `id` dead.
+    fn drop_paper(&mut self, id: &str) {
+        let Some(slot) = self.slots.remove(id) else {
+            return;
+        };
+        let (first, count) = std::mem::take(&mut self.spans[slot as usize]);
+        for row in first..first + count {
+            self.owners[row as usize] = DEAD;
+            self.scales[row as usize] = 0.0;
+        }
+        self.dead_rows += count as usize;
+    }
+
+    /// Whether so many rows are dead that loading the set afresh would
+    /// pay (a quarter of the rows, and at least a thousand).
+    pub fn worth_reloading(&self) -> bool {
+        self.dead_rows >= 1000 && self.dead_rows * 4 >= self.scales.len()
     }
 
     pub fn dims(&self) -> usize {
@@ -220,37 +276,32 @@ impl VectorSet {
 
     /// Vectors held (a paper may have several).
     pub fn vectors(&self) -> usize {
-        self.scales.len()
+        self.scales.len() - self.dead_rows
     }
 
     /// Papers with at least one vector.
     pub fn papers(&self) -> usize {
-        self.papers.len()
+        self.slots.len()
     }
 
-    /// The papers' ids, in the order of [`VectorSet::scores`].
+    /// The ids of the papers' slots, in the order of
+    /// [`VectorSet::scores`]; a replaced paper's old slot scores minus
+    /// infinity.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.papers.iter().map(String::as_str)
+        self.papers.iter().map(|p| &**p)
     }
 
     pub fn has(&self, id: &str) -> bool {
-        self.position(id).is_some()
-    }
-
-    fn position(&self, id: &str) -> Option<usize> {
-        // Papers are pushed in id order (see `push`).
-        self.papers.binary_search_by(|p| p.as_str().cmp(id)).ok()
+        self.slots.contains_key(id)
     }
 
     /// The vectors of paper `id`.
     pub fn of(&self, id: &str) -> Vec<Quantized> {
-        let Some(p) = self.position(id) else {
+        let Some(&slot) = self.slots.get(id) else {
             return Vec::new();
         };
-        // A paper's vectors are adjacent and owners never decrease.
-        let first = self.owners.partition_point(|&o| (o as usize) < p);
-        let end = self.owners.partition_point(|&o| (o as usize) <= p);
-        (first..end)
+        let (first, count) = self.spans[slot as usize];
+        (first as usize..(first + count) as usize)
             .map(|row| Quantized {
                 scale: self.scales[row],
                 values: self.values[row * self.dims..(row + 1) * self.dims].to_vec(),
@@ -274,8 +325,12 @@ impl VectorSet {
             dots_into(&query.values, values, out);
         });
         for (row, dot) in dots.into_iter().enumerate() {
+            let owner = self.owners[row];
+            if owner == DEAD {
+                continue;
+            }
             let s = dot as f32 * query.scale * self.scales[row];
-            let owner = self.owners[row] as usize;
+            let owner = owner as usize;
             if s > best[owner] {
                 best[owner] = s;
             }
@@ -325,7 +380,7 @@ impl VectorSet {
         order.truncate(k);
         order
             .into_iter()
-            .map(|(s, p)| (s, self.papers[p].as_str()))
+            .map(|(s, p)| (s, &*self.papers[p]))
             .collect()
     }
 
@@ -350,8 +405,10 @@ impl VectorSet {
         // The smallest distance that keeps enough rows, by counting.
         let wanted = (k.saturating_mul(RESCORED_PER_RESULT)).max(RESCORED_AT_LEAST);
         let mut counts = vec![0usize; self.dims + 1];
-        for &d in &distances {
-            counts[(d as usize).min(self.dims)] += 1;
+        for (&d, &owner) in distances.iter().zip(&self.owners) {
+            if owner != DEAD {
+                counts[(d as usize).min(self.dims)] += 1;
+            }
         }
         let mut kept = 0;
         let mut cutoff = self.dims;
@@ -364,7 +421,7 @@ impl VectorSet {
         }
         let mut best: Vec<(f32, usize)> = Vec::with_capacity(kept);
         for (row, &d) in distances.iter().enumerate() {
-            if d as usize > cutoff {
+            if d as usize > cutoff || self.owners[row] == DEAD {
                 continue;
             }
             let values = &self.values[row * self.dims..(row + 1) * self.dims];
@@ -495,5 +552,47 @@ mod tests {
         assert_eq!(near, ["b", "c"]);
         assert_eq!(set.of("b").len(), 2);
         assert!(!set.has("d"));
+    }
+
+    #[test]
+    fn a_replaced_paper_is_found_by_its_new_vectors_only() {
+        let mut set = VectorSet::new(3);
+        let x = Quantized::from_floats(&unit(&[1.0, 0.0, 0.0]));
+        let y = Quantized::from_floats(&unit(&[0.0, 1.0, 0.0]));
+        let z = Quantized::from_floats(&unit(&[0.0, 0.0, 1.0]));
+        set.push("a", &x);
+        set.push("b", &y);
+        set.push("b", &x);
+        set.push("c", &z);
+        // The job redoes "b" with one vector and adds "d" out of id order.
+        set.replace("b", std::slice::from_ref(&z));
+        set.replace("0d", std::slice::from_ref(&y));
+        assert_eq!((set.papers(), set.vectors()), (4, 4));
+        assert_eq!(set.of("b"), vec![z.clone()]);
+        for prefilter in [false, true] {
+            let near: Vec<&str> = set
+                .nearest_by(&x, 4, |_| false, prefilter)
+                .into_iter()
+                .map(|n| n.1)
+                .collect();
+            assert_eq!(near[0], "a", "prefilter {prefilter}");
+            // "b" once, by its new vector, and after "a" and "0d".
+            assert_eq!(near.iter().filter(|&&n| n == "b").count(), 1);
+            let near_y = set.nearest_by(&y, 1, |_| false, prefilter);
+            assert_eq!(near_y[0].1, "0d");
+        }
+        // The old slot of "b" scores minus infinity beside its id.
+        let scores = set.scores(&z);
+        let live: Vec<&str> = set
+            .ids()
+            .zip(&scores)
+            .filter(|(_, s)| s.is_finite())
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(live, ["a", "c", "b", "0d"]);
+        set.replace("c", &[]);
+        assert!(!set.has("c"));
+        assert_eq!((set.papers(), set.vectors()), (3, 3));
+        assert!(!set.worth_reloading());
     }
 }

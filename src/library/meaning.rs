@@ -490,6 +490,8 @@ impl Library {
         let mut order: Vec<(f32, usize, &str)> = set
             .ids()
             .zip(best)
+            // A replaced paper's old slot scores minus infinity.
+            .filter(|(_, (s, _))| s.is_finite())
             .filter(|(id, _)| !is_favourite.contains(id))
             .filter(|(id, _)| wanted.as_ref().is_none_or(|w| w.contains(id)))
             .map(|(id, (s, f))| (s, f, id))
