@@ -1,4 +1,5 @@
-//! File-system helpers: atomic writes.
+//! File-system helpers: atomic writes, no-replace renames, and whether
+//! a file is still open for writing elsewhere.
 //!
 //! Architecture invariant: the engine never leaves a half-written file. Every
 //! file it writes goes to a temporary file in the same folder, is flushed to
@@ -153,6 +154,37 @@ pub fn sync_filesystem(file: &std::fs::File) -> std::io::Result<()> {
     }
 }
 
+/// Whether some process still has `path` open for writing, or `None` when
+/// this file system cannot say. Linux grants a read lease only on a file
+/// nobody has open for writing, so one is taken and at once given back.
+/// A write-out asks this before removing a file it set aside: an editor
+/// that opened the file just before it was renamed may not have written
+/// yet, and what it writes into a removed file is gone.
+pub fn open_for_writing(path: &Path) -> Option<bool> {
+    use std::os::fd::AsRawFd;
+    // Linux's fcntl command that chooses the signal (not in the libc crate).
+    const F_SETSIG: libc::c_int = 10;
+    let file = std::fs::File::open(path).ok()?;
+    let fd = file.as_raw_fd();
+    // SAFETY: `fd` is open for the whole block (owned by `file`); these
+    // fcntl calls take no pointers. Should the lease be broken in the
+    // moment it is held, the signal asked for is SIGURG, which a process
+    // ignores by default, instead of SIGIO, which would end it.
+    unsafe {
+        if libc::fcntl(fd, F_SETSIG, libc::SIGURG) != 0 {
+            return None;
+        }
+        if libc::fcntl(fd, libc::F_SETLEASE, libc::F_RDLCK) == 0 {
+            libc::fcntl(fd, libc::F_SETLEASE, libc::F_UNLCK);
+            return Some(false);
+        }
+    }
+    match std::io::Error::last_os_error().raw_os_error() {
+        Some(libc::EAGAIN) => Some(true),
+        _ => None,
+    }
+}
+
 /// Makes renames inside `dir` durable (best effort: some file systems
 /// cannot fsync a folder).
 pub fn sync_dir(dir: &Path) {
@@ -163,6 +195,26 @@ pub fn sync_dir(dir: &Path) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_open_for_writing_is_seen_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "old").unwrap();
+        let Some(open) = super::open_for_writing(&path) else {
+            return; // no leases on this file system: the caller waits instead
+        };
+        assert!(!open);
+        let writer = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        assert_eq!(super::open_for_writing(&path), Some(true));
+        let reader = std::fs::File::open(&path).unwrap();
+        drop(writer);
+        assert_eq!(super::open_for_writing(&path), Some(false));
+        drop(reader);
+    }
+
     #[test]
     fn rename_noreplace_never_replaces() {
         let dir = tempfile::tempdir().unwrap();

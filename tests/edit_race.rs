@@ -110,3 +110,51 @@ fn edits_saved_during_a_write_out_are_never_lost() {
         lost.iter().take(5).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn an_edit_written_after_the_write_out_into_a_file_opened_before_it_is_kept() {
+    let lib = Lib::new();
+    lib.import_seed();
+    let titles: Vec<String> = common::seed_pairs().into_iter().map(|(t, _)| t).collect();
+    let papers = lib.root().join("papers");
+    let file = paper_files(&papers).remove(0);
+    // An editor opens the file, then is held up until the write-out that
+    // replaces it has finished.
+    let mut editor = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    let mut bib = String::new();
+    for (i, t) in titles.iter().enumerate() {
+        bib.push_str(&format!(
+            "@misc{{late{i},\n  title = {{{}}},\n  keywords = {{late}}\n}}\n\n",
+            t.replace(['{', '}'], "")
+        ));
+    }
+    let path = lib.dir.path().join("late.bib");
+    std::fs::write(&path, bib).unwrap();
+    let out = lib
+        .cmd()
+        .args(["import", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("still open for writing"), "{said}");
+    editor.write_all(b"\nwritten-late-by-the-editor\n").unwrap();
+    drop(editor);
+    let out = lib.ok(&["sync"]);
+    assert!(out.contains("conflict"), "{out}");
+    assert!(
+        all_text(&papers).contains("written-late-by-the-editor"),
+        "the late edit was lost"
+    );
+    // The set-aside file was taken care of by that sync.
+    let left: Vec<String> = std::fs::read_dir(&papers)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".lectern-aside-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -410,7 +410,25 @@ fn settle_all(
             std::thread::sleep(left);
         }
     }
+    // One still held open for writing may yet be written: it is waited
+    // for, up to a limit shared by the chunk, and then left set aside for
+    // the next sync rather than removed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(ASIDE_OPEN_WAIT_MS);
     for a in set_aside {
+        while crate::fsutil::open_for_writing(&a.path) == Some(true) {
+            if std::time::Instant::now() >= deadline {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        if crate::fsutil::open_for_writing(&a.path) == Some(true) {
+            report.problems.push(format!(
+                "{}: the replaced file is still open for writing elsewhere; kept as {} for the next sync",
+                a.rel,
+                relative(root, &a.path)
+            ));
+            continue;
+        }
         settle_aside(root, &a.path, &a.rel, Some(&a.seen), report, None)?;
     }
     Ok(())
@@ -498,6 +516,10 @@ pub(super) fn recover_aside(root: &Path, aside: &Path, report: &mut SyncReport) 
     };
     let target = dir.join(&original);
     let rel = relative(root, &target);
+    if crate::fsutil::open_for_writing(aside) == Some(true) {
+        // Still being written: a later sync looks again.
+        return Ok(());
+    }
     match std::fs::read(&target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             crate::fsutil::rename_noreplace(aside, &target).map_err(|e| Error::io(aside, e))?;
@@ -540,6 +562,10 @@ fn aside_path(dir: &Path, path: &Path) -> PathBuf {
 /// How long, at least, an old file set aside stays before it is removed
 /// (an editor's open-then-write of a save takes far less).
 const ASIDE_SETTLE_MS: u64 = 10;
+
+/// How long a write-out waits, in all, for old files still held open for
+/// writing to be closed.
+const ASIDE_OPEN_WAIT_MS: u64 = 2000;
 
 /// An old file set aside unchanged, to be looked at again before removal.
 struct SetAside {
