@@ -9,8 +9,12 @@
 //!
 //! The instructions are written with inline assembly, since Rust has no
 //! stable AMX intrinsics; the kernel must let a process use the tiles
-//! (`arch_prctl(ARCH_REQ_XCOMP_PERM)`), which [`available`] asks for
-//! once.
+//! (`arch_prctl(ARCH_REQ_XCOMP_PERM)`), which [`on_tiles`] asks for once.
+//!
+//! Processors with AVX-512 bf16 dot products but no tiles (AMD's Zen 4
+//! and later, Intel's Cooper Lake) compute the same products from the
+//! same packed layout with `vdpbf16ps`, 8 rows by 32 columns at a time:
+//! each row of a packed tile is one register of 16 column pairs.
 
 use std::sync::OnceLock;
 
@@ -19,23 +23,36 @@ const ARCH_REQ_XCOMP_PERM: libc::c_int = 0x1023;
 /// The state component of the tiles' data.
 const XFEATURE_XTILEDATA: libc::c_ulong = 18;
 
-/// Whether this CPU has AMX with bf16, the kernel lets this process use
-/// it, and the vector instructions the rest of the encoder uses exist.
+/// Whether this CPU has the AVX-512 instructions the encoder needs,
+/// bf16 dot products among them: the products then run, on the tiles
+/// where [`on_tiles`] says so and in vector registers elsewhere.
 pub fn available() -> bool {
-    static AVAILABLE: OnceLock<bool> = OnceLock::new();
-    *AVAILABLE.get_or_init(|| {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512bw")
+            && std::is_x86_feature_detected!("avx512vl")
+            && std::is_x86_feature_detected!("avx512bf16")
+            && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Whether this CPU has AMX with bf16 (besides [`available`]) and the
+/// kernel lets this process use it.
+pub fn on_tiles() -> bool {
+    static TILES: OnceLock<bool> = OnceLock::new();
+    *TILES.get_or_init(|| {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::__cpuid_count;
-            let vectors = std::is_x86_feature_detected!("avx512f")
-                && std::is_x86_feature_detected!("avx512bw")
-                && std::is_x86_feature_detected!("avx512vl")
-                && std::is_x86_feature_detected!("avx512bf16")
-                && std::is_x86_feature_detected!("fma");
             // CPUID leaf 7: EDX bit 22 is AMX-BF16, bit 24 AMX-TILE.
             let leaf = __cpuid_count(7, 0);
             let amx = leaf.edx & (1 << 22) != 0 && leaf.edx & (1 << 24) != 0;
-            if !(vectors && amx) {
+            if !(available() && amx) {
                 return false;
             }
             // SAFETY: a plain system call with integer arguments.
@@ -145,8 +162,75 @@ const CONFIG: Config = {
 /// [`available`] returned true; `a` holds `m.div_ceil(32) * 32` rows of
 /// `lda` bf16 values with at least `32 * b.k_steps` readable in each;
 /// `c` holds as many rows of `ldc >= b.n` floats.
-#[inline(never)]
 pub unsafe fn matmul(a: *const u16, lda: usize, m: usize, b: &Packed, c: *mut f32, ldc: usize) {
+    // SAFETY: passed on from the caller.
+    unsafe {
+        if on_tiles() {
+            on_the_tiles(a, lda, m, b, c, ldc)
+        } else {
+            in_registers(a, lda, m, b, c, ldc)
+        }
+    }
+}
+
+/// [`matmul`] with `vdpbf16ps`: for each 32 columns of `b` (kept in the L1
+/// cache), every 8 rows of `a` in 16 accumulators.
+///
+/// # Safety
+/// As [`matmul`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512bf16")]
+unsafe fn in_registers(a: *const u16, lda: usize, m: usize, b: &Packed, c: *mut f32, ldc: usize) {
+    use std::arch::x86_64::*;
+    const ROWS: usize = 8;
+    let column_stride = b.k_steps * TILE;
+    let rows = m.div_ceil(32) * 32;
+    // SAFETY: every read of `a` is of row `< rows` and pair `< 16 *
+    // k_steps`, every read of `b` inside its data, every write of `c` of
+    // row `< rows` and column `< b.n`: within what the caller vouches for.
+    unsafe {
+        for nb in 0..b.n / 32 {
+            let left = b.data.as_ptr().add(2 * nb * column_stride);
+            let right = left.add(column_stride);
+            for top in (0..rows).step_by(ROWS) {
+                let mut acc = [[_mm512_setzero_ps(); 2]; ROWS];
+                for kb in 0..b.k_steps {
+                    for r in 0..16 {
+                        let at = kb * TILE + r * 32;
+                        let b0: __m512bh =
+                            std::mem::transmute(_mm512_loadu_si512(left.add(at).cast()));
+                        let b1: __m512bh =
+                            std::mem::transmute(_mm512_loadu_si512(right.add(at).cast()));
+                        let pair = kb * 32 + 2 * r;
+                        for (i, acc) in acc.iter_mut().enumerate() {
+                            let x = a.add((top + i) * lda + pair).cast::<i32>().read_unaligned();
+                            let x: __m512bh = std::mem::transmute(_mm512_set1_epi32(x));
+                            acc[0] = _mm512_dpbf16_ps(acc[0], x, b0);
+                            acc[1] = _mm512_dpbf16_ps(acc[1], x, b1);
+                        }
+                    }
+                }
+                for (i, acc) in acc.iter().enumerate() {
+                    let row = c.add((top + i) * ldc + nb * 32);
+                    _mm512_storeu_ps(row, acc[0]);
+                    _mm512_storeu_ps(row.add(16), acc[1]);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn in_registers(_: *const u16, _: usize, _: usize, _: &Packed, _: *mut f32, _: usize) {
+    unreachable!("`available` is false off x86-64")
+}
+
+/// [`matmul`] on the tiles.
+///
+/// # Safety
+/// As [`matmul`], and [`on_tiles`] returned true.
+#[inline(never)]
+unsafe fn on_the_tiles(a: *const u16, lda: usize, m: usize, b: &Packed, c: *mut f32, ldc: usize) {
     let lda_bytes = lda * 2;
     let ldc_bytes = ldc * 4;
     let column_stride = b.k_steps * TILE;
@@ -265,7 +349,7 @@ mod tests {
     #[test]
     fn products_match_the_plain_sum_with_ragged_sizes() {
         if !available() {
-            eprintln!("no AMX here: the tile products are not exercised");
+            eprintln!("no AVX-512 bf16 here: the products are not exercised");
             return;
         }
         // m, n and k that are not multiples of 32, both packings.
@@ -286,7 +370,21 @@ mod tests {
             let ldc = packed.n;
             let mut c = vec![0f32; 64 * ldc];
             // SAFETY: checked above; 64 rows of 96 values, 64 rows of ldc.
-            unsafe { matmul(a.as_ptr(), lda, m, packed, c.as_mut_ptr(), ldc) };
+            unsafe { in_registers(a.as_ptr(), lda, m, packed, c.as_mut_ptr(), ldc) };
+            let mut tiles = vec![0f32; 64 * ldc];
+            if on_tiles() {
+                // SAFETY: as above, and the tiles are there.
+                unsafe { on_the_tiles(a.as_ptr(), lda, m, packed, tiles.as_mut_ptr(), ldc) };
+                for i in 0..m {
+                    for j in 0..n {
+                        let (x, y) = (c[i * ldc + j], tiles[i * ldc + j]);
+                        assert!(
+                            (x - y).abs() < 1e-4,
+                            "C[{i}][{j}]: {x} in registers, {y} on the tiles"
+                        );
+                    }
+                }
+            }
             for i in 0..m {
                 for j in 0..n {
                     let want: f32 = (0..k)

@@ -3,8 +3,8 @@
 //!
 //! The sequences of a call are laid end to end, with no padding between
 //! them, so the dense layers run once over all their tokens; attention
-//! runs per sequence and head. Matrix products use AMX tiles in bf16 with
-//! f32 sums ([`crate::amx`]); the residual stream, layer norms, GELU and
+//! runs per sequence and head. Matrix products are bf16 with f32 sums, on
+//! AMX tiles or with AVX-512 dot products ([`crate::amx`]); the residual stream, layer norms, GELU and
 //! softmax stay in f32 ([`crate::math`]).
 
 use std::sync::Mutex;
@@ -73,7 +73,7 @@ impl Bert {
         tensor: &mut dyn FnMut(&str) -> Result<Vec<f32>, String>,
     ) -> Result<Bert, String> {
         if !amx::available() {
-            return Err("this CPU (or kernel) offers no AMX tiles with bf16".into());
+            return Err("this CPU offers no AVX-512 with bf16 dot products".into());
         }
         let Shape {
             hidden: d,

@@ -342,7 +342,7 @@ fn through_library(
     };
     let mut during_job = Vec::new();
     let mut notes: Vec<(String, u8)> = Vec::new();
-    for (round, chunk) in imported.ids.chunks(64).step_by(97).take(50).enumerate() {
+    for (round, chunk) in imported.ids.chunks(64).step_by(31).take(50).enumerate() {
         let rows: Vec<Row> = chunk
             .iter()
             .map(|id| Row {
