@@ -315,13 +315,25 @@ impl App {
         }
     }
 
-    /// Texts of every element matching `css`.
+    /// Texts of every element matching `css`, as shown (an element that
+    /// is not rendered reads as empty). Read in one script, so a re-render
+    /// between finding the elements and reading them cannot leave a
+    /// reference to a node that is gone.
     pub async fn texts(&self, css: &str) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        for e in self.client.find_all(Locator::Css(css)).await? {
-            out.push(e.text().await?);
-        }
-        Ok(out)
+        let v = self
+            .js(
+                "return [...document.querySelectorAll(arguments[0])]
+                   .map(e => e.getClientRects().length === 0 ? '' : e.innerText.trim())",
+                vec![Value::String(css.to_string())],
+            )
+            .await?;
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|t| t.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Replaces the search box's text as a person would: select all,
@@ -376,18 +388,37 @@ impl App {
         self.search(query).await?;
         self.wait_results(query).await?;
         self.wait_text("#result-list", title).await?;
-        let hits = self
-            .client
-            .find_all(Locator::Css("#result-list .hit"))
-            .await?;
-        for hit in hits {
-            if hit.text().await?.contains(title) {
-                hit.click().await?;
-                self.wait_text("#paper-title", title).await?;
-                return Ok(());
+        // The list may be drawn again (the background job improving the
+        // ranking) between finding a hit and clicking it: try again.
+        let mut tries = 0;
+        loop {
+            match self.click_hit_titled(title).await {
+                Ok(true) => break,
+                Ok(false) => bail!("no hit titled {title:?}"),
+                Err(_) if tries < 10 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("opening {title:?}")),
             }
         }
-        bail!("no hit titled {title:?}")
+        self.wait_text("#paper-title", title).await?;
+        Ok(())
+    }
+
+    /// Clicks the first hit whose text contains `title`; false if none.
+    async fn click_hit_titled(&self, title: &str) -> Result<bool> {
+        for hit in self
+            .client
+            .find_all(Locator::Css("#result-list .hit"))
+            .await?
+        {
+            if hit.text().await?.contains(title) {
+                hit.click().await?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Opens the paper a search for `query` lists with `title`, shows its
