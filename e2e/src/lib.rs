@@ -231,8 +231,7 @@ impl App {
     /// briefly while the page is still settling (a re-render can replace
     /// the element between finding and clicking it).
     pub async fn click(&self, css: &str) -> Result<()> {
-        let mut tries = 0;
-        loop {
+        self.settled(&format!("clicking `{css}`"), || async {
             let e = self.find(css).await?;
             let _ = self
                 .client
@@ -241,14 +240,27 @@ impl App {
                     vec![serde_json::to_value(&e)?],
                 )
                 .await;
-            match e.click().await {
-                Ok(()) => return Ok(()),
-                Err(err) if tries < 10 => {
-                    let _ = err;
+            Ok(e.click().await?)
+        })
+        .await
+    }
+
+    /// Runs `step` again, up to ten times 150 ms apart, while it fails: a
+    /// re-render can replace an element between finding and using it.
+    async fn settled<T, F, Fut>(&self, what: &str, mut step: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let mut tries = 0;
+        loop {
+            match step().await {
+                Ok(v) => return Ok(v),
+                Err(_) if tries < 10 => {
                     tries += 1;
                     tokio::time::sleep(Duration::from_millis(150)).await;
                 }
-                Err(err) => return Err(err).with_context(|| format!("clicking `{css}`")),
+                Err(e) => return Err(e).with_context(|| what.to_string()),
             }
         }
     }
@@ -281,17 +293,10 @@ impl App {
     /// The element's text; retried briefly if a re-render replaced the
     /// element between finding and reading it.
     pub async fn text(&self, css: &str) -> Result<String> {
-        let mut tries = 0;
-        loop {
-            match self.find(css).await?.text().await {
-                Ok(t) => return Ok(t),
-                Err(_) if tries < 10 => {
-                    tries += 1;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => return Err(e).with_context(|| format!("reading `{css}`")),
-            }
-        }
+        self.settled(&format!("reading `{css}`"), || async {
+            Ok(self.find(css).await?.text().await?)
+        })
+        .await
     }
 
     /// Waits until the element's text contains `needle`.
@@ -327,13 +332,7 @@ impl App {
                 vec![Value::String(css.to_string())],
             )
             .await?;
-        Ok(v.as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|t| t.as_str().unwrap_or_default().to_string())
-                    .collect()
-            })
-            .unwrap_or_default())
+        serde_json::from_value(v).with_context(|| format!("texts of `{css}`"))
     }
 
     /// Replaces the search box's text as a person would: select all,
@@ -389,18 +388,14 @@ impl App {
         self.wait_results(query).await?;
         self.wait_text("#result-list", title).await?;
         // The list may be drawn again (the background job improving the
-        // ranking) between finding a hit and clicking it: try again.
-        let mut tries = 0;
-        loop {
-            match self.click_hit_titled(title).await {
-                Ok(true) => break,
-                Ok(false) => bail!("no hit titled {title:?}"),
-                Err(_) if tries < 10 => {
-                    tries += 1;
-                    tokio::time::sleep(Duration::from_millis(150)).await;
-                }
-                Err(e) => return Err(e).with_context(|| format!("opening {title:?}")),
-            }
+        // ranking) between finding a hit and clicking it.
+        let clicked = self
+            .settled(&format!("opening {title:?}"), || {
+                self.click_hit_titled(title)
+            })
+            .await?;
+        if !clicked {
+            bail!("no hit titled {title:?}");
         }
         self.wait_text("#paper-title", title).await?;
         Ok(())
